@@ -1,0 +1,89 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { describe, expect, it } from 'vitest';
+import { expectAllClose } from './all-close';
+import { describeBackends, selectedBackends } from './describe-backends';
+import { expectNoLeaks } from './no-leaks';
+
+describeBackends(['cpu'], 'expectAllClose', () => {
+  it('passes within atol + rtol·|expected|', () => {
+    expectAllClose([1, 2, 3], [1 + 5e-6, 2, 3 - 1e-6]);
+    expectAllClose(tf.tensor2d([[1, 2]]), [[1, 2]]);
+    expectAllClose(1000.05, 1000, { rtol: 1e-4, atol: 0 });
+    expectAllClose([Number.NaN, Infinity], [Number.NaN, Infinity]);
+  });
+
+  it('fails on a value beyond tolerance, naming the worst element', () => {
+    expect(() => expectAllClose([1, 2, 3.1], [1, 2, 3])).toThrow(
+      /1 of 3 values differ beyond atol 0\.000001 \+ rtol 0\.00001·\|expected\|; worst at flat index 2: actual 3\.1, expected 3/,
+    );
+    expect(() => expectAllClose([1, 2.001], [1, 2], { rtol: 1e-4 })).toThrow(
+      /worst at flat index 1/,
+    );
+  });
+
+  it('fails on shape or size differences, NaN and infinities', () => {
+    expect(() => expectAllClose(tf.zeros([2, 3]), tf.zeros([3, 2]))).toThrow(/shapes differ/);
+    expect(() => expectAllClose([1, 2], [1, 2, 3])).toThrow(/sizes differ|shapes differ/);
+    expect(() => expectAllClose([Number.NaN], [1])).toThrow(/1 of 1 values differ/);
+    expect(() => expectAllClose([1], [Number.NaN])).toThrow(/1 of 1 values differ/);
+    expect(() => expectAllClose([Infinity], [-Infinity])).toThrow(/1 of 1 values differ/);
+  });
+
+  it('compares every element with a scalar expectation', () => {
+    expectAllClose([2, 2, 2], 2);
+    expect(() => expectAllClose([2, 2.5], 2)).toThrow(/1 of 2 values differ/);
+  });
+});
+
+describeBackends(['cpu'], 'expectNoLeaks', () => {
+  it('passes when the function frees what it makes', async () => {
+    await expectNoLeaks(() => tf.tidy(() => tf.add(tf.ones([2]), tf.ones([2]))).dispose());
+  });
+
+  it('fails when every run keeps a tensor', async () => {
+    const kept: tf.Tensor[] = [];
+    await expect(expectNoLeaks(() => kept.push(tf.ones([2])))).rejects.toThrow(
+      /numTensors went from \d+ to \d+ during one run \(\+1 tensors\)/,
+    );
+    tf.dispose(kept);
+  });
+
+  it('ignores what only the first run creates (caches)', async () => {
+    let cache: tf.Tensor | undefined;
+    await expectNoLeaks(() => {
+      cache ??= tf.ones([3]);
+    });
+    cache?.dispose();
+  });
+});
+
+describe('selectedBackends', () => {
+  it('filters by AEKIT_BACKENDS', () => {
+    const saved = process.env.AEKIT_BACKENDS;
+    try {
+      process.env.AEKIT_BACKENDS = 'wasm';
+      expect(selectedBackends(['cpu', 'wasm'])).toEqual(['wasm']);
+      delete process.env.AEKIT_BACKENDS;
+      expect(selectedBackends(['cpu', 'wasm'])).toEqual(['cpu', 'wasm']);
+    } finally {
+      if (saved === undefined) delete process.env.AEKIT_BACKENDS;
+      else process.env.AEKIT_BACKENDS = saved;
+    }
+  });
+});
+
+const seen: string[] = [];
+describeBackends(['cpu', 'wasm'], 'describeBackends', (backend) => {
+  it('activates the backend for the suite, with gradients', () => {
+    expect(tf.getBackend()).toBe(backend);
+    seen.push(backend);
+    const gradient = tf.grad((x: tf.Tensor) => tf.sum(tf.square(x)))(tf.tensor1d([1, -3]));
+    expect(Array.from(gradient.dataSync())).toEqual([2, -6]);
+  });
+});
+
+describe('describeBackends order', () => {
+  it('ran each selected backend once', () => {
+    expect(seen).toEqual(selectedBackends(['cpu', 'wasm']));
+  });
+});
