@@ -1,0 +1,83 @@
+import { InvalidArgumentError, UnsupportedKernelError } from '@aekit/core';
+import * as tf from '@tensorflow/tfjs-core';
+import { describe, expect, it } from 'vitest';
+import { assertKernels, initBackend, runtimeInfo } from './index';
+
+describe('initBackend', () => {
+  for (const backend of ['cpu', 'wasm'] as const) {
+    it(`starts ${backend} with gradients registered`, async () => {
+      const info = await initBackend({ backend });
+      expect(tf.getBackend()).toBe(backend);
+      expect(info.backend).toBe(backend);
+      expect(info.tfjsVersion).toBe(tf.version_core);
+      expect(info.platform).toBe('node');
+      // d/dx Σ x³ = 3x², and the gradient of exp through a matMul, checked by hand.
+      const gradient = tf.grad((x: tf.Tensor) => tf.sum(tf.pow(x, 3)));
+      expect(Array.from(gradient(tf.tensor1d([1, -2, 0.5])).dataSync())).toEqual([3, 12, 0.75]);
+      const w = tf.tensor2d([[0.5], [-1]]);
+      const g = tf.grad((x: tf.Tensor) => tf.sum(tf.exp(tf.matMul(x as tf.Tensor2D, w))));
+      const x = tf.tensor2d([[1, 2]]);
+      const expected = Math.exp(0.5 * 1 - 2);
+      const values = Array.from(g(x).dataSync());
+      expect(values[0]).toBeCloseTo(expected * 0.5, 6);
+      expect(values[1]).toBeCloseTo(expected * -1, 6);
+    });
+  }
+
+  it('reports SIMD, one thread in Node, and the matMul patch on wasm', async () => {
+    const info = await initBackend({ backend: 'wasm' });
+    expect(typeof info.simd).toBe('boolean');
+    expect(info.threads).toBe(1);
+    expect(info.transposedMatMulPatch).toBe(true);
+    expect(runtimeInfo()).toEqual(info);
+    const cpu = await initBackend({ backend: 'cpu' });
+    expect(cpu.simd).toBeNull();
+    expect(cpu.transposedMatMulPatch).toBe(false);
+  });
+
+  it('rejects an unknown backend and a bad thread count by name', async () => {
+    await expect(initBackend({ backend: 'webgl' as 'cpu' })).rejects.toThrow(
+      `initBackend: 'backend' must be one of 'wasm', 'cpu', got "webgl".`,
+    );
+    await expect(initBackend({ threads: 0 })).rejects.toSatisfy(
+      (error) =>
+        InvalidArgumentError.isInstance(error) &&
+        error.message === `initBackend: 'threads' must be a positive integer, got 0.`,
+    );
+  });
+
+  it('serialises concurrent calls', async () => {
+    const results = await Promise.all([
+      initBackend({ backend: 'cpu' }),
+      initBackend({ backend: 'wasm' }),
+      initBackend({ backend: 'cpu' }),
+    ]);
+    expect(results.map((info) => info.backend)).toEqual(['cpu', 'wasm', 'cpu']);
+    expect(tf.getBackend()).toBe('cpu');
+  });
+});
+
+describe('assertKernels', () => {
+  it('names the backend and every missing kernel', async () => {
+    await initBackend({ backend: 'wasm' });
+    let caught: unknown;
+    try {
+      assertKernels(['BatchMatMul', 'Conv2DBackpropFilter', 'NoSuchKernel']);
+    } catch (error) {
+      caught = error;
+    }
+    expect(UnsupportedKernelError.isInstance(caught)).toBe(true);
+    const error = caught as UnsupportedKernelError;
+    expect(error.backend).toBe('wasm');
+    expect(error.kernels).toEqual(['Conv2DBackpropFilter', 'NoSuchKernel']);
+    expect(error.message).toBe(
+      "The 'wasm' backend has no kernels Conv2DBackpropFilter, NoSuchKernel.",
+    );
+  });
+
+  it('passes when every kernel exists, and checks another backend on request', async () => {
+    await initBackend({ backend: 'wasm' });
+    expect(() => assertKernels(['BatchMatMul', 'Sigmoid', 'Transpose'])).not.toThrow();
+    expect(() => assertKernels(['Conv2DBackpropFilter'], { backend: 'cpu' })).not.toThrow();
+  });
+});
