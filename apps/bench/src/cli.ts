@@ -1,0 +1,80 @@
+import { cpus } from 'node:os';
+import { parseArgs } from 'node:util';
+import { runtimeInfo } from '@aekit/runtime-wasm';
+import { version_core } from '@tensorflow/tfjs-core';
+import { benchMatMul } from './matmul';
+import { markdownTable } from './table';
+
+const usage = `Usage: pnpm bench [--json] [--quick]
+
+Runs aekit's benchmarks and prints a markdown table (default) or, with --json, one JSON object.
+  --json    print only one JSON object on stdout
+  --quick   a few iterations only, to check the benchmark runs (numbers are not meaningful)
+  --help    show this help`;
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      json: { type: 'boolean', default: false },
+      quick: { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) {
+    console.log(usage);
+    return;
+  }
+  const matMul = await benchMatMul({ quick: values.quick });
+  const info = runtimeInfo();
+  const environment = {
+    node: process.version,
+    tfjs: version_core,
+    cpu: cpus()[0]?.model ?? 'unknown',
+    cores: cpus().length,
+    wasmSimd: info.backend === 'wasm' ? info.simd : undefined,
+  };
+  const wasmRatio = (kernels: string, variant: string) =>
+    matMul.rows.find(
+      (row) => row.backend === 'wasm' && row.kernels === kernels && row.variant === variant,
+    )?.ratioToPlain ?? null;
+  const summary = {
+    wasmTransposedToPlain: {
+      stock: {
+        transposeA: wasmRatio('stock', 'transposeA'),
+        transposeB: wasmRatio('stock', 'transposeB'),
+      },
+      patched: {
+        transposeA: wasmRatio('patched', 'transposeA'),
+        transposeB: wasmRatio('patched', 'transposeB'),
+      },
+    },
+  };
+  if (values.json) {
+    console.log(JSON.stringify({ environment, quick: values.quick, matMul, summary }));
+    return;
+  }
+  const { m, k, n } = matMul.shape;
+  console.log(`## matMul ${m}×${k}×${n} (float32), median of timed windows\n`);
+  console.log(
+    markdownTable(
+      ['backend', 'kernels', 'variant', 'ms', 'GFLOP/s', 'time / plain'],
+      matMul.rows.map((row) => [
+        row.backend,
+        row.kernels,
+        row.variant,
+        row.medianMs.toFixed(3),
+        row.gflops.toFixed(2),
+        row.ratioToPlain.toFixed(2),
+      ]),
+    ),
+  );
+  console.log(
+    `\nNode ${environment.node}, tfjs ${environment.tfjs}, ${environment.cores} × ${environment.cpu}` +
+      (values.quick ? ' — quick run: numbers are not meaningful.' : ''),
+  );
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : String(error));
+  process.exitCode = 1;
+});

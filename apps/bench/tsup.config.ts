@@ -1,0 +1,11 @@
+import { defineConfig } from 'tsup';
+
+// The benchmark runs the built packages exactly as users get them (no source condition).
+export default defineConfig({
+  entry: { cli: 'src/cli.ts' },
+  format: ['esm'],
+  platform: 'node',
+  target: 'node20',
+  sourcemap: true,
+  clean: false,
+});
