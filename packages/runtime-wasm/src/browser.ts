@@ -39,12 +39,15 @@ function shippedWasmPaths(): Record<WasmFileName, string> {
 /**
  * Starts tfjs on `wasm` (default) or `cpu` in the browser and makes it the active backend, with
  * every gradient registered and the fast transposed-matMul path installed on `wasm`. WASM
- * threads start when the page is cross-origin isolated (served with COOP/COEP headers).
+ * threads start when the page is cross-origin isolated (served with COOP/COEP headers); tfjs
+ * then uses at most half the logical cores (`navigator.hardwareConcurrency / 2`, at least 1),
+ * and `initBackend` warns when that is fewer than `threads` asked for.
  */
 export async function initBackend(options: BrowserInitBackendOptions = {}): Promise<RuntimeInfo> {
   await startBackend('initBackend', options, {
     platform: 'browser',
     threadsSupported: () => globalThis.crossOriginIsolated === true,
+    logicalCores: () => globalThis.navigator?.hardwareConcurrency ?? 1,
     beforeWasmStart: () => setWasmPaths(options.wasmPaths ?? shippedWasmPaths()),
   });
   return describeRuntime('browser');

@@ -24,6 +24,7 @@ export interface InitBackendOptions {
 export interface PlatformHooks {
   readonly platform: 'node' | 'browser';
   readonly threadsSupported: () => boolean;
+  readonly logicalCores?: () => number;
   readonly beforeWasmStart?: () => void;
 }
 
@@ -71,7 +72,19 @@ export function startBackend(
     }
     await ready();
     quietNodeBanner(backend);
-    recordBackendFacts(backend, await readFacts(backend));
+    const facts = await readFacts(backend);
+    recordBackendFacts(backend, facts);
+    if (
+      backend === 'wasm' &&
+      threads !== undefined &&
+      threads > facts.threads &&
+      hooks.threadsSupported()
+    ) {
+      // tfjs's WASM backend caps its thread pool at half the logical cores (at least 1, at most 8).
+      console.warn(
+        `${functionName}: the WASM backend runs on ${facts.threads} thread${facts.threads === 1 ? '' : 's'} instead of ${threads}: tfjs caps threads at half the logical cores (${hooks.logicalCores?.() ?? 'unknown'}).`,
+      );
+    }
   };
   const next = starting.then(run, run);
   starting = next.catch(() => undefined);
