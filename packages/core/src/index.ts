@@ -1,3 +1,4 @@
+export type { DenseActivation } from './activations';
 export type {
   Autoencoder,
   AutoencoderConfig,
@@ -5,6 +6,7 @@ export type {
   LossContext,
   LossTerms,
 } from './autoencoder';
+export { bhattacharyyaGaussians } from './bhattacharyya';
 export type { NumberRange, TensorRequirements } from './checks';
 export {
   checkBoolean,
@@ -17,6 +19,8 @@ export {
   checkSeed,
   checkTensor,
 } from './checks';
+export type { DenseLayer } from './dense-jacobian';
+export { denseJacobianFrobeniusSquared } from './dense-jacobian';
 export type { InvalidArgumentDetails, ShapeMismatchDetails, ShapePattern } from './errors';
 export {
   AekitError,
@@ -25,6 +29,15 @@ export {
   UnsupportedKernelError,
 } from './errors';
 export { formatValue } from './format-value';
+export { jacobian } from './jacobian';
+export { klBernoulli } from './kl-bernoulli';
+export { klDiagGaussianStdNormal, klDiagGaussians } from './kl-diag-gaussian';
+export type { MonteCarloEstimate } from './kl-monte-carlo';
+export { klMonteCarlo } from './kl-monte-carlo';
+export { klMultivariateGaussians } from './kl-multivariate-gaussians';
+export { bernoulliLogLikelihood, gaussianLogLikelihood } from './likelihoods';
+export { logMeanExp, logSumExp } from './log-sum-exp';
+export { mlpJacobianFrobeniusSquared } from './mlp-jacobian';
 export type { RngState } from './random';
 export {
   createRng,
@@ -33,3 +46,4 @@ export {
   randomNormalTensor,
   randomUniformTensor,
 } from './random';
+export { reparameterize } from './reparameterize';
