@@ -81,3 +81,42 @@ describe('assertKernels', () => {
     expect(() => assertKernels(['Conv2DBackpropFilter'], { backend: 'cpu' })).not.toThrow();
   });
 });
+
+describe('stock gradients that use chained methods', () => {
+  for (const backend of ['cpu', 'wasm'] as const) {
+    it(`differentiate prod on ${backend}`, async () => {
+      await initBackend({ backend });
+      // d/dx_i Π x = Π x / x_i.
+      const x = tf.tensor1d([2, 3, 4]);
+      expect(
+        Array.from(
+          tf
+            .grad((t: tf.Tensor) => tf.prod(t))(x)
+            .dataSync(),
+        ),
+      ).toEqual([12, 8, 6]);
+    });
+  }
+
+  it('differentiate gather with batchDims on cpu', async () => {
+    await initBackend({ backend: 'cpu' });
+    const params = tf.tensor2d([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
+    const indices = tf.tensor2d([[2], [0]], undefined, 'int32');
+    // Gathering row-wise with batchDims = 1: each gathered element gets gradient 1.
+    const gradient = tf.grad((p: tf.Tensor) => tf.sum(tf.gather(p, indices, 1, 1)))(params);
+    expect(gradient.arraySync()).toEqual([
+      [0, 0, 1],
+      [1, 0, 0],
+    ]);
+  });
+
+  it('reports that gather cannot be differentiated on wasm (no UnsortedSegmentSum kernel)', async () => {
+    await initBackend({ backend: 'wasm' });
+    expect(() => assertKernels(['GatherV2', 'UnsortedSegmentSum'])).toThrow(
+      "The 'wasm' backend has no kernel UnsortedSegmentSum.",
+    );
+  });
+});
