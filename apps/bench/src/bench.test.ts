@@ -32,7 +32,7 @@ describe('markdownTable', () => {
 });
 
 describe('pnpm bench --json', () => {
-  it('prints one JSON object with every matMul row', async () => {
+  it('prints one JSON object with every matMul row and the data benchmarks', async () => {
     const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
     const { stdout } = await promisify(execFile)(process.execPath, [cli, '--json', '--quick'], {
       timeout: 120_000,
@@ -60,5 +60,20 @@ describe('pnpm bench --json', () => {
     );
     for (const row of result.matMul.rows) expect(row.gflops).toBeGreaterThan(0);
     expect(result.summary.wasmTransposedToPlain.patched.transposeA).toBeGreaterThan(0);
+    expect(result.data.mnist).toMatchObject({ trainSamples: 8000, testSamples: 2000 });
+    expect(result.data.mnist.loadMs).toBeGreaterThan(0);
+    // Fashion-MNIST is installed in CI (.ci/run); elsewhere the benchmark may report it absent.
+    const fashion = result.data.fashionMnist;
+    if (process.env.CI === 'true' || fashion.available) {
+      expect(fashion).toMatchObject({ available: true, trainSamples: 60000, testSamples: 10000 });
+      expect(fashion.loadMs).toBeGreaterThan(0);
+      expect(fashion.sampleMB).toBeCloseTo(54.88, 2);
+      expect(fashion.rssAfterMB).toBeGreaterThan(fashion.rssBeforeMB);
+      for (const epoch of fashion.epochs) {
+        expect(epoch).toMatchObject({ batches: 469, batchSize: 128, leakedTensors: 0 });
+      }
+    } else {
+      expect(fashion.reason).toMatch(/dataset-fashion-mnist/);
+    }
   });
 });

@@ -2,6 +2,7 @@ import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { runtimeInfo } from '@aekit/runtime-wasm';
 import { version_core } from '@tensorflow/tfjs-core';
+import { benchData, type DataResult } from './data';
 import { benchMatMul } from './matmul';
 import { markdownTable } from './table';
 
@@ -24,6 +25,8 @@ async function main(): Promise<void> {
     console.log(usage);
     return;
   }
+  // Data first: its memory figures are then the dataset's, not what other benchmarks left.
+  const data = await benchData();
   const matMul = await benchMatMul({ quick: values.quick });
   const info = runtimeInfo();
   const environment = {
@@ -50,7 +53,7 @@ async function main(): Promise<void> {
     },
   };
   if (values.json) {
-    console.log(JSON.stringify({ environment, quick: values.quick, matMul, summary }));
+    console.log(JSON.stringify({ environment, quick: values.quick, matMul, data, summary }));
     return;
   }
   const { m, k, n } = matMul.shape;
@@ -68,10 +71,44 @@ async function main(): Promise<void> {
       ]),
     ),
   );
+  printData(data);
   console.log(
     `\nNode ${environment.node}, tfjs ${environment.tfjs}, ${environment.cores} × ${environment.cpu}` +
       (values.quick ? ' — quick run: numbers are not meaningful.' : ''),
   );
+}
+
+function printData(data: DataResult): void {
+  const { fashionMnist, mnist } = data;
+  console.log('\n## Data: load time, memory, one epoch of batches\n');
+  const rows: string[][] = [
+    [
+      'MNIST (mnist package), load',
+      `${mnist.trainSamples} + ${mnist.testSamples}`,
+      `${mnist.loadMs.toFixed(0)} ms`,
+    ],
+  ];
+  if (fashionMnist.available) {
+    const f = fashionMnist;
+    rows.push(
+      ['Fashion-MNIST, load', `${f.trainSamples} + ${f.testSamples}`, `${f.loadMs.toFixed(0)} ms`],
+      ['Fashion-MNIST, sample data', 'uint8', `${f.sampleMB.toFixed(1)} MB`],
+      [
+        'Fashion-MNIST, resident memory',
+        'before → after load' + (f.rssAfterGcMB === null ? '' : ' → after GC'),
+        `${f.rssBeforeMB.toFixed(0)} → ${f.rssAfterMB.toFixed(0)}` +
+          (f.rssAfterGcMB === null ? '' : ` → ${f.rssAfterGcMB.toFixed(0)}`) +
+          ' MB',
+      ],
+      ...f.epochs.map((epoch) => [
+        `Fashion-MNIST train epoch, ${epoch.variant}`,
+        `${epoch.batches} batches of ${epoch.batchSize}, ${epoch.backend}`,
+        `${epoch.ms.toFixed(0)} ms (${Math.round(epoch.samplesPerSecond)} samples/s, ${epoch.leakedTensors} tensors leaked)`,
+      ]),
+    );
+  }
+  console.log(markdownTable(['what', 'size', 'result'], rows));
+  if (!fashionMnist.available) console.log(`\nFashion-MNIST skipped: ${fashionMnist.reason}`);
 }
 
 main().catch((error: unknown) => {
