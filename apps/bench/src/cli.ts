@@ -95,7 +95,7 @@ function printData(data: DataResult): void {
       ['Fashion-MNIST, sample data', 'uint8', `${f.sampleMB.toFixed(1)} MB`],
       [
         'Fashion-MNIST, resident memory',
-        'before → after load' + (f.rssAfterGcMB === null ? '' : ' → after GC'),
+        `before → after load${f.rssAfterGcMB === null ? '' : ' → after GC'}`,
         `${f.rssBeforeMB.toFixed(0)} → ${f.rssAfterMB.toFixed(0)}` +
           (f.rssAfterGcMB === null ? '' : ` → ${f.rssAfterGcMB.toFixed(0)}`) +
           ' MB',
