@@ -5,6 +5,7 @@ export type {
   LossContext,
   LossTerms,
 } from './autoencoder';
+export type { Batch, BatchSource } from './batch-source';
 export type { NumberRange, TensorRequirements } from './checks';
 export {
   checkBoolean,
@@ -24,6 +25,12 @@ export {
   ShapeMismatchError,
   UnsupportedKernelError,
 } from './errors';
+export type { AutoencoderFamily } from './families';
+export {
+  findAutoencoderFamily,
+  registerAutoencoderFamily,
+  registeredAutoencoderFamilies,
+} from './families';
 export { formatValue } from './format-value';
 export type { RngState } from './random';
 export {
