@@ -82,10 +82,11 @@ const fusedActivations: Partial<Record<ActivationName, fused.Activation>> = {
 
 /**
  * Where `tf.fused.matMul` measured faster than matMul + add + activation (`pnpm bench`,
- * "dense layer" table): on `wasm` in a forward pass, by 1–7%. Under a gradient tape tfjs fuses
- * only the bias, and that measured 3–35% slower on both backends (its custom gradient also
- * computes the input's gradient when nothing needs it); on `cpu` the fused kernel is the same
- * three ops, no faster. So: fuse on `wasm` outside gradients, nowhere else.
+ * "dense layer" table, 128×784→400 and 128×400→32): on `wasm` in a forward pass, by 0–12%
+ * (typically 2–4%, never slower). Under a gradient tape tfjs fuses only the bias, and that
+ * measured up to 35% slower and never clearly faster (its custom gradient also computes the
+ * input's gradient when nothing needs it); on `cpu` the fused kernel runs the same three ops
+ * and measured the same. So: fuse on `wasm` outside gradients, nowhere else.
  */
 function fusedActivation(activation: ActivationName): fused.Activation | undefined {
   if (getBackend() !== 'wasm' || engine().state.gradientDepth > 0) return undefined;

@@ -86,6 +86,7 @@ describeBackends(['cpu', 'wasm'], 'checkpoints and resume', () => {
       expect(first.losses).toEqual(straight.losses.slice(0, 8));
       expect(resumed.losses).toEqual(straight.losses.slice(8));
       expect(resumed.history.epochs).toEqual([1, 2, 3, 4]);
+      expect(resumed.history.stopReason).toBe('completed');
       expect(resumed.history.train).toEqual(straight.history.train);
       expect(resumed.history.validation).toEqual(straight.history.validation);
       expect(resumed.history.learningRate).toEqual(straight.history.learningRate);
@@ -139,6 +140,29 @@ describeBackends(['cpu', 'wasm'], 'checkpoints and resume', () => {
     }
     tf.dispose(x);
     model.dispose();
+  });
+
+  it('does not train on when resuming a run that stopped early', async () => {
+    const dir = freshDir();
+    // Patience 1 on the training loss with a huge minDelta: stops after epoch 2.
+    const stopped = await train({
+      epochs: 6,
+      checkpoint: { dir },
+      earlyStopping: { patience: 1, minDelta: 1e6, monitor: 'train.total' },
+    });
+    expect(stopped.history.stopReason).toBe('earlyStopping');
+    expect(stopped.history.epochs).toEqual([1, 2]);
+    const resumed = await train({
+      epochs: 6,
+      checkpoint: { dir },
+      resume: dir,
+      earlyStopping: { patience: 1, minDelta: 1e6, monitor: 'train.total' },
+    });
+    expect(resumed.losses).toEqual([]);
+    expect(resumed.history.epochs).toEqual([1, 2]);
+    expect(resumed.history.stopReason).toBe('earlyStopping');
+    // The best weights (epoch 1's) are restored again from the checkpoint.
+    expect(resumed.weights).toEqual(stopped.weights);
   });
 
   it('removes temporary files of interrupted writes, and refuses what it cannot resume', async () => {

@@ -50,7 +50,7 @@ export interface Checkpoint {
   readonly tensors: ReadonlyMap<string, StoredTensor>;
 }
 
-/** The tensors of `Checkpoint` for an optimiser state, and back. */
+/** The checkpoint tensors that hold an optimiser state (`optimizerStateOf` reads them back). */
 export function optimizerTensors(state: OptimizerState): Map<string, StoredTensor> {
   const tensors = new Map<string, StoredTensor>();
   state.weights.forEach((weight, index) => {
@@ -62,6 +62,7 @@ export function optimizerTensors(state: OptimizerState): Map<string, StoredTenso
   return tensors;
 }
 
+/** The optimiser state stored in `checkpoint` (`file` names it in errors). */
 export function optimizerStateOf(checkpoint: Checkpoint, file: string): OptimizerState {
   const { className, names, extras } = checkpoint.state.optimizer;
   const take = (name: string): StoredTensor => {

@@ -1,26 +1,14 @@
-import { type Autoencoder, type Batch, createRng, InvalidArgumentError, Rng } from '@aekit/core';
+import { type Autoencoder, type Batch, createRng, InvalidArgumentError } from '@aekit/core';
 import {
   clone,
   dispose,
   keep,
   type Optimizer,
   type Scalar,
-  stack,
   type Tensor,
-  tensor,
   tidy,
-  type Variable,
   variableGrads,
 } from '@tensorflow/tfjs-core';
-import {
-  type Checkpoint,
-  checkpointFileName,
-  checkpointPrefixes,
-  optimizerStateOf,
-  optimizerTensors,
-  readCheckpoint,
-  writeCheckpoint,
-} from './checkpoint';
 import { NonFiniteLossError } from './errors';
 import type { FileSystem } from './file-system';
 import { type EpochReader, type FitData, readFitData } from './fit-data';
@@ -31,18 +19,11 @@ import {
   resolveFitOptions,
 } from './fit-options';
 import { emptyHistory, type History, recordEpoch } from './history';
-import { assignVariables, readVariables } from './model-bytes';
+import { LossMeans, type LossReading, packLoss, toLossValues } from './loss-reading';
 import { noFileSystem } from './model-files';
-import {
-  captureOptimizerState,
-  createOptimizer,
-  restoreOptimizerState,
-  setLearningRate,
-} from './optimizers';
-import type { StoredTensor } from './safetensors';
+import { createOptimizer, setLearningRate } from './optimizers';
+import { type NamedVariable, type RunState, resumeRun, saveCheckpoint } from './run-state';
 import { scheduledLearningRate } from './schedules';
-
-type NamedVariable = readonly [string, Variable];
 
 function checkAutoencoder(model: unknown): Autoencoder {
   const candidate = model as Partial<Autoencoder> | null;
@@ -66,73 +47,6 @@ function checkAutoencoder(model: unknown): Autoencoder {
   return candidate as Autoencoder;
 }
 
-/** Names and numbers of one loss evaluation: `values[0]` is the total. */
-interface LossReading {
-  readonly names: readonly string[];
-  readonly values: Float32Array;
-}
-
-/**
- * `model.lossTerms` packed into one tensor `[total, ...terms]`, so a single read brings every
- * value back. Checks that the total and the terms are scalars.
- */
-function packLoss(model: Autoencoder, batch: Batch, step: number, training: boolean) {
-  const { total, terms } = model.lossTerms(batch.x, {
-    step,
-    training,
-    ...(batch.labels === undefined ? {} : { labels: batch.labels }),
-  });
-  const names = Object.keys(terms);
-  if (names.includes('total')) {
-    throw new InvalidArgumentError({
-      functionName: 'fit',
-      argument: 'model.lossTerms(...).terms',
-      rule: "named terms other than 'total' (which is reserved for the sum)",
-      value: names,
-    });
-  }
-  const scalars = [total, ...names.map((name) => terms[name]!)];
-  scalars.forEach((value, index) => {
-    if (value?.rank !== 0) {
-      throw new InvalidArgumentError({
-        functionName: 'fit',
-        argument: `model.lossTerms(...).${index === 0 ? 'total' : `terms.${names[index - 1]}`}`,
-        rule: 'a scalar tensor',
-        value,
-      });
-    }
-  });
-  return { total, names, packed: stack(scalars) };
-}
-
-function toLossValues(reading: LossReading, scale = 1): Record<string, number> {
-  const values: Record<string, number> = { total: reading.values[0]! * scale };
-  reading.names.forEach((name, index) => {
-    values[name] = reading.values[index + 1]! * scale;
-  });
-  return values;
-}
-
-/** Running sums of loss values weighted by batch size. */
-class LossMeans {
-  private readonly sums = new Map<string, number>();
-  private count = 0;
-
-  add(reading: LossReading, batchSize: number): void {
-    const names = ['total', ...reading.names];
-    names.forEach((name, index) => {
-      this.sums.set(name, (this.sums.get(name) ?? 0) + reading.values[index]! * batchSize);
-    });
-    this.count += batchSize;
-  }
-
-  means(): LossValues {
-    const means: Record<string, number> = {};
-    for (const [name, sum] of this.sums) means[name] = sum / this.count;
-    return means as LossValues;
-  }
-}
-
 function disposeBatch(batch: Batch): void {
   batch.x.dispose();
   batch.labels?.dispose();
@@ -140,18 +54,6 @@ function disposeBatch(batch: Batch): void {
 
 function batchRows(batch: Batch): number {
   return batch.x.shape[0];
-}
-
-/** The state a run carries from epoch to epoch (and through a checkpoint). */
-interface RunState {
-  epoch: number;
-  step: number;
-  rng: Rng;
-  history: History;
-  best: { value: number; epoch: number; wait: number } | undefined;
-  bestWeights: Map<string, Tensor> | undefined;
-  /** Last finite value of each loss term, for the message of a NonFiniteLossError. */
-  lastFinite: Map<string, { value: number; step: number }>;
 }
 
 /**
@@ -237,128 +139,6 @@ async function evaluate(
   return means.means();
 }
 
-function stableJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
-  if (typeof value === 'object' && value !== null) {
-    const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${stableJson(item)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
-
-async function storedCopy(tensor: Tensor): Promise<StoredTensor> {
-  return { dtype: 'F32', shape: [...tensor.shape], data: (await tensor.data()) as Float32Array };
-}
-
-/** Restores a run from the checkpoint in `dir`: model, optimiser, generator, history. */
-async function resumeRun(
-  files: FileSystem,
-  dir: string,
-  model: Autoencoder,
-  optimizer: Optimizer,
-  trained: readonly NamedVariable[],
-): Promise<RunState> {
-  const checkpoint = await readCheckpoint(files, dir);
-  const file = files.join(dir, checkpointFileName);
-  const { state } = checkpoint;
-  const savedConfig = state.modelConfig as Record<string, unknown>;
-  const givenConfig = model.config as Record<string, unknown>;
-  const differing = [...new Set([...Object.keys(savedConfig), ...Object.keys(givenConfig)])]
-    .sort()
-    .find((key) => stableJson(savedConfig[key]) !== stableJson(givenConfig[key]));
-  if (differing !== undefined) {
-    throw new InvalidArgumentError({
-      functionName: 'fit',
-      argument: `model.config.${differing}`,
-      rule: `${JSON.stringify(savedConfig[differing])}, as in the model the checkpoint ${file} was written for`,
-      value: givenConfig[differing],
-    });
-  }
-  if (state.optimizer.className !== optimizer.getClassName()) {
-    throw new InvalidArgumentError({
-      functionName: 'fit',
-      argument: 'options.optimizer',
-      rule: `the optimiser the checkpoint ${file} was written with, ${state.optimizer.className}`,
-      value: optimizer.getClassName(),
-    });
-  }
-  assignVariables(model.variables(), checkpoint.tensors, {
-    functionName: 'fit',
-    file,
-    prefix: checkpointPrefixes.model,
-    builtFrom: 'the model passed to fit',
-  });
-  await restoreOptimizerState(optimizer, optimizerStateOf(checkpoint, file), trained);
-  let bestWeights: Map<string, Tensor> | undefined;
-  if (state.earlyStopping !== undefined) {
-    bestWeights = new Map();
-    for (const [name] of trained) {
-      const stored = checkpoint.tensors.get(`${checkpointPrefixes.best}${name}`);
-      if (stored !== undefined) {
-        bestWeights.set(name, tensor(stored.data, [...stored.shape], 'float32'));
-      }
-    }
-    if (bestWeights.size === 0) bestWeights = undefined;
-  }
-  return {
-    epoch: state.epoch,
-    step: state.step,
-    rng: Rng.fromState(state.rng),
-    history: state.history,
-    best:
-      state.earlyStopping === undefined
-        ? undefined
-        : {
-            value: state.earlyStopping.best,
-            epoch: state.earlyStopping.bestEpoch,
-            wait: state.earlyStopping.wait,
-          },
-    bestWeights,
-    lastFinite: new Map(),
-  };
-}
-
-async function saveCheckpoint(
-  files: FileSystem,
-  dir: string,
-  model: Autoencoder,
-  optimizer: Optimizer,
-  trained: readonly NamedVariable[],
-  run: RunState,
-): Promise<void> {
-  const tensors = await readVariables('fit', model.variables(), checkpointPrefixes.model);
-  if (run.bestWeights !== undefined) {
-    for (const [name, value] of run.bestWeights) {
-      tensors.set(`${checkpointPrefixes.best}${name}`, await storedCopy(value));
-    }
-  }
-  const optimizerState = await captureOptimizerState(optimizer, trained);
-  for (const [name, value] of optimizerTensors(optimizerState)) tensors.set(name, value);
-  const checkpoint: Checkpoint = {
-    state: {
-      format: 'aekit-checkpoint',
-      formatVersion: 1,
-      modelConfig: model.config,
-      epoch: run.epoch,
-      step: run.step,
-      rng: run.rng.getState(),
-      history: run.history,
-      ...(run.best === undefined
-        ? {}
-        : {
-            earlyStopping: { best: run.best.value, bestEpoch: run.best.epoch, wait: run.best.wait },
-          }),
-      optimizer: {
-        className: optimizerState.className,
-        names: optimizerState.names,
-        extras: Object.keys(optimizerState.extras),
-      },
-    },
-    tensors,
-  };
-  await writeCheckpoint(files, dir, checkpoint);
-}
-
 /**
  * `fit` with the file system for checkpoints (`undefined` in a browser). See `fit`.
  */
@@ -415,7 +195,9 @@ export async function fitWith(
           }
         : await resumeRun(files!, resolved.resume, checkedModel, optimizer, trained);
     const { history } = run;
-    while (run.epoch < epochs) {
+    // A resumed run that had stopped early is finished; any other continues.
+    if (history.stopReason !== 'earlyStopping') history.stopReason = 'completed';
+    while (history.stopReason !== 'earlyStopping' && run.epoch < epochs) {
       if (resolved.signal?.aborted) {
         history.stopReason = 'aborted';
         break;
@@ -468,7 +250,7 @@ export async function fitWith(
           batch: batchIndex,
           batchSize: rows,
           learningRate: reportedRate,
-          loss: toLossValues(reading) as LossValues,
+          loss: toLossValues(reading),
           samplesPerSecond: seen / Math.max((performance.now() - epochStart) / 1000, 1e-9),
         });
         if (resolved.signal?.aborted) {

@@ -20,6 +20,7 @@ export interface History {
   bestEpoch?: number;
 }
 
+/** The history of a run before its first epoch. */
 export function emptyHistory(withValidation: boolean): History {
   return {
     epochs: [],

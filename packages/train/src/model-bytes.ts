@@ -14,8 +14,9 @@ import { decodeSafetensors, encodeSafetensors, type StoredTensor } from './safet
 export const modelFormat = 'aekit-model';
 /** The `config.json` layout this version writes and reads. */
 export const modelFormatVersion = 1;
-/** File names inside a model folder. */
+/** The model folder's configuration file. */
 export const configFileName = 'config.json';
+/** The model folder's weights file (safetensors). */
 export const weightsFileName = 'weights.safetensors';
 
 /** The contents of a model folder's `config.json`. */

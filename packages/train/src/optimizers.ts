@@ -11,6 +11,7 @@ import type { StoredTensor } from './safetensors';
 
 /** The optimisers `fit` creates by name (tfjs's defaults otherwise; momentum 0.9). */
 export const optimizerNames = ['adam', 'sgd', 'momentum', 'rmsprop', 'adagrad'] as const;
+/** An optimiser `fit` creates by name. */
 export type OptimizerName = (typeof optimizerNames)[number];
 
 /** A new optimiser of `name` with `learningRate`. */
