@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
 import { countParameters, namedTensors } from './parameters';
 
-describeBackends(['cpu'], 'parameters', () => {
+describeBackends(['cpu', 'wasm'], 'parameters', () => {
   it('counts the scalars of a record or a list of tensors', () => {
     const a = tf.zeros([784, 400]);
     const b = tf.zeros([400]);

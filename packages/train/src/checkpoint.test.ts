@@ -6,8 +6,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { readSafetensors } from '../test/safetensors-reader';
 import { createTinyAutoencoder, tinyData } from '../test/tiny-autoencoder.mjs';
-import { snapshot } from '../test/wrappers';
-import { ModelFileError } from './errors';
+import { snapshot, withExtraTerm } from '../test/wrappers';
+import { ModelFileError, NonFiniteLossError } from './errors';
 import type { FitOptions } from './fit-options';
 // Called as trainer.fit: biome reads a bare `trainer.fit(` as a focused Jasmine test.
 import * as trainer from './index';
@@ -163,6 +163,33 @@ describeBackends(['cpu', 'wasm'], 'checkpoints and resume', () => {
     expect(resumed.history.stopReason).toBe('earlyStopping');
     // The best weights (epoch 1's) are restored again from the checkpoint.
     expect(resumed.weights).toEqual(stopped.weights);
+  });
+
+  it('keeps the last good checkpoint when the loss goes NaN', async () => {
+    const dir = freshDir();
+    const model = withExtraTerm(newModel(), 'kl', ({ step }) => (step === 6 ? Number.NaN : 0));
+    const x = tinyData(64, inputDim);
+    let afterEpoch1: Record<string, Float32Array> | undefined;
+    await expect(
+      trainer.fit(model, x, {
+        epochs: 3,
+        batchSize: 16,
+        checkpoint: { dir },
+        callbacks: {
+          onEpochEnd: () => {
+            afterEpoch1 ??= snapshot(model);
+          },
+        },
+      }),
+    ).rejects.toSatisfy(NonFiniteLossError.isInstance);
+    const file = new Uint8Array(await readFile(join(dir, 'checkpoint.safetensors')));
+    expect(checkpointMetadata(file).epoch).toBe(1);
+    const { tensors } = readSafetensors(file);
+    for (const [name, values] of Object.entries(afterEpoch1!)) {
+      expect(tensors[`model/${name}`]!.values).toEqual(Array.from(values));
+    }
+    x.dispose();
+    model.dispose();
   });
 
   it('removes temporary files of interrupted writes, and refuses what it cannot resume', async () => {

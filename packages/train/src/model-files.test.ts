@@ -151,7 +151,7 @@ describeBackends(['cpu', 'wasm'], 'saveModel and loadModel', () => {
   });
 });
 
-describeBackends(['cpu'], 'loadModel errors', () => {
+describeBackends(['cpu', 'wasm'], 'loadModel errors', () => {
   /** A saved model folder whose files the test then breaks. */
   async function savedDir(): Promise<string> {
     const model = tinyModel();

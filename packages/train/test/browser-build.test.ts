@@ -18,7 +18,7 @@ beforeAll(async () => {
   registerAutoencoderFamily(tinyFamily);
 });
 
-describeBackends(['cpu'], 'the browser build', () => {
+describeBackends(['cpu', 'wasm'], 'the browser build', () => {
   it('imports nothing from Node', async () => {
     const code = await readFile(browserBuild, 'utf8');
     const imports = [...code.matchAll(/from\s+['"]([^'"]+)['"]/g)].map((match) => match[1]);

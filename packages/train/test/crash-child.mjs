@@ -17,7 +17,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { createTinyAutoencoder, tinyData } from './tiny-autoencoder.mjs';
 
 const [dir, pause, resume] = process.argv.slice(2);
-await initBackend({ backend: 'wasm' });
+// wasm, unless the suites were asked to run on cpu only (AEKIT_BACKENDS=cpu).
+await initBackend({ backend: process.env.AEKIT_BACKENDS?.trim() === 'cpu' ? 'cpu' : 'wasm' });
 
 const hang = (what) => {
   process.stdout.write(`PAUSED ${what}\n`);
