@@ -209,6 +209,11 @@ describeBackends(['cpu', 'wasm'], 'checkpoints and resume', () => {
     await expect(train({ resume: dir, optimizer: 'sgd' })).rejects.toThrow(
       `fit: 'options.optimizer' must be the optimiser the checkpoint ${join(dir, 'checkpoint.safetensors')} was written with, Adam, got "SGD".`,
     );
+    const adamax = tf.train.adamax(0.01);
+    await expect(train({ optimizer: adamax, checkpoint: { dir: freshDir() } })).rejects.toThrow(
+      `fit: 'options.optimizer' must be an optimiser that can save and restore its state (getWeights/setWeights), for checkpoints, got "Adamax".`,
+    );
+    adamax.dispose();
     const other = createTinyAutoencoder({ inputDim, hiddenDim: 5, seed: 11 });
     const x = tinyData(16, inputDim);
     await expect(trainer.fit(other, x, { resume: dir })).rejects.toThrow(

@@ -21,7 +21,7 @@ import {
 import { emptyHistory, type History, recordEpoch } from './history';
 import { LossMeans, type LossReading, packLoss, toLossValues } from './loss-reading';
 import { noFileSystem } from './model-files';
-import { createOptimizer, setLearningRate } from './optimizers';
+import { captureOptimizerState, createOptimizer, setLearningRate } from './optimizers';
 import { type NamedVariable, type RunState, resumeRun, saveCheckpoint } from './run-state';
 import { scheduledLearningRate } from './schedules';
 
@@ -182,6 +182,9 @@ export async function fitWith(
   const started = performance.now();
   let run: RunState | undefined;
   try {
+    if (!ownsOptimizer && (resolved.checkpoint !== undefined || resolved.resume !== undefined)) {
+      await checkOptimizerCanSave(optimizer, trained);
+    }
     run =
       resolved.resume === undefined
         ? {
@@ -326,6 +329,26 @@ export async function fitWith(
   } finally {
     if (run?.bestWeights !== undefined) dispose([...run.bestWeights.values()]);
     if (ownsOptimizer) optimizer.dispose();
+  }
+}
+
+/** Fails before training, not at the first checkpoint, when an optimiser cannot save its state. */
+async function checkOptimizerCanSave(
+  optimizer: Optimizer,
+  trained: readonly NamedVariable[],
+): Promise<void> {
+  try {
+    await captureOptimizerState(optimizer, trained);
+  } catch (error) {
+    throw new InvalidArgumentError(
+      {
+        functionName: 'fit',
+        argument: 'options.optimizer',
+        rule: 'an optimiser that can save and restore its state (getWeights/setWeights), for checkpoints',
+        value: optimizer.getClassName(),
+      },
+      { cause: error },
+    );
   }
 }
 
