@@ -59,6 +59,12 @@ describe('pnpm bench --json', () => {
       ].sort(),
     );
     for (const row of result.matMul.rows) expect(row.gflops).toBeGreaterThan(0);
+    expect(result.fusedDense.shape).toEqual({ batch: 128, inDim: 784, outDim: 400 });
+    expect(result.fusedDense.rows).toHaveLength(2 * 3 * 5);
+    for (const row of result.fusedDense.rows) {
+      expect(row.speedup).toBeCloseTo(row.separateMs / row.fusedMs, 10);
+      expect(row.fusedMs).toBeGreaterThan(0);
+    }
     expect(result.summary.wasmTransposedToPlain.patched.transposeA).toBeGreaterThan(0);
     expect(result.data.mnist).toMatchObject({ trainSamples: 8000, testSamples: 2000 });
     expect(result.data.mnist.loadMs).toBeGreaterThan(0);

@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { runtimeInfo } from '@aekit/runtime-wasm';
 import { version_core } from '@tensorflow/tfjs-core';
 import { benchData, type DataResult } from './data';
+import { benchFusedDense } from './fused-dense';
 import { benchMatMul } from './matmul';
 import { markdownTable } from './table';
 
@@ -28,6 +29,7 @@ async function main(): Promise<void> {
   // Data first: its memory figures are then the dataset's, not what other benchmarks left.
   const data = await benchData();
   const matMul = await benchMatMul({ quick: values.quick });
+  const fusedDense = await benchFusedDense({ quick: values.quick });
   const info = runtimeInfo();
   const environment = {
     node: process.version,
@@ -53,7 +55,9 @@ async function main(): Promise<void> {
     },
   };
   if (values.json) {
-    console.log(JSON.stringify({ environment, quick: values.quick, matMul, data, summary }));
+    console.log(
+      JSON.stringify({ environment, quick: values.quick, matMul, data, fusedDense, summary }),
+    );
     return;
   }
   const { m, k, n } = matMul.shape;
@@ -68,6 +72,23 @@ async function main(): Promise<void> {
         row.medianMs.toFixed(3),
         row.gflops.toFixed(2),
         row.ratioToPlain.toFixed(2),
+      ]),
+    ),
+  );
+  const dense = fusedDense.shape;
+  console.log(
+    `\n## dense layer act(x·W + b), ${dense.batch}×${dense.inDim}→${dense.outDim}: separate ops vs tf.fused.matMul\n`,
+  );
+  console.log(
+    markdownTable(
+      ['backend', 'pass', 'activation', 'separate ms', 'fused ms', 'speed-up'],
+      fusedDense.rows.map((row) => [
+        row.backend,
+        row.pass,
+        row.activation,
+        row.separateMs.toFixed(3),
+        row.fusedMs.toFixed(3),
+        row.speedup.toFixed(2),
       ]),
     ),
   );

@@ -6,6 +6,7 @@ export type {
   LossContext,
   LossTerms,
 } from './autoencoder';
+export type { Batch, BatchSource } from './batch-source';
 export { bhattacharyyaGaussians } from './bhattacharyya';
 export type { NumberRange, TensorRequirements } from './checks';
 export {
@@ -28,6 +29,12 @@ export {
   ShapeMismatchError,
   UnsupportedKernelError,
 } from './errors';
+export type { AutoencoderFamily } from './families';
+export {
+  findAutoencoderFamily,
+  registerAutoencoderFamily,
+  registeredAutoencoderFamilies,
+} from './families';
 export { formatValue } from './format-value';
 export { jacobian } from './jacobian';
 export { klBernoulli } from './kl-bernoulli';

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import type { Autoencoder, AutoencoderConfig } from './autoencoder';
+import {
+  type AutoencoderFamily,
+  findAutoencoderFamily,
+  registerAutoencoderFamily,
+  registeredAutoencoderFamilies,
+} from './families';
+
+function family(name: string, version = '1.0.0'): AutoencoderFamily {
+  return {
+    name,
+    packageName: `@example/${name}`,
+    version,
+    create: (config: AutoencoderConfig) => ({ config }) as unknown as Autoencoder,
+  };
+}
+
+describe('autoencoder family registry', () => {
+  it('finds a registered family by name, and lists names sorted', () => {
+    registerAutoencoderFamily(family('zeta-test'));
+    registerAutoencoderFamily(family('alpha-test'));
+    expect(findAutoencoderFamily('zeta-test')?.packageName).toBe('@example/zeta-test');
+    expect(findAutoencoderFamily('missing-test')).toBeUndefined();
+    const names = registeredAutoencoderFamilies();
+    expect(names.indexOf('alpha-test')).toBeLessThan(names.indexOf('zeta-test'));
+  });
+
+  it('replaces an earlier registration of the same name', () => {
+    registerAutoencoderFamily(family('again-test', '1.0.0'));
+    registerAutoencoderFamily(family('again-test', '2.0.0'));
+    expect(findAutoencoderFamily('again-test')?.version).toBe('2.0.0');
+  });
+
+  it('is one registry per process, shared through a global symbol by every copy', () => {
+    registerAutoencoderFamily(family('shared-test'));
+    const shared = (globalThis as Record<symbol, unknown>)[
+      Symbol.for('@aekit/core.autoencoder-families')
+    ] as Map<string, AutoencoderFamily>;
+    expect(shared.get('shared-test')?.name).toBe('shared-test');
+  });
+
+  it('rejects a malformed family by name', () => {
+    expect(() =>
+      registerAutoencoderFamily({
+        name: '',
+        packageName: 'x',
+        version: '1',
+        create: () => {},
+      } as never),
+    ).toThrow(
+      /^registerAutoencoderFamily: 'family' must be an object \{ name, packageName, version, create\(config\) \} with a non-empty name, got /,
+    );
+  });
+});

@@ -1,0 +1,12 @@
+export type { ActivationName } from './activations';
+export { activate, activationNames, checkActivation, leakyReluAlpha } from './activations';
+export type { ApplyDenseOptions, DenseParams, InitDenseOptions } from './dense';
+export { applyDense, denseVariables, disposeDense, initDense } from './dense';
+export type { NoiseOptions } from './dropout';
+export { dropout, maskingNoise } from './dropout';
+export type { InitializerName } from './initializers';
+export { initializerNames, initialTensor, initialValues } from './initializers';
+export type { ApplyMlpOptions, Mlp, MlpLayer, MlpOptions } from './mlp';
+export { applyMlp, disposeMlp, mlp, mlpVariables } from './mlp';
+export type { NamedTensor } from './parameters';
+export { countParameters, namedTensors } from './parameters';
