@@ -342,7 +342,12 @@ describeBackends(['cpu', 'wasm'], 'VAE', () => {
     const ignored = plain.lossTerms(x, { step: 0, training: true, labels });
     const without = plain.lossTerms(x, { step: 0, training: true });
     expect(ignored.total.dataSync()[0]).toBe(without.total.dataSync()[0]);
-    tf.dispose([ignored.total, without.total, ...Object.values(ignored.terms), ...Object.values(without.terms)]);
+    tf.dispose([
+      ignored.total,
+      without.total,
+      ...Object.values(ignored.terms),
+      ...Object.values(without.terms),
+    ]);
     expect(() => plain.encode(x, labels)).toThrow(
       "Vae.encode: 'labels' must be undefined: this VAE is not conditional, got a int32 tensor of shape [3].",
     );
