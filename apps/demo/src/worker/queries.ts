@@ -1,0 +1,271 @@
+import { createRng } from '@aekit/core';
+import { interpolationWeights } from '@aekit/vae';
+import {
+  dispose,
+  fill,
+  slice,
+  type Tensor,
+  type Tensor1D,
+  type Tensor2D,
+  tensor2d,
+  tidy,
+  transpose,
+} from '@tensorflow/tfjs-core';
+import type { Histogram, Images, LatentPoints, Noise, Queries, QueryName } from '../protocol';
+import { firstEncoderLayer, firstLayerActivations, type HistogramValues } from './family-models';
+import { projectTo2d } from './pca';
+import { inputDim, type Session } from './session';
+
+/** Reads a tensor into a fresh Float32Array and disposes it. */
+function take(tensor: Tensor): Float32Array {
+  try {
+    return Float32Array.from(tensor.dataSync() as Float32Array);
+  } finally {
+    tensor.dispose();
+  }
+}
+
+function images(tensor: Tensor2D): Images {
+  const count = tensor.shape[0];
+  return { count, pixels: take(tensor) };
+}
+
+/** Labels for `n` rows of one class, when the model is conditional; the caller disposes. */
+function labelsFor(session: Session, n: number, label: number | undefined): Tensor1D | undefined {
+  const handle = session.requireModel();
+  if (handle.numClasses === null) return undefined;
+  const chosen = label ?? 0;
+  if (!Number.isInteger(chosen) || chosen < 0 || chosen >= handle.numClasses) {
+    throw new Error(`The digit must be an integer in [0, ${handle.numClasses}), got ${label}.`);
+  }
+  return fill([n], chosen, 'int32') as Tensor1D;
+}
+
+/**
+ * Corrupts one image `[784]` in [0, 1] with seeded noise: masking zeroes each pixel with
+ * probability `level`; gaussian adds N(0, level²) and clips to [0, 1]; salt-and-pepper sets
+ * each pixel with probability `level` to 0 or 1 (even odds).
+ */
+export function corruptPixels(pixels: Float32Array, noise: Noise): Float32Array {
+  const rng = createRng(noise.seed);
+  const out = Float32Array.from(pixels);
+  if (noise.level <= 0) return out;
+  if (noise.kind === 'gaussian') {
+    const draws = rng.normalArray(out.length, 0, noise.level);
+    out.forEach((value, index) => {
+      out[index] = Math.min(1, Math.max(0, value + draws[index]!));
+    });
+    return out;
+  }
+  const hit = rng.uniformArray(out.length);
+  const coin = rng.uniformArray(out.length);
+  out.forEach((_, index) => {
+    if (hit[index]! < noise.level) {
+      out[index] = noise.kind === 'masking' ? 0 : coin[index]! < 0.5 ? 0 : 1;
+    }
+  });
+  return out;
+}
+
+/** A histogram of `values` in `bins` equal bins spanning their range (widened to `span`). */
+export function histogram(
+  values: HistogramValues,
+  bins: number,
+  span?: readonly [number, number],
+): Histogram {
+  let low = span?.[0] ?? Number.POSITIVE_INFINITY;
+  let high = span?.[1] ?? Number.NEGATIVE_INFINITY;
+  for (const value of values.values) {
+    if (value < low) low = value;
+    if (value > high) high = value;
+  }
+  if (!(high > low)) high = low + 1;
+  const edges = Float32Array.from({ length: bins + 1 }, (_, i) => low + ((high - low) * i) / bins);
+  const counts = new Int32Array(bins);
+  for (const value of values.values) {
+    const bin = Math.min(bins - 1, Math.floor(((value - low) / (high - low)) * bins));
+    counts[bin]! += 1;
+  }
+  return {
+    title: values.title,
+    note: values.note,
+    edges,
+    counts,
+    ...(values.reference === undefined ? {} : { reference: values.reference }),
+  };
+}
+
+function firstIndices(session: Session, count: number): number[] {
+  const available = session.digits.testLabels.length;
+  return Array.from({ length: Math.min(count, available) }, (_, index) => index);
+}
+
+type Handlers = {
+  [Name in QueryName]: (session: Session, args: Queries[Name]['args']) => Queries[Name]['result'];
+};
+
+/** Answers to the page's questions about the current model. */
+export const queries: Handlers = {
+  reconstruct(session, { indices }) {
+    const handle = session.requireModel();
+    const { x, labels } = session.testBatch(indices);
+    try {
+      return images(handle.reconstruct(x, labels));
+    } finally {
+      dispose([x, labels]);
+    }
+  },
+
+  latent(session, { count }): LatentPoints {
+    const handle = session.requireModel();
+    const indices = firstIndices(session, count);
+    const { x, labels } = session.testBatch(indices);
+    let codes: Float32Array;
+    try {
+      codes = take(handle.encode(x, labels));
+    } finally {
+      dispose([x, labels]);
+    }
+    const dim = handle.codeDim;
+    const base = { indices: Int32Array.from(indices) };
+    if (dim === 2) return { ...base, coordinates: codes, projection: 'latent', explained: [1, 1] };
+    if (dim === 1) {
+      const coordinates = new Float32Array(indices.length * 2);
+      codes.forEach((value, row) => {
+        coordinates[row * 2] = value;
+      });
+      return { ...base, coordinates, projection: 'latent', explained: [1, 0] };
+    }
+    const { coordinates, explained } = projectTo2d(codes, indices.length, dim);
+    return { ...base, coordinates, projection: 'pca', explained };
+  },
+
+  decode(session, { z, label }) {
+    const handle = session.requireModel();
+    if (z.length !== handle.codeDim) {
+      throw new Error(`The code must have ${handle.codeDim} numbers, got ${z.length}.`);
+    }
+    const code = tensor2d([...z], [1, z.length]);
+    const labels = labelsFor(session, 1, label);
+    try {
+      return images(handle.decode(code, labels));
+    } finally {
+      dispose([code, ...(labels === undefined ? [] : [labels])]);
+    }
+  },
+
+  manifold(session, { n, range, label }) {
+    const handle = session.requireModel();
+    if (handle.codeDim !== 2) throw new Error('The manifold grid needs a 2-D latent space.');
+    // Row-major, the top row at z₂ = +range, the left column at z₁ = −range.
+    const points: number[] = [];
+    for (let row = 0; row < n; row += 1) {
+      for (let column = 0; column < n; column += 1) {
+        points.push(-range + (2 * range * column) / (n - 1), range - (2 * range * row) / (n - 1));
+      }
+    }
+    const code = tensor2d(points, [n * n, 2]);
+    const labels = labelsFor(session, n * n, label);
+    try {
+      return images(handle.decode(code, labels));
+    } finally {
+      dispose([code, ...(labels === undefined ? [] : [labels])]);
+    }
+  },
+
+  interpolate(session, { from, to, steps, method }) {
+    const handle = session.requireModel();
+    const ends = session.testBatch([from, to]);
+    let codes: Float32Array;
+    try {
+      codes = take(handle.encode(ends.x, ends.labels));
+    } finally {
+      dispose([ends.x, ends.labels]);
+    }
+    const dim = handle.codeDim;
+    const a = Array.from(codes.subarray(0, dim));
+    const b = Array.from(codes.subarray(dim));
+    const path = interpolationWeights(a, b, steps, method).flatMap(([wa, wb]) =>
+      a.map((value, j) => wa * value + wb * b[j]!),
+    );
+    const code = tensor2d(path, [steps, dim]);
+    // A conditional model decodes the whole path as the first digit's class.
+    const labels = labelsFor(session, steps, session.digits.testLabels[from]);
+    try {
+      return images(handle.decode(code, labels));
+    } finally {
+      dispose([code, ...(labels === undefined ? [] : [labels])]);
+    }
+  },
+
+  sample(session, { n, seed, label }) {
+    const handle = session.requireModel();
+    if (handle.sample === undefined) throw new Error('This model has no prior to sample from.');
+    const labels = labelsFor(session, n, label);
+    try {
+      return images(handle.sample(n, seed, labels));
+    } finally {
+      labels?.dispose();
+    }
+  },
+
+  denoise(session, { pixels, noise, label }) {
+    const handle = session.requireModel();
+    if (pixels.length !== inputDim) {
+      throw new Error(`An image has ${inputDim} pixels, got ${pixels.length}.`);
+    }
+    const noisy = corruptPixels(pixels, noise);
+    const x = tensor2d(noisy, [1, inputDim]);
+    const labels = labelsFor(session, 1, label);
+    try {
+      return {
+        noisy: { count: 1, pixels: noisy },
+        reconstruction: images(handle.reconstruct(x, labels)),
+      };
+    } finally {
+      dispose([x, ...(labels === undefined ? [] : [labels])]);
+    }
+  },
+
+  filters(session, { count }) {
+    const handle = session.requireModel();
+    const layer = firstEncoderLayer(handle.model);
+    if (layer === null) throw new Error('This model has no dense first layer on the pixels.');
+    const units = Math.min(count, layer.W.shape[1]!);
+    // Column j of W [784 (+ classes), units] is the pixel pattern unit j responds to.
+    return images(tidy(() => transpose(slice(layer.W, [0, 0], [inputDim, units])) as Tensor2D));
+  },
+
+  histograms(session, { count }) {
+    const handle = session.requireModel();
+    const { x, labels } = session.testBatch(firstIndices(session, count));
+    try {
+      const result: Histogram[] = [];
+      const layer = firstEncoderLayer(handle.model);
+      if (layer !== null) {
+        const activations = take(firstLayerActivations(layer, x, handle.numClasses, labels));
+        // Exact zeros (a ReLU's inactive units) would dwarf every other bar: count them apart.
+        const values = activations.filter((value) => value !== 0);
+        const zeroShare = (100 * (activations.length - values.length)) / activations.length;
+        result.push(
+          histogram(
+            {
+              title: 'Hidden units of the first encoder layer',
+              note: `${layer.activation} activations of ${count} test digits × ${layer.W.shape[1]} units${zeroShare > 0 ? `; ${zeroShare.toFixed(0)}% are exactly 0 and not drawn` : ''}`,
+              values,
+            },
+            40,
+          ),
+        );
+      }
+      for (const extra of handle.histograms?.(x, labels) ?? []) {
+        result.push(
+          histogram(extra, 40, extra.reference === 'standard-normal' ? [-3, 3] : undefined),
+        );
+      }
+      return result;
+    } finally {
+      dispose([x, labels]);
+    }
+  },
+};
