@@ -182,13 +182,16 @@ async function main(): Promise<void> {
         const spec = findFamilySpec(summary.family);
         if (spec !== undefined) panel.showFamily(spec, spec.fromConfig(summary.config));
         panel.setState({ training, model });
-        trainingPanel.reset();
+        trainingPanel.loaded(
+          `Loaded ${config.name} and ${weights.name}: a ${spec?.title ?? summary.family} with ${summary.parameters.toLocaleString('en')} parameters. Continue training it, or look at it below.`,
+        );
         document.body.dataset.modelSource = 'file';
         await refreshViews();
       },
     },
     report,
   );
+  trainingPanel.setControls(panel.trainingControls);
 
   client.listen({
     onTrainStart(summary) {
@@ -204,6 +207,7 @@ async function main(): Promise<void> {
     onProgress(progress) {
       trainingPanel.progress(progress);
       if (model !== null) setModel({ ...model, steps: progress.steps.at(-1) ?? model.steps });
+      panel.setState({ training, model });
       if (performance.now() - lastRefresh >= refreshDuringTraining) void refreshViews();
     },
     onTrainEnd(end) {

@@ -56,7 +56,10 @@ function readControl(parameter: ParameterSpec, control: Control): number | boole
   return value;
 }
 
-/** The family picker, its hyper-parameters, the training settings and the model files. */
+/**
+ * The family picker, its hyper-parameters and the model files; `trainingControls` holds the
+ * training settings and buttons, which the page shows beside the charts.
+ */
 export class ModelPanel {
   readonly element: HTMLElement;
   private readonly family: HTMLSelectElement;
@@ -72,6 +75,8 @@ export class ModelPanel {
   private readonly loadInput: HTMLInputElement;
   private readonly modelLine: HTMLParagraphElement;
   readonly downloads: HTMLElement;
+  /** The training settings and the Train, Continue and Stop buttons, shown by the charts. */
+  readonly trainingControls: HTMLElement;
 
   constructor(
     private readonly actions: ModelPanelActions,
@@ -159,16 +164,6 @@ export class ModelPanel {
       field('Family', this.family),
       this.summary,
       this.parameterBox,
-      h(
-        'fieldset',
-        {},
-        h('legend', {}, 'Training'),
-        field('Epochs', this.settings.epochs, 'Passes over the 8,000 training digits.'),
-        field('Batch size', this.settings.batchSize),
-        field('Learning rate (Adam)', this.settings.learningRate),
-        field('Seed', this.settings.seed, 'Same seed, same initial weights and batch order.'),
-      ),
-      h('div', { class: 'buttons' }, this.trainButton, this.continueButton, this.stopButton),
       this.modelLine,
       h(
         'fieldset',
@@ -187,6 +182,20 @@ export class ModelPanel {
           'Select config.json and weights.safetensors together, e.g. from a folder written by the aekit CLI.',
         ),
       ),
+    );
+    this.trainingControls = h(
+      'div',
+      { class: 'training-controls' },
+      h(
+        'fieldset',
+        { class: 'settings' },
+        h('legend', {}, 'Settings'),
+        field('Epochs', this.settings.epochs, 'Passes over the 8,000 training digits.'),
+        field('Batch size', this.settings.batchSize),
+        field('Learning rate (Adam)', this.settings.learningRate),
+        field('Seed', this.settings.seed, 'Same seed: same weights and batch order.'),
+      ),
+      h('div', { class: 'buttons' }, this.trainButton, this.continueButton, this.stopButton),
     );
     this.showFamily(this.spec());
   }

@@ -13,6 +13,8 @@ export class TrainingPanel {
   private readonly chartBox: HTMLElement;
   private charts = new Map<string, LossChart>();
 
+  private readonly controls = h('div');
+
   constructor() {
     this.status = h(
       'p',
@@ -33,6 +35,7 @@ export class TrainingPanel {
         { class: 'help' },
         'Training runs in a Web Worker on the WASM backend, so the page stays responsive. Each chart is one term of the loss, per example, at every step (grey) and smoothed (blue); total is what the optimiser minimises.',
       ),
+      this.controls,
       this.status,
       h(
         'dl',
@@ -44,6 +47,11 @@ export class TrainingPanel {
       ),
       this.chartBox,
     );
+  }
+
+  /** Shows the training settings and buttons (owned by the model panel) above the status. */
+  setControls(controls: HTMLElement): void {
+    this.controls.replaceChildren(controls);
   }
 
   /** A fresh run: the charts start empty. */
@@ -92,6 +100,13 @@ export class TrainingPanel {
       'done',
       `${how} after ${end.steps.toLocaleString('en')} steps in ${end.seconds.toFixed(1)} s: ${end.meanStepsPerSecond.toFixed(1)} steps/s.`,
     );
+  }
+
+  /** A model came from files: no training history to show. */
+  loaded(description: string): void {
+    this.reset();
+    this.epoch.textContent = '–';
+    this.setStatus('idle', description);
   }
 
   failed(message: string): void {

@@ -1,7 +1,7 @@
 import { h } from './dom';
 
 /** Weight of the newest value in the smoothed curve. */
-const smoothing = 0.05;
+const smoothing = 0.1;
 
 /**
  * A live line chart of one loss term against the step: every step's value in light grey and
