@@ -58,7 +58,7 @@ async function main(): Promise<void> {
   let revision = 0;
   let lastRefresh = 0;
 
-  const context: ViewContext = { client, digits, model: () => model, report };
+  const context: ViewContext = { client, digits, report };
   const views: View[] = [
     createReconstructionsView(context),
     createLatentView(context),

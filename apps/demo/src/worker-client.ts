@@ -52,6 +52,8 @@ export class WorkerClient {
         const message = event.data;
         if (message.type === 'ready') {
           worker.onmessage = (next: MessageEvent<FromWorker>) => client.receive(next.data);
+          worker.onerror = (event) =>
+            client.events?.onFatal(event.message || 'The worker stopped with an error.');
           resolve({ client, ...message });
         } else if (message.type === 'fatal') {
           reject(new Error(message.message));

@@ -7,8 +7,6 @@ import type { WorkerClient } from '../worker-client';
 export interface ViewContext {
   readonly client: WorkerClient;
   readonly digits: DigitsSummary;
-  /** The current model, or null before there is one. */
-  model(): ModelSummary | null;
   /** Reports an error to the page's status line. */
   report(error: unknown): void;
 }

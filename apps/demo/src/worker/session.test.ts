@@ -1,0 +1,155 @@
+import { Dataset } from '@aekit/data';
+import { initBackend } from '@aekit/runtime-wasm';
+import { createVae, type Vae } from '@aekit/vae';
+import { memory, type Tensor, tensor2d } from '@tensorflow/tfjs-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Queries, QueryName } from '../protocol';
+import { queries } from './queries';
+import { inputDim, Session } from './session';
+
+// The worker's answers, on a small VAE and six made-up test digits, on the cpu backend: each
+// is checked against the model's own methods where the page relies on an orientation or an
+// order, and none may leave tensors behind (the page asks every two seconds while training).
+const testCount = 6;
+const testX = Float32Array.from(
+  { length: testCount * inputDim },
+  (_, index) => ((index * 7919) % 1000) / 1000,
+);
+const testLabels = Int32Array.from({ length: testCount }, (_, index) => index % 10);
+
+function read(tensor: Tensor): number[] {
+  const values = Array.from(tensor.dataSync());
+  tensor.dispose();
+  return values;
+}
+
+function expectClose(actual: ArrayLike<number>, expected: readonly number[]): void {
+  expect(actual.length).toBe(expected.length);
+  Array.from(actual).forEach((value, index) => {
+    // The same float32 computation in another batch layout: the rounding may differ slightly.
+    expect(Math.abs(value - expected[index]!)).toBeLessThanOrEqual(1e-5 + 1e-5 * Math.abs(value));
+  });
+}
+
+describe('the worker session', () => {
+  let session: Session;
+  let vae: Vae;
+
+  beforeAll(async () => {
+    await initBackend({ backend: 'cpu' });
+    session = new Session({
+      train: Dataset.fromRows([Array.from(testX.subarray(0, inputDim))]),
+      testX,
+      testLabels,
+    });
+    vae = session.setModel(createVae({ inputDim, latentDim: 2, hidden: [16], seed: 3 }))
+      .model as Vae;
+  });
+
+  afterAll(() => session.handle?.model.dispose());
+
+  const args: { [Name in QueryName]: Queries[Name]['args'] } = {
+    reconstruct: { indices: [0, 2, 5] },
+    latent: { count: 100 },
+    decode: { z: [0.5, -1] },
+    manifold: { n: 3, range: 2 },
+    interpolate: { from: 1, to: 4, steps: 5, method: 'linear' },
+    sample: { n: 4, seed: 1 },
+    denoise: {
+      pixels: testX.slice(0, inputDim),
+      noise: { kind: 'masking', level: 0.3, seed: 2 },
+    },
+    filters: { count: 5 },
+    histograms: { count: 6 },
+  };
+
+  it('summarises the model for the page', () => {
+    const summary = session.summary();
+    // 784·16 + 16, 16·4 + 4, 2·16 + 16, 16·784 + 784.
+    expect(summary.parameters).toBe(784 * 16 + 16 + 16 * 4 + 4 + 2 * 16 + 16 + 16 * 784 + 784);
+    expect(summary).toMatchObject({
+      family: 'vae',
+      codeDim: 2,
+      numClasses: null,
+      capabilities: { sample: true, filters: true },
+    });
+  });
+
+  it('answers every question without leaving tensors behind', () => {
+    for (const name of Object.keys(args) as QueryName[]) {
+      const ask = () => (queries[name] as (s: Session, a: unknown) => unknown)(session, args[name]);
+      ask();
+      const before = memory().numTensors;
+      ask();
+      expect(memory().numTensors, name).toBe(before);
+    }
+  });
+
+  it('places the codes of the first test digits in the scatter', () => {
+    const points = queries.latent(session, { count: 100 });
+    expect(Array.from(points.indices)).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(points.projection).toBe('latent');
+    const x = tensor2d(testX, [testCount, inputDim]);
+    expectClose(points.coordinates, read(vae.encode(x)));
+    x.dispose();
+  });
+
+  it('draws the manifold row by row from the top-left corner z = (−r, +r)', () => {
+    const grid = queries.manifold(session, { n: 3, range: 2 });
+    const corners = tensor2d(
+      [
+        [-2, 2],
+        [2, 2],
+        [-2, -2],
+      ],
+      [3, 2],
+    );
+    const expected = read(vae.decode(corners));
+    corners.dispose();
+    expect(grid.count).toBe(9);
+    for (const [tile, row] of [
+      [0, 0],
+      [2, 1],
+      [6, 2],
+    ] as const) {
+      expectClose(
+        grid.pixels.subarray(tile * inputDim, (tile + 1) * inputDim),
+        expected.slice(row * inputDim, (row + 1) * inputDim),
+      );
+    }
+  });
+
+  it('interpolates from the code of the first digit to the code of the second', () => {
+    const path = queries.interpolate(session, { from: 1, to: 4, steps: 5, method: 'linear' });
+    const ends = tensor2d(
+      [
+        Array.from(testX.subarray(inputDim, 2 * inputDim)),
+        Array.from(testX.subarray(4 * inputDim, 5 * inputDim)),
+      ],
+      [2, inputDim],
+    );
+    const expected = read(vae.reconstruct(ends));
+    ends.dispose();
+    expectClose(path.pixels.subarray(0, inputDim), expected.slice(0, inputDim));
+    expectClose(path.pixels.subarray(4 * inputDim), expected.slice(inputDim));
+  });
+
+  it('gives the first-layer filters as the columns of the kernel', () => {
+    const filters = queries.filters(session, { count: 2 });
+    const kernel = read(vae.variables()['encoder.0.W']!);
+    const column = (unit: number) =>
+      Array.from({ length: inputDim }, (_, pixel) => kernel[pixel * 16 + unit]!);
+    expect(Array.from(filters.pixels.subarray(inputDim))).toEqual(column(1));
+  });
+
+  it('refuses a test digit that does not exist, and a model of another input size', () => {
+    expect(() => queries.reconstruct(session, { indices: [6] })).toThrow(
+      'Test digit 6 does not exist (there are 6).',
+    );
+    expect(() => session.setModel(createVae({ inputDim: 10, latentDim: 2 }))).toThrow(
+      "The model takes 10 inputs, but the page's digits have 784 pixels (28 × 28).",
+    );
+    // The page's model is still there.
+    expect(session.summary().codeDim).toBe(2);
+  });
+});
