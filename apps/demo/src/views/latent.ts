@@ -76,6 +76,8 @@ export function createLatentView(context: ViewContext): View {
   let showPrior = false;
   let z: [number, number] = [0, 0];
   let dragging = false;
+  /** The point under the mouse, ringed in the plot. */
+  let hovered = -1;
   let conditional = false;
 
   const toCanvas = (x: number, y: number): [number, number] => [
@@ -134,6 +136,17 @@ export function createLatentView(context: ViewContext): View {
         g.fill();
       }
       g.globalAlpha = 1;
+      if (hovered >= 0 && hovered < points.indices.length) {
+        const [px, py] = toCanvas(
+          points.coordinates[2 * hovered]!,
+          points.coordinates[2 * hovered + 1]!,
+        );
+        g.strokeStyle = '#111';
+        g.lineWidth = 1.5;
+        g.beginPath();
+        g.arc(px, py, 5, 0, 2 * Math.PI);
+        g.stroke();
+      }
     }
     if (!explorer.hidden) {
       const [px, py] = toCanvas(z[0], z[1]);
@@ -195,6 +208,10 @@ export function createLatentView(context: ViewContext): View {
       return;
     }
     const index = nearest(px, py);
+    if (index !== hovered) {
+      hovered = index;
+      draw();
+    }
     if (index < 0 || points === null) {
       tooltip.hidden = true;
       return;
@@ -215,6 +232,8 @@ export function createLatentView(context: ViewContext): View {
   canvas.addEventListener('pointercancel', endDrag);
   canvas.addEventListener('pointerleave', () => {
     tooltip.hidden = true;
+    hovered = -1;
+    draw();
   });
   canvas.addEventListener('keydown', (event) => {
     if (explorer.hidden) return;
@@ -244,6 +263,8 @@ export function createLatentView(context: ViewContext): View {
     async refresh(model: ModelSummary) {
       const result = await context.client.query('latent', { count: pointCount });
       points = result;
+      hovered = -1;
+      tooltip.hidden = true;
       conditional = model.numClasses !== null;
       decodeLabelField.hidden = !conditional;
       // A square window holding nearly all points; for a 2-D prior at least ±3.
