@@ -14,10 +14,11 @@ export default defineConfig({
   // Relative URLs: the built site works from any folder of any static server.
   base: './',
   plugins: [mnistAsset()],
-  worker: { format: 'es' },
   // tfjs starts WASM threads from the source text of its module factory
-  // (`factory.toString()` in a Blob); a minifier's renamed helpers are missing there.
-  build: { target: 'es2022', assetsInlineLimit: 0, minify: false },
+  // (`factory.toString()` in a Blob); a minifier's renamed helpers are missing there, so the
+  // worker, which holds tfjs, is not minified. The page's own code is.
+  worker: { format: 'es', rolldownOptions: { output: { minify: false } } },
+  build: { target: 'es2022', assetsInlineLimit: 0 },
   server: { headers: isolation },
   preview: { headers: isolation },
 });
