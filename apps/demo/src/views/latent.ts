@@ -279,7 +279,8 @@ export function createLatentView(context: ViewContext): View {
             : `Horizontal: z₁, vertical: z₂, both from −${range.toFixed(1)} to ${range.toFixed(1)}.`
           : `First two principal components of the ${model.codeDim}-D codes: ${(100 * result.explained[0]).toFixed(0)}% and ${(100 * result.explained[1]).toFixed(0)}% of their variance.`;
       const wasHidden = explorer.hidden;
-      explorer.hidden = model.codeDim !== 2;
+      // The point moves through the region of a 2-D prior (a VAE's), ±range around 0.
+      explorer.hidden = model.codeDim !== 2 || !model.capabilities.sample;
       canvas.setAttribute(
         'aria-label',
         explorer.hidden

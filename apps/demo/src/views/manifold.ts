@@ -59,9 +59,11 @@ export function createManifoldView(context: ViewContext): View {
     name: 'manifold',
     card,
     unavailable: (model: ModelSummary) =>
-      model.codeDim === 2
-        ? null
-        : `Needs a 2-D latent space; this model's code has ${model.codeDim} dimensions. Train one with latent size 2.`,
+      !model.capabilities.sample
+        ? 'Needs a VAE: the grid spans the region its prior N(0, I) covers.'
+        : model.codeDim === 2
+          ? null
+          : `Needs a 2-D latent space; this model's code has ${model.codeDim} dimensions. Train one with latent size 2.`,
     async refresh(model: ModelSummary) {
       conditional = model.numClasses !== null;
       labelField.hidden = !conditional;

@@ -33,6 +33,11 @@ export interface ModelHandle {
   readonly model: Autoencoder;
   readonly codeDim: number;
   readonly numClasses: number | null;
+  /**
+   * The activation of the first encoder layer, `encoder.0.W` and `encoder.0.b` (the name every
+   * aekit MLP family gives it), or null when the model has no dense layer on the pixels.
+   */
+  readonly firstLayerActivation: ActivationName | null;
   encode(x: Tensor2D, labels?: Tensor1D): Tensor2D;
   decode(z: Tensor2D, labels?: Tensor1D): Tensor2D;
   reconstruct(x: Tensor2D, labels?: Tensor1D): Tensor2D;
@@ -81,6 +86,8 @@ const vaeFamily: WorkerFamily = {
       model,
       codeDim: vae.config.latentDim,
       numClasses,
+      // With no hidden layer, encoder.0 does not exist (the head is not an encoder layer).
+      firstLayerActivation: vae.config.hidden.length > 0 ? vae.config.activation : null,
       encode: (x, labels) => vae.encode(x, given(labels)),
       decode: (z, labels) => vae.decode(z, given(labels)),
       reconstruct: (x, labels) => vae.reconstruct(x, given(labels)),
@@ -116,18 +123,17 @@ export const workerFamilies: ReadonlyMap<string, WorkerFamily> = new Map(
 
 /**
  * The first encoder layer, when the model has one on the pixels: its kernel `[inputDim (+
- * classes), units]`, bias and activation. Every aekit MLP family names it `encoder.0.*`.
+ * classes), units]`, bias and activation.
  */
 export function firstEncoderLayer(
-  model: Autoencoder,
+  handle: ModelHandle,
 ): { W: Variable; b: Variable; activation: ActivationName } | null {
-  const variables = model.variables();
+  const variables = handle.model.variables();
   const W = variables['encoder.0.W'];
   const b = variables['encoder.0.b'];
-  if (W === undefined || b === undefined || W.rank !== 2 || W.shape[0]! < model.config.inputDim) {
-    return null;
-  }
-  const activation = (model.config.activation ?? 'relu') as ActivationName;
+  const activation = handle.firstLayerActivation;
+  if (activation === null || W === undefined || b === undefined || W.rank !== 2) return null;
+  if (W.shape[0]! < handle.model.config.inputDim) return null;
   return { W, b, activation };
 }
 

@@ -229,7 +229,7 @@ export const queries: Handlers = {
 
   filters(session, { count }) {
     const handle = session.requireModel();
-    const layer = firstEncoderLayer(handle.model);
+    const layer = firstEncoderLayer(handle);
     if (layer === null) throw new Error('This model has no dense first layer on the pixels.');
     const units = Math.min(count, layer.W.shape[1]!);
     // Column j of W [784 (+ classes), units] is the pixel pattern unit j responds to.
@@ -241,7 +241,7 @@ export const queries: Handlers = {
     const { x, labels } = session.testBatch(firstIndices(session, count));
     try {
       const result: Histogram[] = [];
-      const layer = firstEncoderLayer(handle.model);
+      const layer = firstEncoderLayer(handle);
       if (layer !== null) {
         const activations = take(firstLayerActivations(layer, x, handle.numClasses, labels));
         // Exact zeros (a ReLU's inactive units) would dwarf every other bar: count them apart.

@@ -67,7 +67,7 @@ export class Session {
       numClasses: handle.numClasses,
       capabilities: {
         sample: handle.sample !== undefined,
-        filters: firstEncoderLayer(handle.model) !== null,
+        filters: firstEncoderLayer(handle) !== null,
       },
       steps: this.steps,
     };
