@@ -1,7 +1,7 @@
 import { Dataset } from '@aekit/data';
 import { initBackend } from '@aekit/runtime-wasm';
 import { createVae, type Vae } from '@aekit/vae';
-import { memory, type Tensor, tensor2d } from '@tensorflow/tfjs-core';
+import { memory, type Tensor, tensor1d, tensor2d } from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Queries, QueryName } from '../protocol';
 import { queries } from './queries';
@@ -140,6 +140,31 @@ describe('the worker session', () => {
     const column = (unit: number) =>
       Array.from({ length: inputDim }, (_, pixel) => kernel[pixel * 16 + unit]!);
     expect(Array.from(filters.pixels.subarray(inputDim))).toEqual(column(1));
+  });
+
+  it('passes the chosen digit to a conditional VAE, and the test labels when encoding', () => {
+    const cvae = createVae({
+      inputDim,
+      latentDim: 2,
+      hidden: [8],
+      conditional: { numClasses: 10 },
+      seed: 5,
+    });
+    const conditional = new Session(session.digits);
+    conditional.setModel(cvae);
+    expect(conditional.summary().numClasses).toBe(10);
+    const samples = queries.sample(conditional, { n: 3, seed: 4, label: 7 });
+    const sevens = tensor1d([7, 7, 7], 'int32');
+    expectClose(samples.pixels, read(cvae.sample(3, { seed: 4, labels: sevens })));
+    const points = queries.latent(conditional, { count: 6 });
+    const x = tensor2d(testX, [testCount, inputDim]);
+    const labels = tensor1d(Array.from(testLabels), 'int32');
+    expectClose(points.coordinates, read(cvae.encode(x, labels)));
+    expect(() => queries.sample(conditional, { n: 1, seed: 0, label: 10 })).toThrow(
+      'The digit must be an integer in [0, 10), got 10.',
+    );
+    for (const tensor of [sevens, x, labels]) tensor.dispose();
+    conditional.handle?.model.dispose();
   });
 
   it('refuses a test digit that does not exist, and a model of another input size', () => {
