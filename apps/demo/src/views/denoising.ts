@@ -95,7 +95,7 @@ export function createDenoisingView(context: ViewContext): View {
       for (let column = Math.floor(x - 2); column <= Math.ceil(x + 2); column += 1) {
         if (row < 0 || row >= digitSide || column < 0 || column >= digitSide) continue;
         const distance = Math.hypot(column + 0.5 - x, row + 0.5 - y);
-        const ink = Math.min(1, Math.max(0, 1.6 - distance));
+        const ink = Math.min(1, Math.max(0, 2 - distance));
         const at = row * digitSide + column;
         drawing[at] = Math.max(drawing[at]!, ink);
       }
