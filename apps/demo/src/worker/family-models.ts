@@ -10,9 +10,11 @@ import {
   exp,
   matMul,
   oneHot,
+  slice,
   type Tensor1D,
   type Tensor2D,
   tidy,
+  transpose,
   type Variable,
 } from '@tensorflow/tfjs-core';
 import type { ParameterValues } from '../protocol';
@@ -33,17 +35,14 @@ export interface ModelHandle {
   readonly model: Autoencoder;
   readonly codeDim: number;
   readonly numClasses: number | null;
-  /**
-   * The activation of the first encoder layer, `encoder.0.W` and `encoder.0.b` (the name every
-   * aekit MLP family gives it), or null when the model has no dense layer on the pixels.
-   */
-  readonly firstLayerActivation: ActivationName | null;
   encode(x: Tensor2D, labels?: Tensor1D): Tensor2D;
   decode(z: Tensor2D, labels?: Tensor1D): Tensor2D;
   reconstruct(x: Tensor2D, labels?: Tensor1D): Tensor2D;
   /** Decodes `n` draws from the prior, when the family has one. */
   sample?(n: number, seed: number, labels?: Tensor1D): Tensor2D;
-  /** Family-specific histograms of a batch of examples. */
+  /** The first layer's filters `[units ≤ count, inputDim]`, row j for hidden unit j. */
+  filters?(count: number): Tensor2D;
+  /** Histograms of the model's units on a batch of examples. */
   histograms?(x: Tensor2D, labels?: Tensor1D): HistogramValues[];
 }
 
@@ -82,23 +81,46 @@ const vaeFamily: WorkerFamily = {
     const vae = model as Vae;
     const numClasses = vae.config.conditional?.numClasses ?? null;
     const given = (labels?: Tensor1D) => (numClasses === null ? undefined : labels);
+    // With no hidden layer there is no encoder.0 (the head to μ, log σ² is not a layer of units).
+    const layer =
+      vae.config.hidden.length > 0 ? denseLayer(vae, 'encoder.0', vae.config.activation) : null;
     return {
       model,
       codeDim: vae.config.latentDim,
       numClasses,
-      // With no hidden layer, encoder.0 does not exist (the head is not an encoder layer).
-      firstLayerActivation: vae.config.hidden.length > 0 ? vae.config.activation : null,
       encode: (x, labels) => vae.encode(x, given(labels)),
       decode: (z, labels) => vae.decode(z, given(labels)),
       reconstruct: (x, labels) => vae.reconstruct(x, given(labels)),
       sample: (n, seed, labels) =>
         vae.sample(n, { seed, ...(numClasses === null ? {} : { labels: labels! }) }),
+      ...(layer === null
+        ? {}
+        : {
+            filters: (count: number) =>
+              tidy(() => {
+                const units = Math.min(count, layer.W.shape[1]!);
+                // Column j of W [784 (+ classes), units] is the pattern unit j responds to.
+                return transpose(slice(layer.W, [0, 0], [vae.config.inputDim, units])) as Tensor2D;
+              }),
+          }),
       histograms(x, labels) {
+        const hidden =
+          layer === null
+            ? []
+            : [
+                activationValues(
+                  'Hidden units of the first encoder layer',
+                  layer.activation,
+                  readValues(firstLayerActivations(layer, x, numClasses, given(labels))),
+                  x.shape[0],
+                ),
+              ];
         const { mu, logVar } = vae.posterior(x, given(labels));
         const sigma = tidy(() => exp(logVar));
         const sigmaValues = readValues(sigma).map((variance) => Math.sqrt(variance));
         logVar.dispose();
         return [
+          ...hidden,
           {
             title: 'Posterior means μ',
             note: 'all latent dimensions pooled, with the prior N(0, 1)',
@@ -121,25 +143,50 @@ export const workerFamilies: ReadonlyMap<string, WorkerFamily> = new Map(
   [vaeFamily].map((family) => [family.name, family]),
 );
 
-/**
- * The first encoder layer, when the model has one on the pixels: its kernel `[inputDim (+
- * classes), units]`, bias and activation.
- */
-export function firstEncoderLayer(
-  handle: ModelHandle,
-): { W: Variable; b: Variable; activation: ActivationName } | null {
-  const variables = handle.model.variables();
-  const W = variables['encoder.0.W'];
-  const b = variables['encoder.0.b'];
-  const activation = handle.firstLayerActivation;
-  if (activation === null || W === undefined || b === undefined || W.rank !== 2) return null;
-  if (W.shape[0]! < handle.model.config.inputDim) return null;
+/** A dense layer of `model` by its variables' prefix, e.g. `encoder.0` (W and b). */
+export interface DenseLayer {
+  readonly W: Variable;
+  readonly b: Variable;
+  readonly activation: ActivationName;
+}
+
+export function denseLayer(
+  model: Autoencoder,
+  prefix: string,
+  activation: ActivationName,
+): DenseLayer {
+  const variables = model.variables();
+  const W = variables[`${prefix}.W`];
+  const b = variables[`${prefix}.b`];
+  if (W === undefined || b === undefined) {
+    throw new Error(`The model has no layer '${prefix}' (${Object.keys(variables).join(', ')}).`);
+  }
   return { W, b, activation };
+}
+
+/**
+ * Activations of `units · rows` as a histogram sample. Exact zeros (a ReLU's inactive units)
+ * would dwarf every other bar: they are counted in the note and left out.
+ */
+export function activationValues(
+  title: string,
+  activation: ActivationName,
+  activations: Float32Array,
+  rows: number,
+): HistogramValues {
+  const values = activations.filter((value) => value !== 0);
+  const zeroShare = (100 * (activations.length - values.length)) / activations.length;
+  const units = activations.length / rows;
+  return {
+    title,
+    note: `${activation} activations of ${rows} test digits × ${units} units${zeroShare > 0 ? `; ${zeroShare.toFixed(0)}% are exactly 0 and not drawn` : ''}`,
+    values,
+  };
 }
 
 /** The first hidden layer's activations `[batch, units]` of `x` (labels one-hot appended). */
 export function firstLayerActivations(
-  layer: { W: Variable; b: Variable; activation: ActivationName },
+  layer: DenseLayer,
   x: Tensor2D,
   numClasses: number | null,
   labels?: Tensor1D,

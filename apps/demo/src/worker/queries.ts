@@ -3,16 +3,13 @@ import { interpolationWeights } from '@aekit/vae';
 import {
   dispose,
   fill,
-  slice,
   type Tensor,
   type Tensor1D,
   type Tensor2D,
   tensor2d,
-  tidy,
-  transpose,
 } from '@tensorflow/tfjs-core';
 import type { Histogram, Images, LatentPoints, Noise, Queries, QueryName } from '../protocol';
-import { firstEncoderLayer, firstLayerActivations, type HistogramValues } from './family-models';
+import type { HistogramValues } from './family-models';
 import { projectTo2d } from './pca';
 import { inputDim, type Session } from './session';
 
@@ -229,41 +226,19 @@ export const queries: Handlers = {
 
   filters(session, { count }) {
     const handle = session.requireModel();
-    const layer = firstEncoderLayer(handle);
-    if (layer === null) throw new Error('This model has no dense first layer on the pixels.');
-    const units = Math.min(count, layer.W.shape[1]!);
-    // Column j of W [784 (+ classes), units] is the pixel pattern unit j responds to.
-    return images(tidy(() => transpose(slice(layer.W, [0, 0], [inputDim, units])) as Tensor2D));
+    if (handle.filters === undefined) {
+      throw new Error('This model has no dense first layer on the pixels.');
+    }
+    return images(handle.filters(count));
   },
 
   histograms(session, { count }) {
     const handle = session.requireModel();
     const { x, labels } = session.testBatch(firstIndices(session, count));
     try {
-      const result: Histogram[] = [];
-      const layer = firstEncoderLayer(handle);
-      if (layer !== null) {
-        const activations = take(firstLayerActivations(layer, x, handle.numClasses, labels));
-        // Exact zeros (a ReLU's inactive units) would dwarf every other bar: count them apart.
-        const values = activations.filter((value) => value !== 0);
-        const zeroShare = (100 * (activations.length - values.length)) / activations.length;
-        result.push(
-          histogram(
-            {
-              title: 'Hidden units of the first encoder layer',
-              note: `${layer.activation} activations of ${count} test digits × ${layer.W.shape[1]} units${zeroShare > 0 ? `; ${zeroShare.toFixed(0)}% are exactly 0 and not drawn` : ''}`,
-              values,
-            },
-            40,
-          ),
-        );
-      }
-      for (const extra of handle.histograms?.(x, labels) ?? []) {
-        result.push(
-          histogram(extra, 40, extra.reference === 'standard-normal' ? [-3, 3] : undefined),
-        );
-      }
-      return result;
+      return (handle.histograms?.(x, labels) ?? []).map((values) =>
+        histogram(values, 40, values.reference === 'standard-normal' ? [-3, 3] : undefined),
+      );
     } finally {
       dispose([x, labels]);
     }

@@ -2,7 +2,7 @@ import type { Autoencoder } from '@aekit/core';
 import type { Dataset } from '@aekit/data';
 import { type Tensor1D, type Tensor2D, tensor1d, tensor2d } from '@tensorflow/tfjs-core';
 import type { ModelSummary } from '../protocol';
-import { firstEncoderLayer, type ModelHandle, workerFamilies } from './family-models';
+import { type ModelHandle, workerFamilies } from './family-models';
 
 /** Pixels per digit. */
 export const inputDim = 784;
@@ -67,7 +67,7 @@ export class Session {
       numClasses: handle.numClasses,
       capabilities: {
         sample: handle.sample !== undefined,
-        filters: firstEncoderLayer(handle) !== null,
+        filters: handle.filters !== undefined,
       },
       steps: this.steps,
     };
