@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createNetwork, disposeNetwork } from '@aekit/ae';
 import { deriveSeed, findAutoencoderFamily, InvalidArgumentError } from '@aekit/core';
 import {
   type Dense64,
@@ -17,7 +18,13 @@ import * as trainer from '@aekit/train';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import packageJson from '../package.json';
-import { createDenoisingAe, type DenoisingAe, type DenoisingAeConfig } from './index';
+import {
+  createDenoisingAe,
+  type DenoisingAe,
+  type DenoisingAeConfig,
+  denoisingLossTerms,
+  resolveDenoisingAeConfig,
+} from './index';
 
 let root: string;
 beforeAll(async () => {
@@ -252,6 +259,12 @@ describeBackends(['cpu', 'wasm'], 'createDenoisingAe', () => {
         model.jacobianNorm(x),
       ]);
     });
+    const network = createNetwork(resolveDenoisingAeConfig(tiny));
+    await expectNoLeaks(() => {
+      const { total, terms } = denoisingLossTerms(network, x, x);
+      tf.dispose([total, ...Object.values(terms)]);
+    });
+    disposeNetwork(network);
     x.dispose();
     model.dispose();
   });

@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createNetwork, disposeNetwork } from '@aekit/ae';
 import { findAutoencoderFamily, InvalidArgumentError } from '@aekit/core';
 import {
   type Dense64,
@@ -17,7 +18,15 @@ import * as trainer from '@aekit/train';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import packageJson from '../package.json';
-import { createSparseAe, type SparseAe, type SparseAeConfig, sparsityPenalty } from './index';
+import {
+  createSparseAe,
+  resolveSparseAeConfig,
+  type SparseAe,
+  type SparseAeConfig,
+  sparseLossTerms,
+  sparseNetworkOptions,
+  sparsityPenalty,
+} from './index';
 
 let root: string;
 beforeAll(async () => {
@@ -233,6 +242,15 @@ describeBackends(['cpu', 'wasm'], 'createSparseAe', () => {
       });
       model.dispose();
     }
+    const network = createNetwork(
+      sparseNetworkOptions(resolveSparseAeConfig({ inputDim: 5, hiddenDim: 4 })),
+    );
+    await expectNoLeaks(() => {
+      const { total, terms } = sparseLossTerms(network, x, { penalty: 'kl', rho: 0.1, lambda: 1 });
+      tf.dispose([total, ...Object.values(terms)]);
+      sparsityPenalty(x, { penalty: 'l1', rho: 0.1, lambda: 1 }).dispose();
+    });
+    disposeNetwork(network);
     x.dispose();
   });
 });
