@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createNetwork, disposeNetwork } from '@aekit/ae';
+import { type Ae, createAe, createNetwork, disposeNetwork } from '@aekit/ae';
 import { findAutoencoderFamily, InvalidArgumentError } from '@aekit/core';
 import {
   type Dense64,
@@ -143,6 +143,25 @@ describeBackends(['cpu', 'wasm'], 'createSparseAe', () => {
     expectAllClose(total, reconstruction + sparsity, { rtol: 1e-4, atol: 1e-6 });
     tf.dispose([x, total, ...Object.values(terms)]);
     model.dispose();
+  });
+
+  it("with λ = 0, the 'kl' network is the vanilla autoencoder's with a sigmoid code, weight for weight", () => {
+    const sparse = createSparseAe({ inputDim: 6, hiddenDim: 5, lambda: 0, seed: 9 });
+    const vanilla = createAe({ inputDim: 6, codeDim: 5, codeActivation: 'sigmoid', seed: 9 });
+    const weights = (model: SparseAe | Ae) =>
+      Object.entries(model.variables()).map(([name, variable]) => [
+        name,
+        Array.from(variable.dataSync()),
+      ]);
+    expect(weights(sparse)).toEqual(weights(vanilla));
+    const x = tf.tensor2d(uniformMatrix(4, 6, 12, 0, 1));
+    const totals = [sparse, vanilla].map((model) =>
+      tf.tidy(() => model.lossTerms(x, { step: 0, training: true }).total.dataSync()[0]),
+    );
+    expect(totals[0]).toBe(totals[1]);
+    x.dispose();
+    sparse.dispose();
+    vanilla.dispose();
   });
 
   it("the 'l1' penalty does not depend on the batch size (averaged over the batch)", () => {
