@@ -14,7 +14,7 @@ export {
   encoderJacobianFrobeniusSquared,
   encoderJacobianNorm,
 } from './encoder-jacobian';
-export type { MlpAutoencoder, MlpAutoencoderSpec } from './mlp-autoencoder';
+export type { InputCheck, MlpAutoencoder, MlpAutoencoderSpec } from './mlp-autoencoder';
 export { createMlpAutoencoder, isMlpAutoencoder } from './mlp-autoencoder';
 export type { AutoencoderNetwork, NetworkOptions } from './network';
 export {

@@ -269,14 +269,25 @@ describeBackends(['cpu', 'wasm'], 'createDenoisingAe', () => {
     model.dispose();
   });
 
-  it('checks the input of corrupt', () => {
+  it('checks the input of denoise and corrupt, and fails once disposed', () => {
     const model = createDenoisingAe(tiny);
     const wide = tf.zeros([2, 7]) as tf.Tensor2D;
     expect(() => model.corrupt(wide, 1)).toThrow(
       "corrupt: 'x' must have shape [*, 6], got [2, 7].",
     );
-    wide.dispose();
+    expect(() => model.denoise(wide)).toThrow("denoise: 'x' must have shape [*, 6], got [2, 7].");
+    const x = tf.zeros([2, 6]) as tf.Tensor2D;
+    expect(() => model.corrupt(x, -2)).toThrow(
+      "corrupt: 'seed' must be an integer in [0, 4294967295], got -2.",
+    );
     model.dispose();
+    expect(() => model.corrupt(x, 1)).toThrow(
+      'corrupt: this denoising model has been disposed; create or load it again.',
+    );
+    expect(() => model.denoise(x)).toThrow(
+      'denoise: this denoising model has been disposed; create or load it again.',
+    );
+    tf.dispose([wide, x]);
   });
 });
 
