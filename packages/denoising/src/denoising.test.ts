@@ -204,6 +204,25 @@ describeBackends(['cpu', 'wasm'], 'createDenoisingAe', () => {
     model.dispose();
   });
 
+  it('a run resumed from a checkpoint draws the same noise: it ends with the same weights', async () => {
+    const x = tf.tensor2d(uniformMatrix(24, 6, 13, 0, 1));
+    const options = { batchSize: 8, learningRate: 0.01, seed: 2 };
+    const straight = createDenoisingAe(tiny);
+    await trainer.fit(straight, x, { ...options, epochs: 2 });
+    const dir = join(root, 'checkpoint');
+    const first = createDenoisingAe(tiny);
+    await trainer.fit(first, x, { ...options, epochs: 1, checkpoint: { dir } });
+    first.dispose();
+    const resumed = createDenoisingAe({ ...tiny, seed: 3 });
+    await trainer.fit(resumed, x, { ...options, epochs: 2, resume: dir });
+    const weights = (model: DenoisingAe) =>
+      Object.values(model.variables()).map((variable) => Array.from(variable.dataSync()));
+    expect(weights(resumed)).toEqual(weights(straight));
+    x.dispose();
+    straight.dispose();
+    resumed.dispose();
+  });
+
   it('save → load gives the same config, outputs and training noise', async () => {
     const model = createDenoisingAe({
       ...tiny,
