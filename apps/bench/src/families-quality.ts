@@ -21,9 +21,9 @@ import { markdownTable } from './table';
  * split. Not part of `pnpm test`; run with `pnpm bench:families` (see the README).
  */
 
-const usage = `Usage: pnpm bench:families [--epochs N] [--json] [--only name,name]
+const usage = `Usage: pnpm bench:families [--epochs N] [--limit N] [--only name,name] [--json]
 
-Trains the regularised autoencoders on Fashion-MNIST (784-${'256'}-784, Adam 1e-3, batch 128) and
+Trains the regularised autoencoders on Fashion-MNIST (784-256-784, Adam 1e-3, batch 128) and
 prints their quality figures as a markdown table (default) or one JSON object (--json).
   --epochs N    training epochs of every model (default 5)
   --limit N     train on the first N training examples only (a smoke test; default all)
