@@ -227,6 +227,7 @@ describe.skipIf(!haveChromium)('the demo page in Chromium', () => {
   });
 
   it('trains the VAE live: the loss falls, and the views fill', async () => {
+    expect(await page.inputValue('#family')).toBe('vae');
     await page.click('#train');
     await page.waitForSelector('#training-status[data-state="training"]');
     await page.waitForFunction(
@@ -357,4 +358,36 @@ describe.skipIf(!haveChromium)('the demo page in Chromium', () => {
     await page.screenshot({ path: join(outputDir, 'loaded.png'), fullPage: true });
     expect(pageErrors).toEqual([]);
   }, 30_000);
+
+  it('trains another family from the picker: a sparse autoencoder and its penalty', async () => {
+    await page.selectOption('#family', 'sparse');
+    await page.selectOption('#parameter-penalty', 'l1');
+    // Picking the L1 penalty sets its usual weight.
+    expect(await page.inputValue('#parameter-lambda')).toBe('0.01');
+    await page.selectOption('#parameter-penalty', 'kl');
+    expect(await page.inputValue('#parameter-lambda')).toBe('3');
+    await page.click('#train');
+    await page.waitForFunction(
+      () => Number(document.getElementById('steps')?.textContent?.replace(/,/g, '')) >= 40,
+      undefined,
+      { timeout: 30_000 },
+    );
+    await page.click('#stop');
+    await page.waitForSelector('#training-status[data-state="done"]', { timeout: 10_000 });
+    await waitForViews(page);
+    const terms = await page.$$eval('figure.chart', (figures) =>
+      figures.map((figure) => (figure as HTMLElement).dataset.term!).sort(),
+    );
+    expect(terms).toEqual(['reconstruction', 'sparsity', 'total']);
+    expect(await page.textContent('#model-line')).toContain('Sparse autoencoder');
+    // A plain autoencoder has no prior: no manifold, no samples.
+    expect(await page.textContent('#view-manifold .view-absent')).toContain('Needs a VAE');
+    expect(await page.textContent('#view-samples .view-absent')).toContain('no prior');
+    expect(await page.textContent('#view-histograms')).toContain('Mean activation');
+    const filters = await canvasPixels(page, '#filters-canvas');
+    const levels = new Set(filters.data.filter((_, index) => index % 4 === 0));
+    expect(levels.size).toBeGreaterThan(100);
+    await page.screenshot({ path: join(outputDir, 'sparse.png'), fullPage: true });
+    expect(pageErrors).toEqual([]);
+  }, 45_000);
 });

@@ -1,4 +1,5 @@
 import {
+  defaultFamily,
   defaultParameters,
   type FamilySpec,
   familySpecs,
@@ -84,7 +85,7 @@ export class ModelPanel {
   ) {
     this.family = select(
       familySpecs.map((spec) => ({ value: spec.name, label: spec.title })),
-      familySpecs[0]!.name,
+      defaultFamily,
       { id: 'family' },
     );
     this.family.addEventListener('change', () => this.showFamily(this.spec()));
@@ -217,6 +218,9 @@ export class ModelPanel {
       parameter,
       control: controlFor(parameter, values[parameter.name] ?? parameter.default),
     }));
+    for (const { parameter, control } of this.controls) {
+      control.addEventListener('change', () => this.applyLinked(spec, parameter.name));
+    }
     this.parameterBox.replaceChildren(
       h('legend', {}, 'Hyper-parameters'),
       ...this.controls.map(({ parameter, control }) => {
@@ -224,6 +228,26 @@ export class ModelPanel {
         return field(parameter.label, control, parameter.help);
       }),
     );
+  }
+
+  /** Sets the values the family links to the parameter that just changed. */
+  private applyLinked(spec: FamilySpec, changed: string): void {
+    if (spec.linked === undefined) return;
+    const current = Object.fromEntries(
+      this.controls.map(({ parameter, control }) => [
+        parameter.name,
+        parameter.kind === 'boolean' ? (control as HTMLInputElement).checked : control.value,
+      ]),
+    );
+    for (const [name, value] of Object.entries(spec.linked(changed, current))) {
+      const entry = this.controls.find(({ parameter }) => parameter.name === name);
+      if (entry === undefined) continue;
+      if (entry.control instanceof HTMLInputElement && entry.control.type === 'checkbox') {
+        entry.control.checked = value === true;
+      } else {
+        entry.control.value = String(value);
+      }
+    }
   }
 
   private readSettings(): TrainSettings {

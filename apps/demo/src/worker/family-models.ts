@@ -1,8 +1,12 @@
 // How the worker builds each family's model and what it can ask of it beyond the Autoencoder
 // contract. Importing a family package registers it, so `modelFromBytes` can rebuild its
 // saved models. Adding a family: import its package, add an entry to `workerFamilies`.
+import { createAe, type MlpAutoencoder } from '@aekit/ae';
+import { createContractiveAe } from '@aekit/contractive';
 import type { Autoencoder } from '@aekit/core';
+import { type Corruption, createDenoisingAe } from '@aekit/denoising';
 import { type ActivationName, activate } from '@aekit/layers';
+import { createSparseAe } from '@aekit/sparse';
 import { createVae, type Vae } from '@aekit/vae';
 import {
   add,
@@ -59,6 +63,12 @@ export interface WorkerFamily {
 }
 
 function readValues(tensor: Tensor2D): Float32Array {
+  const values = tensor.dataSync() as Float32Array;
+  tensor.dispose();
+  return values;
+}
+
+function readValues1d(tensor: Tensor1D): Float32Array {
   const values = tensor.dataSync() as Float32Array;
   tensor.dispose();
   return values;
@@ -138,9 +148,148 @@ const vaeFamily: WorkerFamily = {
   },
 };
 
+/**
+ * The views' operations on any model built with `@aekit/ae`'s MLP kit (vanilla, denoising,
+ * sparse, contractive): the code is the last encoder layer; filters and activations come
+ * from the model's own methods. `extra` adds a family's histograms.
+ */
+function mlpHandle(
+  model: MlpAutoencoder,
+  codeActivation: ActivationName,
+  extra?: (x: Tensor2D) => HistogramValues[],
+): ModelHandle {
+  const { config } = model;
+  const hiddenDims = (config.hiddenDims as readonly number[] | undefined) ?? [];
+  return {
+    model,
+    // Sparse models call the code hiddenDim; the others codeDim.
+    codeDim: Number(config.codeDim ?? config.hiddenDim),
+    numClasses: null,
+    encode: (x) => model.encode(x),
+    decode: (z) => model.decode(z),
+    reconstruct: (x) => model.reconstruct(x),
+    filters: (count) =>
+      tidy(() => {
+        const filters = model.filters();
+        const rows = Math.min(count, filters.shape[0]);
+        return slice(filters, [0, 0], [rows, -1]) as Tensor2D;
+      }),
+    histograms: (x) => [
+      activationValues(
+        hiddenDims.length === 0
+          ? 'Code units h = f(x)'
+          : 'Code units h = f(x), the last encoder layer',
+        codeActivation,
+        readValues(model.hiddenActivations(x)),
+        x.shape[0],
+      ),
+      ...(extra?.(x) ?? []),
+    ],
+  };
+}
+
+/** `[h]` for a width h > 0, `[]` for 0 (no hidden layer before the code). */
+function hiddenDimsOf(parameters: ParameterValues): number[] {
+  const width = Number(parameters.hidden);
+  return width > 0 ? [width] : [];
+}
+
+const aeFamily: WorkerFamily = {
+  name: 'ae',
+  create: (parameters, { inputDim, seed }) =>
+    createAe({
+      inputDim,
+      hiddenDims: hiddenDimsOf(parameters),
+      codeDim: Number(parameters.codeDim),
+      loss: parameters.loss === 'bernoulli' ? 'bernoulli' : 'mse-sum',
+      tiedWeights: parameters.tiedWeights === true,
+      seed,
+    }),
+  handle: (model) => mlpHandle(model as MlpAutoencoder, codeActivationOf(model)),
+};
+
+/** The code activation of a family whose config names it (vanilla, denoising, contractive). */
+function codeActivationOf(model: Autoencoder): ActivationName {
+  return model.config.codeActivation as ActivationName;
+}
+
+/** The panel's corruption (a type and one level ν) as the denoising package's configuration. */
+export function corruptionOf(parameters: ParameterValues): Corruption {
+  const level = Number(parameters.nu);
+  if (parameters.corruption === 'gaussian') return { type: 'gaussian', std: level, clip: [0, 1] };
+  if (parameters.corruption === 'salt-and-pepper') return { type: 'salt-and-pepper', rate: level };
+  return { type: 'masking', rate: level };
+}
+
+const denoisingFamily: WorkerFamily = {
+  name: 'denoising',
+  create: (parameters, { inputDim, seed }) =>
+    createDenoisingAe({
+      inputDim,
+      hiddenDims: hiddenDimsOf(parameters),
+      codeDim: Number(parameters.codeDim),
+      corruptions: [corruptionOf(parameters)],
+      seed,
+    }),
+  handle: (model) => mlpHandle(model as MlpAutoencoder, codeActivationOf(model)),
+};
+
+const sparseFamily: WorkerFamily = {
+  name: 'sparse',
+  create: (parameters, { inputDim, seed }) =>
+    createSparseAe({
+      inputDim,
+      hiddenDim: Number(parameters.hiddenDim),
+      penalty: parameters.penalty === 'l1' ? 'l1' : 'kl',
+      rho: Number(parameters.rho),
+      lambda: Number(parameters.lambda),
+      seed,
+    }),
+  handle(model) {
+    const sparse = model as MlpAutoencoder;
+    const { penalty, rho } = sparse.config;
+    // The KL penalty works on sigmoid units, the L1 penalty on ReLU units.
+    return mlpHandle(sparse, penalty === 'kl' ? 'sigmoid' : 'relu', (x) => [
+      {
+        title: 'Mean activation ρ̂ⱼ of each hidden unit',
+        note:
+          penalty === 'kl'
+            ? `over the test digits; the KL penalty pulls each towards ρ = ${rho}`
+            : 'over the test digits; the L1 penalty pulls every activation towards 0',
+        values: readValues1d(sparse.meanActivations(x)),
+      },
+    ]);
+  },
+};
+
+const contractiveFamily: WorkerFamily = {
+  name: 'contractive',
+  create: (parameters, { inputDim, seed }) =>
+    createContractiveAe({
+      inputDim,
+      hiddenDims: hiddenDimsOf(parameters),
+      codeDim: Number(parameters.codeDim),
+      lambda: Number(parameters.lambda),
+      seed,
+    }),
+  handle(model) {
+    const contractive = model as MlpAutoencoder;
+    return mlpHandle(contractive, codeActivationOf(model), (x) => [
+      {
+        title: 'Encoder Jacobian norm ‖J_f(x)‖_F',
+        note: 'per test digit: how much the code moves when the pixels move a little',
+        values: readValues1d(contractive.jacobianNorm(x)),
+      },
+    ]);
+  },
+};
+
 /** The families the worker can build and load, by `config.family`. */
 export const workerFamilies: ReadonlyMap<string, WorkerFamily> = new Map(
-  [vaeFamily].map((family) => [family.name, family]),
+  [aeFamily, denoisingFamily, sparseFamily, contractiveFamily, vaeFamily].map((family) => [
+    family.name,
+    family,
+  ]),
 );
 
 /** A dense layer of `model` by its variables' prefix, e.g. `encoder.0` (W and b). */

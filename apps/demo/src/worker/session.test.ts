@@ -4,6 +4,7 @@ import { createVae, type Vae } from '@aekit/vae';
 import { memory, type Tensor, tensor1d, tensor2d } from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Queries, QueryName } from '../protocol';
+import { workerFamilies } from './family-models';
 import { queries } from './queries';
 import { inputDim, Session } from './session';
 
@@ -166,6 +167,67 @@ describe('the worker session', () => {
     for (const tensor of [sevens, x, labels]) tensor.dispose();
     conditional.handle?.model.dispose();
   });
+
+  it.each([
+    ['ae', { codeDim: 3, hidden: 8, loss: 'mse-sum', tiedWeights: false }, ['reconstruction']],
+    ['denoising', { codeDim: 12, hidden: 0, corruption: 'gaussian', nu: 0.3 }, ['reconstruction']],
+    [
+      'sparse',
+      { hiddenDim: 10, penalty: 'kl', rho: 0.05, lambda: 3 },
+      ['reconstruction', 'sparsity'],
+    ],
+    ['contractive', { codeDim: 6, hidden: 0, lambda: 0.1 }, ['reconstruction', 'contractive']],
+  ] as const)(
+    'builds a %s model from the panel and answers the views that apply',
+    (name, parameters, terms) => {
+      const family = workerFamilies.get(name)!;
+      const model = family.create(parameters, { inputDim, numClasses: 10, seed: 1 });
+      const other = new Session(session.digits);
+      other.setModel(model);
+      const summary = other.summary();
+      expect(summary).toMatchObject({
+        family: name,
+        numClasses: null,
+        capabilities: { sample: false, filters: true },
+      });
+      // The panel's values reach the configuration.
+      const expectedCode = 'codeDim' in parameters ? parameters.codeDim : parameters.hiddenDim;
+      expect(summary.codeDim).toBe(expectedCode);
+      const x = tensor2d(testX, [testCount, inputDim]);
+      const loss = model.lossTerms(x, { step: 0, training: true });
+      expect(Object.keys(loss.terms).sort()).toEqual([...terms].sort());
+      for (const scalar of [loss.total, ...Object.values(loss.terms)]) scalar.dispose();
+      x.dispose();
+      for (const query of [
+        'reconstruct',
+        'latent',
+        'interpolate',
+        'denoise',
+        'filters',
+        'histograms',
+      ] as const) {
+        const ask = () =>
+          (queries[query] as (s: Session, a: unknown) => unknown)(other, args[query]);
+        ask();
+        const before = memory().numTensors;
+        ask();
+        expect(memory().numTensors, query).toBe(before);
+      }
+      const [codeUnits] = queries.histograms(other, { count: 6 });
+      // Every default here has sigmoid code units.
+      expect(codeUnits!.note).toMatch(/^sigmoid activations of 6 test digits/);
+      const filters = queries.filters(other, { count: 4 });
+      expect(filters.count).toBe(4);
+      expect(queries.histograms(other, { count: 6 }).length).toBe(
+        name === 'ae' || name === 'denoising' ? 1 : 2,
+      );
+      expect(() => queries.sample(other, { n: 1, seed: 0 })).toThrow(
+        'This model has no prior to sample from.',
+      );
+      expect(() => queries.manifold(other, { n: 3, range: 1 })).toThrow();
+      other.handle?.model.dispose();
+    },
+  );
 
   it('refuses a test digit that does not exist, and a model of another input size', () => {
     expect(() => queries.reconstruct(session, { indices: [6] })).toThrow(
