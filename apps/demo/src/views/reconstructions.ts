@@ -10,7 +10,7 @@ export function createReconstructionsView(context: ViewContext): View {
   const card = new Card(
     'reconstructions',
     'Originals and reconstructions',
-    'Top: test digits the model never trained on. Bottom: decode(encode(x)), the reconstruction. The code is much smaller than the 784 pixels, so the network must keep what matters to rebuild a digit and drop the rest: blur and lost details show what the bottleneck leaves out. The reconstruction loss in the charts measures exactly this gap.',
+    'Top: test digits the model never trained on. Bottom: decode(encode(x)), the reconstruction. A code that must compress (because it is smaller than the 784 pixels, or because noise or a penalty constrains it) keeps what matters to rebuild a digit and drops the rest: blur and lost details show what it leaves out. The reconstruction term in the charts measures this gap.',
   );
   const originals = h('canvas', {
     id: 'originals-canvas',
