@@ -33,7 +33,7 @@ export class TrainingPanel {
       h(
         'p',
         { class: 'help' },
-        'Training runs in a Web Worker on the WASM backend, so the page stays responsive. Each chart is one term of the loss, per example, at every step (grey) and smoothed (blue); total is what the optimiser minimises.',
+        'Training runs in a Web Worker on the WASM backend, so the page stays responsive. Each chart is one term of the loss, per example, at every step (grey) and smoothed (blue); total is what the optimiser minimises. Steps/s counts the whole loop, including the views below, which follow the weights every two seconds.',
       ),
       this.controls,
       this.status,
