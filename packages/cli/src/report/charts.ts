@@ -1,0 +1,187 @@
+/** Small, dependency-free SVG charts for the HTML report (vector, so they stay sharp). */
+
+const palette = [
+  '#1f77b4',
+  '#ff7f0e',
+  '#2ca02c',
+  '#d62728',
+  '#9467bd',
+  '#8c564b',
+  '#e377c2',
+  '#7f7f7f',
+  '#bcbd22',
+  '#17becf',
+];
+
+/** The colour of class `index` (ten distinct colours, then repeating). */
+export function classColour(index: number): string {
+  return palette[((index % palette.length) + palette.length) % palette.length]!;
+}
+
+export function escapeHtml(text: string): string {
+  return text
+    .replaceAll('&', '&amp;')
+    .replaceAll('<', '&lt;')
+    .replaceAll('>', '&gt;')
+    .replaceAll('"', '&quot;');
+}
+
+function niceTicks(low: number, high: number, count: number): number[] {
+  if (!(high > low)) return [low];
+  const rough = (high - low) / count;
+  const magnitude = 10 ** Math.floor(Math.log10(rough));
+  const step = [1, 2, 5, 10].map((f) => f * magnitude).find((s) => s >= rough) ?? rough;
+  const ticks: number[] = [];
+  for (let tick = Math.ceil(low / step) * step; tick <= high + step * 1e-9; tick += step) {
+    ticks.push(Number(tick.toPrecision(12)));
+  }
+  return ticks;
+}
+
+function formatTick(value: number): string {
+  const magnitude = Math.abs(value);
+  if (magnitude !== 0 && (magnitude >= 1e5 || magnitude < 1e-3)) return value.toExponential(1);
+  return String(Number(value.toPrecision(4)));
+}
+
+/** One line of a line chart. */
+export interface Series {
+  readonly name: string;
+  readonly points: readonly (readonly [number, number])[];
+  readonly dashed?: boolean;
+}
+
+/** A line chart with axes, ticks and a legend. */
+export function lineChartSvg(
+  series: readonly Series[],
+  options: { title: string; xLabel: string; yLabel: string; width?: number; height?: number },
+): string {
+  const width = options.width ?? 460;
+  const height = options.height ?? 280;
+  const margin = { left: 64, right: 16, top: 28, bottom: 44 };
+  const all = series
+    .flatMap((s) => s.points)
+    .filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y));
+  const xs = all.map(([x]) => x);
+  const ys = all.map(([, y]) => y);
+  const xMin = Math.min(...xs);
+  const xMax = Math.max(...xs, xMin + 1);
+  let yMin = Math.min(...ys);
+  let yMax = Math.max(...ys);
+  if (yMin === yMax) {
+    yMin -= 1;
+    yMax += 1;
+  }
+  const pad = (yMax - yMin) * 0.05;
+  yMin -= pad;
+  yMax += pad;
+  const plotWidth = width - margin.left - margin.right;
+  const plotHeight = height - margin.top - margin.bottom;
+  const sx = (x: number) => margin.left + ((x - xMin) / (xMax - xMin)) * plotWidth;
+  const sy = (y: number) => margin.top + (1 - (y - yMin) / (yMax - yMin)) * plotHeight;
+  const parts: string[] = [];
+  parts.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="${escapeHtml(options.title)}">`,
+    `<text x="${width / 2}" y="18" text-anchor="middle" font-size="13" font-weight="600">${escapeHtml(options.title)}</text>`,
+  );
+  for (const tick of niceTicks(yMin, yMax, 5)) {
+    parts.push(
+      `<line x1="${margin.left}" x2="${width - margin.right}" y1="${sy(tick).toFixed(1)}" y2="${sy(tick).toFixed(1)}" stroke="#e3e3e3"/>`,
+      `<text x="${margin.left - 6}" y="${(sy(tick) + 4).toFixed(1)}" text-anchor="end" font-size="11">${formatTick(tick)}</text>`,
+    );
+  }
+  for (const tick of niceTicks(xMin, xMax, 6)) {
+    parts.push(
+      `<text x="${sx(tick).toFixed(1)}" y="${height - margin.bottom + 16}" text-anchor="middle" font-size="11">${formatTick(tick)}</text>`,
+    );
+  }
+  parts.push(
+    `<rect x="${margin.left}" y="${margin.top}" width="${plotWidth}" height="${plotHeight}" fill="none" stroke="#999"/>`,
+    `<text x="${margin.left + plotWidth / 2}" y="${height - 8}" text-anchor="middle" font-size="12">${escapeHtml(options.xLabel)}</text>`,
+    `<text transform="translate(14 ${margin.top + plotHeight / 2}) rotate(-90)" text-anchor="middle" font-size="12">${escapeHtml(options.yLabel)}</text>`,
+  );
+  series.forEach((line, index) => {
+    const points = line.points.filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y));
+    if (points.length === 0) return;
+    const colour = classColour(index);
+    const path = points
+      .map(([x, y], i) => `${i === 0 ? 'M' : 'L'}${sx(x).toFixed(1)},${sy(y).toFixed(1)}`)
+      .join(' ');
+    parts.push(
+      `<path d="${path}" fill="none" stroke="${colour}" stroke-width="2"${line.dashed ? ' stroke-dasharray="5 4"' : ''}/>`,
+    );
+    if (points.length === 1) {
+      const [x, y] = points[0]!;
+      parts.push(
+        `<circle cx="${sx(x).toFixed(1)}" cy="${sy(y).toFixed(1)}" r="3" fill="${colour}"/>`,
+      );
+    }
+    const legendY = margin.top + 14 + index * 15;
+    parts.push(
+      `<line x1="${width - margin.right - 118}" x2="${width - margin.right - 98}" y1="${legendY - 4}" y2="${legendY - 4}" stroke="${colour}" stroke-width="2"${line.dashed ? ' stroke-dasharray="5 4"' : ''}/>`,
+      `<text x="${width - margin.right - 94}" y="${legendY}" font-size="11">${escapeHtml(line.name)}</text>`,
+    );
+  });
+  parts.push('</svg>');
+  return parts.join('');
+}
+
+/** A 2-D scatter plot coloured by class, with a legend of class names. */
+export function scatterSvg(
+  points: ArrayLike<number>,
+  labels: ArrayLike<number> | null,
+  options: {
+    title: string;
+    classNames?: readonly string[];
+    size?: number;
+    xLabel?: string;
+    yLabel?: string;
+  },
+): string {
+  const size = options.size ?? 420;
+  const margin = 36;
+  const count = Math.floor(points.length / 2);
+  const xs: number[] = [];
+  const ys: number[] = [];
+  for (let i = 0; i < count; i += 1) {
+    xs.push(points[2 * i]!);
+    ys.push(points[2 * i + 1]!);
+  }
+  const xMin = Math.min(...xs);
+  const xMax = Math.max(...xs);
+  const yMin = Math.min(...ys);
+  const yMax = Math.max(...ys);
+  const span = (low: number, high: number) => (high > low ? high - low : 1);
+  const plot = size - 2 * margin;
+  const sx = (x: number) => margin + ((x - xMin) / span(xMin, xMax)) * plot;
+  const sy = (y: number) => margin + (1 - (y - yMin) / span(yMin, yMax)) * plot;
+  const legendWidth = options.classNames ? 130 : 0;
+  const parts = [
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${size + legendWidth} ${size}" width="${size + legendWidth}" height="${size}" role="img" aria-label="${escapeHtml(options.title)}">`,
+    `<text x="${size / 2}" y="18" text-anchor="middle" font-size="13" font-weight="600">${escapeHtml(options.title)}</text>`,
+    `<rect x="${margin}" y="${margin}" width="${plot}" height="${plot}" fill="none" stroke="#999"/>`,
+  ];
+  if (options.xLabel)
+    parts.push(
+      `<text x="${size / 2}" y="${size - 10}" text-anchor="middle" font-size="12">${escapeHtml(options.xLabel)}</text>`,
+    );
+  if (options.yLabel)
+    parts.push(
+      `<text transform="translate(14 ${size / 2}) rotate(-90)" text-anchor="middle" font-size="12">${escapeHtml(options.yLabel)}</text>`,
+    );
+  for (let i = 0; i < count; i += 1) {
+    const colour = labels ? classColour(labels[i]!) : '#1f77b4';
+    parts.push(
+      `<circle cx="${sx(xs[i]!).toFixed(1)}" cy="${sy(ys[i]!).toFixed(1)}" r="2.2" fill="${colour}" fill-opacity="0.7"/>`,
+    );
+  }
+  options.classNames?.forEach((name, index) => {
+    const y = margin + 8 + index * 17;
+    parts.push(
+      `<circle cx="${size + 8}" cy="${y}" r="5" fill="${classColour(index)}"/>`,
+      `<text x="${size + 18}" y="${y + 4}" font-size="12">${escapeHtml(name)}</text>`,
+    );
+  });
+  parts.push('</svg>');
+  return parts.join('');
+}
