@@ -94,8 +94,11 @@ export function linearProbe(
   const scale = Float32Array.from(variance, (v) => 1 / Math.sqrt(v / train.count + 1e-8));
   const shift = Float32Array.from(mean);
 
-  const weights = tf.variable(tf.zeros([dim, numClasses]));
-  const bias = tf.variable(tf.zeros([numClasses]));
+  // tf.variable keeps its initial tensor alive; building both inside tidy frees the zeros.
+  const [weights, bias] = tf.tidy(() => [
+    tf.variable(tf.zeros([dim, numClasses])),
+    tf.variable(tf.zeros([numClasses])),
+  ]) as [tf.Variable, tf.Variable];
   const optimizer = tf.train.adam(learningRate);
   const standardise = (features: Float32Array, count: number) =>
     tf.tidy(() =>

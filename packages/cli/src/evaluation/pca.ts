@@ -67,7 +67,7 @@ export function fitPca(
   const found: Float64Array[] = [];
   const variances: number[] = [];
   for (let c = 0; c < components; c += 1) {
-    let vector = new Float64Array(dim);
+    let vector: Float64Array = new Float64Array(dim);
     // A deterministic start that is not orthogonal to any component in practice.
     for (let j = 0; j < dim; j += 1) vector[j] = 1 + ((j * 7919) % 97) / 97;
     normalise(vector);
