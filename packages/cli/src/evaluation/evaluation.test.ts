@@ -46,6 +46,18 @@ describe('fitPca', () => {
     const variance = first.reduce((sum, v) => sum + v * v, 0) / (count - 1);
     expectAllClose(pca.explainedVariance[0]!, variance, { rtol: 1e-9, atol: 0 });
     expect(pca.explainedVariance[1]!).toBeLessThan(0.05);
+    // Total variance: the sum of the two coordinates' sample variances, in float64.
+    const sampleVariance = (column: number) => {
+      let mean = 0;
+      for (let i = 0; i < count; i += 1) mean += rows[2 * i + column]! / count;
+      let sum = 0;
+      for (let i = 0; i < count; i += 1) sum += (rows[2 * i + column]! - mean) ** 2;
+      return sum / (count - 1);
+    };
+    expectAllClose(pca.totalVariance, sampleVariance(0) + sampleVariance(1), {
+      rtol: 1e-12,
+      atol: 0,
+    });
     // Components are orthonormal.
     const [a, b] = pca.components as [Float64Array, Float64Array];
     expectAllClose(a[0]! * b[0]! + a[1]! * b[1]!, 0, { rtol: 0, atol: 1e-9 });

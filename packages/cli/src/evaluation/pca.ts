@@ -8,6 +8,8 @@ export interface Pca {
   readonly components: readonly Float64Array[];
   /** Variance along each component. */
   readonly explainedVariance: readonly number[];
+  /** The total variance, Σ_j Var(x_j) (the covariance's trace): what the components explain a share of. */
+  readonly totalVariance: number;
   /** Projects `[n, dim]` row-major rows onto the components → `[n, components.length]`. */
   project(rows: Float32Array | Float64Array, count: number): Float64Array;
 }
@@ -92,10 +94,14 @@ export function fitPca(
     variances.push(eigenvalue);
   }
 
+  let totalVariance = 0;
+  for (let j = 0; j < dim; j += 1) totalVariance += covariance[j * dim + j]!;
+
   return {
     mean,
     components: found,
     explainedVariance: variances,
+    totalVariance,
     project(data, rowsCount) {
       const out = new Float64Array(rowsCount * found.length);
       for (let i = 0; i < rowsCount; i += 1) {

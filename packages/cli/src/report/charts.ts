@@ -185,3 +185,129 @@ export function scatterSvg(
   parts.push('</svg>');
   return parts.join('');
 }
+
+/** Equal-width bins over [low, high]: `counts[i]` values fall in `[edges[i], edges[i + 1])`. */
+export function histogramBins(
+  values: ArrayLike<number>,
+  bins: number,
+): { edges: number[]; counts: number[] } {
+  const finite = Array.from(values).filter(Number.isFinite);
+  let low = Math.min(...finite);
+  let high = Math.max(...finite);
+  if (finite.length === 0) {
+    low = 0;
+    high = 1;
+  } else if (high === low) {
+    low -= 0.5;
+    high += 0.5;
+  }
+  const width = (high - low) / bins;
+  const edges = Array.from({ length: bins + 1 }, (_, index) => low + index * width);
+  const counts = new Array<number>(bins).fill(0);
+  for (const value of finite) {
+    // The top edge belongs to the last bin.
+    const index = Math.min(bins - 1, Math.floor((value - low) / width));
+    counts[index]! += 1;
+  }
+  return { edges, counts };
+}
+
+/** A histogram of `values` (non-finite values left out), with axes and optional markers. */
+export function histogramSvg(
+  values: ArrayLike<number>,
+  options: {
+    title: string;
+    xLabel: string;
+    bins?: number;
+    width?: number;
+    height?: number;
+    /** Vertical lines with a label, e.g. the mean. */
+    markers?: readonly { readonly value: number; readonly label: string }[];
+  },
+): string {
+  const { edges, counts } = histogramBins(values, options.bins ?? 40);
+  const bars = counts.map((count, index) => ({
+    x0: edges[index]!,
+    x1: edges[index + 1]!,
+    height: count,
+  }));
+  return barsSvg(bars, {
+    title: options.title,
+    xLabel: options.xLabel,
+    yLabel: 'examples',
+    width: options.width,
+    height: options.height,
+    markers: options.markers,
+  });
+}
+
+/** A bar chart of one value per category `0 … n − 1` (e.g. per latent dimension). */
+export function barChartSvg(
+  values: readonly number[],
+  options: { title: string; xLabel: string; yLabel: string; width?: number; height?: number },
+): string {
+  const bars = values.map((value, index) => ({ x0: index + 0.6, x1: index + 1.4, height: value }));
+  return barsSvg(bars, { ...options, integerTicks: true });
+}
+
+function barsSvg(
+  bars: readonly { x0: number; x1: number; height: number }[],
+  options: {
+    title: string;
+    xLabel: string;
+    yLabel: string;
+    width?: number;
+    height?: number;
+    integerTicks?: boolean;
+    markers?: readonly { readonly value: number; readonly label: string }[];
+  },
+): string {
+  const width = options.width ?? 460;
+  const height = options.height ?? 280;
+  const margin = { left: 64, right: 16, top: 28, bottom: 44 };
+  const xMin = Math.min(...bars.map((bar) => bar.x0));
+  const xMax = Math.max(...bars.map((bar) => bar.x1), xMin + 1e-9);
+  const yMax = Math.max(...bars.map((bar) => bar.height), 1e-12) * 1.08;
+  const plotWidth = width - margin.left - margin.right;
+  const plotHeight = height - margin.top - margin.bottom;
+  const sx = (x: number) => margin.left + ((x - xMin) / (xMax - xMin)) * plotWidth;
+  const sy = (y: number) => margin.top + (1 - y / yMax) * plotHeight;
+  const parts = [
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="${escapeHtml(options.title)}">`,
+    `<text x="${width / 2}" y="18" text-anchor="middle" font-size="13" font-weight="600">${escapeHtml(options.title)}</text>`,
+  ];
+  for (const tick of niceTicks(0, yMax, 5)) {
+    parts.push(
+      `<line x1="${margin.left}" x2="${width - margin.right}" y1="${sy(tick).toFixed(1)}" y2="${sy(tick).toFixed(1)}" stroke="#e3e3e3"/>`,
+      `<text x="${margin.left - 6}" y="${(sy(tick) + 4).toFixed(1)}" text-anchor="end" font-size="11">${formatTick(tick)}</text>`,
+    );
+  }
+  const xTicks = options.integerTicks
+    ? niceTicks(Math.ceil(xMin), Math.floor(xMax), 10).filter((tick) => Number.isInteger(tick))
+    : niceTicks(xMin, xMax, 6);
+  for (const tick of xTicks) {
+    parts.push(
+      `<text x="${sx(tick).toFixed(1)}" y="${height - margin.bottom + 16}" text-anchor="middle" font-size="11">${formatTick(tick)}</text>`,
+    );
+  }
+  for (const bar of bars) {
+    const top = sy(Math.max(0, bar.height));
+    parts.push(
+      `<rect x="${sx(bar.x0).toFixed(1)}" y="${top.toFixed(1)}" width="${Math.max(0.5, sx(bar.x1) - sx(bar.x0) - 0.5).toFixed(1)}" height="${(sy(0) - top).toFixed(1)}" fill="${classColour(0)}" fill-opacity="0.85"/>`,
+    );
+  }
+  options.markers?.forEach((marker, index) => {
+    const x = sx(marker.value).toFixed(1);
+    parts.push(
+      `<line x1="${x}" x2="${x}" y1="${margin.top}" y2="${margin.top + plotHeight}" stroke="${classColour(3 + index)}" stroke-width="1.5" stroke-dasharray="4 3"/>`,
+      `<text x="${Number(x) + 4}" y="${margin.top + 12 + index * 14}" font-size="11" fill="${classColour(3 + index)}">${escapeHtml(marker.label)}</text>`,
+    );
+  });
+  parts.push(
+    `<rect x="${margin.left}" y="${margin.top}" width="${plotWidth}" height="${plotHeight}" fill="none" stroke="#999"/>`,
+    `<text x="${margin.left + plotWidth / 2}" y="${height - 8}" text-anchor="middle" font-size="12">${escapeHtml(options.xLabel)}</text>`,
+    `<text transform="translate(14 ${margin.top + plotHeight / 2}) rotate(-90)" text-anchor="middle" font-size="12">${escapeHtml(options.yLabel)}</text>`,
+    '</svg>',
+  );
+  return parts.join('');
+}
