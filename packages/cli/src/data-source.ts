@@ -159,16 +159,22 @@ function toUnitInterval(dataset: Dataset, notes: string[]): Dataset {
 }
 
 /** Holds out `heldOutFraction` of one file as the test split (stratified when labelled). */
-function holdOut(dataset: Dataset, notes: string[]): { train: Dataset; test: Dataset } {
-  const testSize = Math.max(1, Math.round(dataset.size * heldOutFraction));
+function holdOut(
+  command: string,
+  spec: DataSpec,
+  dataset: Dataset,
+  notes: string[],
+): { train: Dataset; test: Dataset } {
   if (dataset.size < 2) {
     throw new InvalidArgumentError({
-      functionName: 'aekit',
+      functionName: commandName(command),
       argument: '--data',
       rule: 'a data set of at least 2 examples (one to train on, one to test)',
-      value: `${dataset.size} example`,
+      value: dataSpecText(spec),
+      hint: `It holds ${dataset.size}.`,
     });
   }
+  const testSize = Math.max(1, Math.round(dataset.size * heldOutFraction));
   const [test, train] = dataset.split(testSize, {
     seed: splitSeed,
     stratify: dataset.hasLabels,
@@ -213,7 +219,7 @@ export async function loadData(command: string, spec: DataSpec): Promise<LoadedD
         images: spec.images,
         ...(spec.labels === null ? {} : { labels: spec.labels }),
       });
-      ({ train, test } = holdOut(toUnitInterval(dataset, notes), notes));
+      ({ train, test } = holdOut(command, spec, toUnitInterval(dataset, notes), notes));
       name = basename(spec.images);
       title = `IDX file ${spec.images}`;
       break;
@@ -228,7 +234,7 @@ export async function loadData(command: string, spec: DataSpec): Promise<LoadedD
                 : spec.labelColumn,
             }),
       });
-      ({ train, test } = holdOut(toUnitInterval(dataset, notes), notes));
+      ({ train, test } = holdOut(command, spec, toUnitInterval(dataset, notes), notes));
       name = basename(spec.file);
       title = `CSV file ${spec.file}`;
       break;

@@ -156,6 +156,50 @@ describe('aekit train', () => {
     expect(html).not.toContain('The learned manifold');
   });
 
+  it('trains on a CSV file with a Gaussian decoder; the report leaves out the image figures', async () => {
+    const rows = Array.from({ length: 60 }, (_, i) => {
+      const kind = i % 3;
+      const values = Array.from(
+        { length: 5 },
+        (_, j) => (j === kind ? 4 : 0) + Math.sin(i * 7 + j),
+      );
+      return `${values.map((value) => value.toFixed(4)).join(',')},${['red', 'green', 'blue'][kind]}`;
+    });
+    await writeFile(join(dir, 'points.csv'), `a,b,c,d,e,colour\n${rows.join('\n')}\n`);
+    const result = await runAekit(
+      [
+        'train',
+        '--data',
+        'csv:points.csv',
+        '--label-column',
+        'colour',
+        '--likelihood',
+        'gaussian',
+        '--variance',
+        '0.1',
+        '--latent',
+        '2',
+        '--hidden',
+        '8',
+        '--epochs',
+        '1',
+        '--out',
+        'csvrun',
+        '--json',
+      ],
+      dir,
+    );
+    expect(result.stderr).toBe('');
+    expect(parseJsonLine(result)).toMatchObject({ data: `csv:${join(dir, 'points.csv')}` });
+    const record = JSON.parse(await readFile(join(dir, 'csvrun', 'run.json'), 'utf8'));
+    expect(record.modelConfig).toMatchObject({ likelihood: 'gaussian', variance: 0.1 });
+    expect(record.data.classNames).toEqual(['blue', 'green', 'red']);
+    const html = await readFile(join(dir, 'csvrun', 'report.html'), 'utf8');
+    expect(html).toContain('The examples are not images (5 values each)');
+    expect(html).toContain('<h2>How likely the model finds each test example</h2>');
+    expect(html).not.toContain('<h2>Samples from the prior</h2>');
+  });
+
   it('--resume continues an interrupted run to the same weights as an uninterrupted one', async () => {
     const common = ['--data', data, '--hidden', '8', '--latent', '2', '--backend', 'cpu', '--json'];
     const [whole, first] = await Promise.all([

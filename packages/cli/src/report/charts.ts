@@ -100,6 +100,27 @@ export function lineChartSvg(
     `<text x="${margin.left + plotWidth / 2}" y="${height - 8}" text-anchor="middle" font-size="12">${escapeHtml(options.xLabel)}</text>`,
     `<text transform="translate(14 ${margin.top + plotHeight / 2}) rotate(-90)" text-anchor="middle" font-size="12">${escapeHtml(options.yLabel)}</text>`,
   );
+  // The legend goes in the top-right or bottom-right corner, whichever the lines cross less.
+  const legendLeft = width - margin.right - 122;
+  const legendHeight = 15 * series.length;
+  const corners = [margin.top + 14, margin.top + plotHeight - legendHeight + 6];
+  const crossings = corners.map((top) => {
+    let count = 0;
+    for (const line of series) {
+      const points = line.points.filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y));
+      for (let i = 0; i < points.length; i += 1) {
+        const [x0, y0] = points[i]!;
+        const [x1, y1] = points[Math.min(i + 1, points.length - 1)]!;
+        for (let t = 0; t <= 1; t += 0.05) {
+          const px = sx(x0 + t * (x1 - x0));
+          const py = sy(y0 + t * (y1 - y0));
+          if (px >= legendLeft && py >= top - 12 && py <= top + legendHeight - 8) count += 1;
+        }
+      }
+    }
+    return count;
+  });
+  const legendTop = crossings[1]! < crossings[0]! ? corners[1]! : corners[0]!;
   series.forEach((line, index) => {
     const points = line.points.filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y));
     if (points.length === 0) return;
@@ -116,7 +137,7 @@ export function lineChartSvg(
         `<circle cx="${sx(x).toFixed(1)}" cy="${sy(y).toFixed(1)}" r="3" fill="${colour}"/>`,
       );
     }
-    const legendY = margin.top + 14 + index * 15;
+    const legendY = legendTop + index * 15;
     parts.push(
       `<line x1="${width - margin.right - 118}" x2="${width - margin.right - 98}" y1="${legendY - 4}" y2="${legendY - 4}" stroke="${colour}" stroke-width="2"${line.dashed ? ' stroke-dasharray="5 4"' : ''}/>`,
       `<text x="${width - margin.right - 94}" y="${legendY}" font-size="11">${escapeHtml(line.name)}</text>`,

@@ -114,7 +114,7 @@ export function lossCurvesSection(history: History | null): ReportSection {
   return {
     heading: 'Training curves',
     explanation:
-      'Every term of the loss after each epoch, per example (summed over the features, averaged over the examples): solid on the training split, dashed on the test split. The test curve is measured without any training noise; a test curve that turns upward while the training curve keeps falling means overfitting.',
+      'Every term of the loss after each epoch, per example (summed over the features, averaged over the examples): solid on the training split, dashed on the test split. A training value is the mean over the epoch’s steps, taken while the model was still improving, so early on it lies above the test value, which is measured at the end of the epoch. A test curve that turns upward while the training curve keeps falling means overfitting.',
     html: charts.join(''),
   };
 }
@@ -205,6 +205,8 @@ export function codesSection(
   const axis = (pca: typeof pcaOfCodes, index: number) =>
     `PC${index + 1} (${share(pca.explainedVariance[index] ?? 0, pca.totalVariance)} of the variance)`;
   // A 1-D code is drawn on a line (y = 0).
+  const codeShare = (pcaOfCodes.explainedVariance[0] ?? 0) + (pcaOfCodes.explainedVariance[1] ?? 0);
+  const pixelShare = pcaOfPixels.explainedVariance[0]! + pcaOfPixels.explainedVariance[1]!;
   const codePoints =
     codes.dim >= 2
       ? projectedCodes
@@ -213,7 +215,7 @@ export function codesSection(
         );
   return {
     heading,
-    explanation: `The ${codes.dim}-dimensional codes of ${test.count} test examples projected on their two principal components (left), beside the same examples' raw ${data.dim} values projected the same way (right), coloured by label (never seen in training). Clusters that are tighter and better separated on the left than on the right are what the encoder learned beyond a linear projection of the inputs.`,
+    explanation: `The ${codes.dim}-dimensional codes of ${test.count} test examples projected on their two principal components (left), beside the same examples' raw ${data.dim} values projected the same way (right), coloured by label (never seen in training). Two components hold ${share(codeShare, pcaOfCodes.totalVariance)} of the codes' variance and ${share(pixelShare, pcaOfPixels.totalVariance)} of the inputs'; where that share is small, the picture shows only a slice of the structure, and the linear probe and k-NN of aekit eval measure the separation in all dimensions. Tighter, better separated classes on the left than on the right are what the encoder learned beyond a linear projection of its inputs.`,
     html:
       scatterSvg(codePoints, labels, {
         title: `PCA of the ${codes.dim}-D codes`,

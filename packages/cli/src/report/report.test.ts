@@ -1,6 +1,14 @@
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
-import { classColour, escapeHtml, lineChartSvg, scatterSvg } from './charts';
+import {
+  barChartSvg,
+  classColour,
+  escapeHtml,
+  histogramBins,
+  histogramSvg,
+  lineChartSvg,
+  scatterSvg,
+} from './charts';
 import { imageGridPng, pngDataUrl } from './image-grid';
 import { figure, renderReportHtml } from './report-html';
 
@@ -67,6 +75,61 @@ describe('charts and page', () => {
     });
     expect(scatter.match(/r="2.2"/g)).toHaveLength(3);
     expect(scatter).toContain(`fill="${classColour(1)}"`);
+  });
+
+  it('puts the legend in the corner the lines leave free', () => {
+    const legendY = (svg: string) =>
+      Number(/<text x="[\d.]+" y="([\d.]+)" font-size="11">up<\/text>/.exec(svg)![1]);
+    const options = { title: 't', xLabel: 'x', yLabel: 'y', height: 280 };
+    // Rising to the top right: the legend moves to the bottom; falling: it stays on top.
+    const rising = lineChartSvg(
+      [
+        {
+          name: 'up',
+          points: [
+            [0, 0],
+            [1, 1],
+            [2, 10],
+          ],
+        },
+      ],
+      options,
+    );
+    const falling = lineChartSvg(
+      [
+        {
+          name: 'up',
+          points: [
+            [0, 10],
+            [1, 1],
+            [2, 0],
+          ],
+        },
+      ],
+      options,
+    );
+    expect(legendY(falling)).toBe(28 + 14);
+    expect(legendY(rising)).toBe(28 + (280 - 28 - 44) - 15 + 6);
+  });
+
+  it('bins a histogram: equal widths, the top edge in the last bin, non-finite values left out', () => {
+    // Values 0..10 in 5 bins of width 2: [0,2) holds 0, 1; …; [8,10] holds 8, 9, 10.
+    const values = [...Array.from({ length: 11 }, (_, i) => i), Number.NaN, Infinity];
+    const { edges, counts } = histogramBins(values, 5);
+    expect(edges).toEqual([0, 2, 4, 6, 8, 10]);
+    expect(counts).toEqual([2, 2, 2, 2, 3]);
+    // All equal: one bin of width 1 around the value.
+    expect(histogramBins([3, 3], 2)).toEqual({ edges: [2.5, 3, 3.5], counts: [0, 2] });
+    const svg = histogramSvg(values, {
+      title: 'h',
+      xLabel: 'v',
+      bins: 5,
+      markers: [{ value: 5, label: 'mean 5' }],
+    });
+    expect(svg.match(/<rect x="[\d.]+" y="[\d.]+" width/g)).toHaveLength(5 + 1); // bars and frame
+    expect(svg).toContain('mean 5');
+    const bars = barChartSvg([0.5, 2, 0], { title: 'kl', xLabel: 'dim', yLabel: 'nats' });
+    expect(bars.match(/fill-opacity="0.85"/g)).toHaveLength(3);
   });
 
   it('renders a self-contained page with escaped text', () => {
