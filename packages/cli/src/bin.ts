@@ -10,6 +10,14 @@ process.on('SIGINT', () => {
   interrupt.abort();
 });
 
+// A reader that goes away (`aekit train | head`) ends the command quietly, as with any Unix tool.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(141);
+    throw error;
+  });
+}
+
 process.exitCode = await runCli(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,

@@ -11,7 +11,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { heldOutFraction, splitSeed } from '../src/data-source';
-import { type CliResult, parseJsonLine, runAekit, writeTinyIdx } from './helpers';
+import { type CliResult, interruptAekit, parseJsonLine, runAekit, writeTinyIdx } from './helpers';
 
 // These tests run the built `dist/bin.js` in child processes, as users run it: build first
 // (`pnpm build`; `pnpm test` at the root does). Data: 160 hand-made 8 × 8 images of 4 classes.
@@ -148,7 +148,10 @@ describe('aekit train', () => {
     );
     expect(result.stdout).toMatch(/^train +[\d.]+ +[\d.]+ +[\d.]+$/m);
     expect(result.stdout).toMatch(/^test +[\d.]+ +[\d.]+ +[\d.]+$/m);
-    expect(result.stdout).toContain(`report      ${join('human', 'report.html')}`);
+    expect(result.stdout).toMatch(/^model {7}human\/model$/m);
+    expect(
+      result.stdout.endsWith(`\nReport: ${join('human', 'report.html')} (open it in a browser)\n`),
+    ).toBe(true);
     // A 3-D latent: the codes are shown by PCA beside the PCA of the raw pixels.
     const html = await readFile(join(dir, 'human', 'report.html'), 'utf8');
     expect(html).toContain('PCA of the 3-D codes');
@@ -219,6 +222,45 @@ describe('aekit train', () => {
     expect(b.test).toEqual(a.test);
     const history = JSON.parse(await readFile(join(dir, 'part', 'history.json'), 'utf8'));
     expect(history.epochs).toEqual([1, 2]);
+  });
+
+  it('Ctrl-C stops after the current step, keeps the last checkpoint and exits 130', async () => {
+    // One example per step, so an epoch lasts long enough to be interrupted in the middle.
+    const result = await interruptAekit(
+      [
+        'train',
+        '--data',
+        data,
+        '--hidden',
+        '8',
+        '--batch-size',
+        '1',
+        '--epochs',
+        '40',
+        '--out',
+        'stopped',
+      ],
+      dir,
+      /^epoch 1\/40 /m,
+    );
+    expect(result.code).toBe(130);
+    const match =
+      /^\nStopping after this step… \(Ctrl-C again to quit now\)\naekit train: interrupted during epoch (\d+); the checkpoint after epoch (\d+) is in stopped\/checkpoints\. Continue with: aekit train --resume stopped\n$/.exec(
+        result.stderr,
+      );
+    expect(match, result.stderr).not.toBeNull();
+    const done = Number(match![2]);
+    expect(Number(match![1])).toBe(done + 1);
+    expect(existsSync(join(dir, 'stopped', 'model'))).toBe(false);
+    const history = JSON.parse(await readFile(join(dir, 'stopped', 'history.json'), 'utf8'));
+    expect(history.epochs).toHaveLength(done);
+    expect(history.stopReason).toBe('aborted');
+    const resumed = await runAekit(
+      ['train', '--resume', 'stopped', '--epochs', String(done + 1), '--json'],
+      dir,
+    );
+    expect(parseJsonLine(resumed)).toMatchObject({ epochs: done + 1, stopReason: 'completed' });
+    expect(existsSync(join(dir, 'stopped', 'model', 'weights.safetensors'))).toBe(true);
   });
 
   it('refuses a folder that holds a run, and settings changed on --resume', async () => {

@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 
@@ -26,6 +26,35 @@ export function runAekit(args: readonly string[], cwd: string): Promise<CliResul
         resolve({ code: error === null ? 0 : (error.code as number), stdout, stderr });
       },
     );
+  });
+}
+
+/**
+ * Runs `node dist/bin.js ...args` and sends it SIGINT (Ctrl-C) once a line of its stdout
+ * matches `when`.
+ */
+export function interruptAekit(
+  args: readonly string[],
+  cwd: string,
+  when: RegExp,
+): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [binPath, ...args], { cwd });
+    let stdout = '';
+    let stderr = '';
+    let sent = false;
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      if (!sent && when.test(stdout)) {
+        sent = true;
+        child.kill('SIGINT');
+      }
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
   });
 }
 

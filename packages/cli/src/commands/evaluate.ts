@@ -25,7 +25,7 @@ export async function evalCommand(
   try {
     const data = await dataForModel(command, io, opened, flags.data, flags.labelColumn);
     output.line(
-      `Evaluating the ${opened.model.config.family} model in ${flags.model} on the test split of ${data.title} (${data.test.size.toLocaleString('en')} examples), on ${backend}.`,
+      `Evaluating the ${opened.model.config.family} model in ${flags.model} on the test split of ${data.name} (${data.test.size.toLocaleString('en')} examples), on ${backend}.`,
     );
     const started = performance.now();
     const evaluation = await evaluateModel({

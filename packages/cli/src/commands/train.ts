@@ -297,13 +297,14 @@ export async function trainCommand(
           ['examples/s', Math.round(samplesPerSecond).toLocaleString('en')],
           ['time', formatSeconds(seconds)],
           ['model', relative(io.cwd, modelDir)],
-          ['report', relative(io.cwd, reportPath)],
         ],
       )
         .split('\n')
         .slice(2)
         .join('\n'),
     );
+    output.line();
+    output.line(`Report: ${relative(io.cwd, reportPath)} (open it in a browser)`);
     output.result({
       family: model.config.family,
       data: data.text,

@@ -78,7 +78,7 @@ export async function evaluateModel(options: {
       ? `${test.count} of the ${data.test.size} test examples (drawn with seed ${seed})`
       : `all ${test.count} test examples`;
   if (adapter.evaluate !== undefined) {
-    stage(`the family's metrics on ${subsetNote}`);
+    stage(`the ${adapter.name} metrics on ${subsetNote}`);
     metrics.push(
       ...(await adapter.evaluate({ model, data, test, seed, iwSamples: options.iwSamples })),
     );
@@ -146,7 +146,7 @@ export async function evaluateModel(options: {
       name: `${k}-NN accuracy (raw inputs, baseline)`,
       value: pixelKnn.accuracy,
       unit: 'accuracy',
-      description: `the same vote among the raw ${data.dim} input values, for comparison: ${pixelKnn.description}`,
+      description: `the same ${k}-nearest-neighbour vote among the raw ${data.dim} input values of the same ${train.count} training and ${test.count} test examples, for comparison`,
     },
   );
   if (train.count < data.train.size || test.count < data.test.size) {
