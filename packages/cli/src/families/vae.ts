@@ -99,7 +99,7 @@ function samplesSection(
     images.dispose();
     return {
       heading: 'Samples from the prior, by class',
-      explanation: `Each row decodes ${columns} random codes z ~ N(0, I) together with one class label (row 1: ${classNames[0]}, row 2: ${classNames[1]}, …). The conditional model draws the class it is asked for; within a row, z varies the style.`,
+      explanation: `Each row decodes ${columns} random codes z ~ N(0, I) together with one class label (row 1: ${classNames[0]}, row 2: ${classNames[1]}, …). A model that has learned to use the label draws that class across its row, with z varying the style; where a row mixes classes, the decoder still leans on z for the class.`,
       html: imagesFigure(values, labels.length, imageShape, columns, 'one class per row'),
     };
   }
@@ -120,7 +120,7 @@ function manifoldSection(
   imageShape: readonly [number, number],
 ): ReportSection {
   const vae = asVae(context.model);
-  const n = 20;
+  const n = 16;
   const range = 3;
   const labels = isConditional(context.model)
     ? tf.tensor1d(new Int32Array(n * n), 'int32')
@@ -132,10 +132,11 @@ function manifoldSection(
   return {
     heading: 'The learned manifold',
     explanation: `The decoder's mean at an evenly spaced ${n} × ${n} grid of codes, z₁ left to right and z₂ bottom to top, each from −${range} to ${range} (three prior standard deviations). Neighbouring codes decode to similar images, and the classes blend into one another: the latent space is smooth.${labels === undefined ? '' : ` Drawn for class ${context.data.classNames?.[0] ?? 0}.`}`,
-    html: imagesFigure(values, n * n, imageShape, n, 'decoded grid of the 2-D latent space', 1),
+    html: imagesFigure(values, n * n, imageShape, n, 'decoded grid of the 2-D latent space'),
   };
 }
 
+/** Paths in latent space between pairs of test examples, linear beside slerp. */
 function interpolationSection(
   context: FamilyContext,
   imageShape: readonly [number, number],
@@ -166,9 +167,17 @@ function interpolationSection(
   };
   const linear = strips('linear');
   const slerp = strips('slerp');
+  if (linear.made === 0) {
+    return {
+      heading: 'Interpolations',
+      explanation:
+        'The test split has fewer than two examples, so there is nothing to interpolate between.',
+      html: '',
+    };
+  }
   return {
     heading: 'Interpolations',
-    explanation: `Each row walks in ${steps} steps from the code of one test example to the code of another (the ends are their reconstructions). Left: a straight line between the codes; right: a great-circle path (slerp), which keeps the codes at the distance from the origin where the prior puts its mass. A smooth latent space morphs one digit into the other without passing through noise.`,
+    explanation: `Each row walks in ${steps} steps from the code of one test example to the code of another (the ends are their reconstructions). Left: a straight line between the codes; right: a great-circle path (slerp), which keeps the codes at the distance from the origin where the prior puts its mass. A smooth latent space morphs one digit into the other without passing through noise.${conditional ? ' This model is conditional: each whole row is decoded with the label of its first example.' : ''}`,
     html:
       imagesFigure(linear.values, linear.made * steps, imageShape, steps, 'linear') +
       imagesFigure(slerp.values, slerp.made * steps, imageShape, steps, 'spherical (slerp)'),
@@ -236,7 +245,7 @@ function elboSection(
   );
   const average = mean(elbo);
   const order = Array.from(elbo.keys()).sort((a, b) => elbo[a]! - elbo[b]!);
-  const shown = 10;
+  const shown = Math.min(10, test.count);
   let html = histogramSvg(elbo, {
     title: 'ELBO of each test example',
     xLabel: 'ELBO (nats; higher = more likely under the model)',
