@@ -21,14 +21,24 @@ function option(flags: string, description: string, defaultValue?: string): Opti
   return defaultValue === undefined ? made : made.default(defaultValue, defaultValue);
 }
 
-function commonOptions(command: Command, options: { data?: boolean; seed?: string } = {}): Command {
+function commonOptions(
+  command: Command,
+  options: { data?: boolean; seed?: { default?: string; text?: string } } = {},
+): Command {
   if (options.data) {
     command
       .option('--data <source>', `the data: ${dataHelp}; default: what the model was trained on`)
       .option('--label-column <column>', 'CSV only: the column of class labels (name or index)');
   }
   if (options.seed !== undefined) {
-    command.option('--seed <n>', `seed of every random draw (${options.seed})`);
+    const { default: defaultValue, text } = options.seed;
+    command.addOption(
+      option(
+        '--seed <n>',
+        `seed of every random draw${text === undefined ? '' : ` (${text})`}`,
+        defaultValue,
+      ),
+    );
   }
   return command
     .addOption(option('--backend <name>', 'tfjs backend', 'wasm').choices(backendNames))
@@ -113,9 +123,9 @@ Examples:
         '100',
       ),
     );
-  commonOptions(evaluate, { data: true, seed: 'default 0' });
+  commonOptions(evaluate, { data: true, seed: { default: '0' } });
   evaluate.action(async (_options, command: Command) => {
-    exit(await evalCommand({ seed: '0', ...command.opts() }, io));
+    exit(await evalCommand(command.opts(), io));
   });
 
   const sample = program
@@ -126,9 +136,9 @@ Examples:
     .addOption(option('--n <count>', 'how many examples', '64'))
     .option('--label <class>', 'conditional models: the class to draw (number or name)')
     .option('--columns <n>', 'images per row (default: a square grid)');
-  commonOptions(sample, { seed: 'default 0' });
+  commonOptions(sample, { seed: { default: '0' } });
   sample.action(async (_options, command: Command) => {
-    exit(await sampleCommand({ seed: '0', ...command.opts() }, io));
+    exit(await sampleCommand(command.opts(), io));
   });
 
   const encode = program
@@ -147,7 +157,7 @@ Examples:
     .description("write a model's report.html: curves, reconstructions, codes, samples")
     .requiredOption('--model <dir>', 'a run folder or a model folder')
     .option('--out <html>', 'the file to write (default: report.html in the run folder)');
-  commonOptions(report, { data: true, seed: "default: the run's seed" });
+  commonOptions(report, { data: true, seed: { text: "default: the run's seed" } });
   report.action(async (_options, command: Command) => {
     exit(await reportCommand(command.opts(), io));
   });

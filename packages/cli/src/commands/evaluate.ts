@@ -1,6 +1,6 @@
 import { initBackend } from '@aekit/runtime-wasm';
 import { evaluateModel } from '../evaluation/evaluate-model';
-import { choiceFlag, integerFlag, positiveIntegerFlag } from '../flags';
+import { choiceFlag, integerFlag } from '../flags';
 import { type CliIo, Output, textTable } from '../io';
 import { dataForModel, openModel } from './open-model';
 import { backendNames } from './train';
@@ -18,7 +18,7 @@ export async function evalCommand(
   const command = 'eval';
   const output = new Output(io, flags.json === true);
   const backend = choiceFlag(command, '--backend', flags.backend, backendNames);
-  const iwSamples = positiveIntegerFlag(command, '--iw-samples', flags.iwSamples);
+  const iwSamples = integerFlag(command, '--iw-samples', flags.iwSamples, { min: 1, max: 100_000 });
   const seed = integerFlag(command, '--seed', flags.seed, { min: 0, max: 0xffffffff });
   await initBackend({ backend });
   const opened = await openModel(command, io, flags.model);

@@ -9,6 +9,9 @@ import { absolutePath } from '../run-folder';
 import { openModel } from './open-model';
 import { backendNames } from './train';
 
+/** The most examples one grid holds. */
+const maxSamples = 10_000;
+
 /** A label from `--label`: a class number, or a class name of the run's data. */
 function parseLabel(
   command: string,
@@ -32,7 +35,7 @@ export async function sampleCommand(
   const command = 'sample';
   const output = new Output(io, flags.json === true);
   const backend = choiceFlag(command, '--backend', flags.backend, backendNames);
-  const n = positiveIntegerFlag(command, '--n', flags.n);
+  const n = integerFlag(command, '--n', flags.n, { min: 1, max: maxSamples });
   const seed = integerFlag(command, '--seed', flags.seed, { min: 0, max: 0xffffffff });
   const columns =
     flags.columns === undefined

@@ -215,7 +215,7 @@ export async function trainCommand(
     await mkdir(join(runDir, runFiles.checkpoints), { recursive: true });
     await writeRunRecord(runDir, run);
   }
-  if (resumeGiven && epochs !== run.training.epochs) {
+  if (resumeGiven && (epochs !== run.training.epochs || backend !== run.training.backend)) {
     run = { ...run, training: { ...run.training, epochs, backend } };
     await writeRunRecord(runDir, run);
   }

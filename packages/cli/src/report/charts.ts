@@ -174,8 +174,11 @@ export function scatterSvg(
   const yMax = Math.max(...ys);
   const span = (low: number, high: number) => (high > low ? high - low : 1);
   const plot = size - 2 * margin;
-  const sx = (x: number) => margin + ((x - xMin) / span(xMin, xMax)) * plot;
-  const sy = (y: number) => margin + (1 - (y - yMin) / span(yMin, yMax)) * plot;
+  // The points keep 3% of the frame free on every side, so none sits on its border.
+  const inset = plot * 0.03;
+  const inner = plot - 2 * inset;
+  const sx = (x: number) => margin + inset + ((x - xMin) / span(xMin, xMax)) * inner;
+  const sy = (y: number) => margin + inset + (1 - (y - yMin) / span(yMin, yMax)) * inner;
   const legendWidth = options.classNames ? 130 : 0;
   const parts = [
     `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${size + legendWidth} ${size}" width="${size + legendWidth}" height="${size}" role="img" aria-label="${escapeHtml(options.title)}">`,
