@@ -210,10 +210,8 @@ describe('aekit train', () => {
       runAekit(['train', ...common, '--epochs', '1', '--out', 'part'], dir),
     ]);
     expect(first.code).toBe(0);
-    const resumed = await runAekit(
-      ['train', '--resume', 'part', '--epochs', '2', '--backend', 'cpu', '--json'],
-      dir,
-    );
+    // The run keeps its backend (cpu) without --backend.
+    const resumed = await runAekit(['train', '--resume', 'part', '--epochs', '2', '--json'], dir);
     expect(resumed.stderr).toBe('');
     const a = parseJsonLine(whole);
     const b = parseJsonLine(resumed);
@@ -222,6 +220,8 @@ describe('aekit train', () => {
     expect(b.test).toEqual(a.test);
     const history = JSON.parse(await readFile(join(dir, 'part', 'history.json'), 'utf8'));
     expect(history.epochs).toEqual([1, 2]);
+    const record = JSON.parse(await readFile(join(dir, 'part', 'run.json'), 'utf8'));
+    expect(record.training).toMatchObject({ epochs: 2, backend: 'cpu' });
   });
 
   it('Ctrl-C stops after the current step, keeps the last checkpoint and exits 130', async () => {

@@ -105,8 +105,8 @@ export async function trainCommand(
 ): Promise<number> {
   const command = 'train';
   const output = new Output(io, flags.json === true);
-  const backend = choiceFlag(command, '--backend', flags.backend, backendNames);
   const resumeGiven = typeof flags.resume === 'string';
+  let backend = choiceFlag(command, '--backend', flags.backend, backendNames);
 
   let adapter: FamilyAdapter;
   let run: RunRecord;
@@ -128,6 +128,9 @@ export async function trainCommand(
     runDir = found.dir;
     run = found.run;
     adapter = adapterForFlag(command, run.family);
+    // A resumed run keeps its backend unless --backend says otherwise.
+    if (source('backend') !== 'cli')
+      backend = choiceFlag(command, '--backend', run.training.backend, backendNames);
     epochs =
       source('epochs') === 'cli'
         ? positiveIntegerFlag(command, '--epochs', flags.epochs)

@@ -70,7 +70,7 @@ export interface LabelledRows {
  * model goes through the `Autoencoder` contract (`encode`, `decode`, `reconstruct`,
  * `lossTerms`); an adapter adds only what differs:
  *
- * - `name`, `summary`, `options`: the family's `--family` value and its flags;
+ * - `name`, `title`, `summary`, `options`: the family's `--family` value, names and flags;
  * - `parseOptions` and `create`: from flags and the data's shape to a new model;
  * - `needsLabels`: whether a model takes class labels with its inputs (conditional models);
  * - optional `sample`, `reportSections` and `evaluate`: what the family can show and measure
@@ -90,7 +90,7 @@ export interface FamilyAdapter {
   readonly options: readonly FamilyOption[];
   /**
    * Checks the family's flags — raw strings (or `undefined` when not given) keyed by the
-   * flag's camelCase name, `--iw-samples` → `iwSamples` — and returns the settings as plain
+   * flag's camelCase name (`--max-noise` → `maxNoise`) — and returns the settings as plain
    * JSON (kept in the run folder). Throws `InvalidArgumentError` naming the flag, e.g. via
    * `numberFlag('train', '--beta', values.beta)`.
    */
@@ -110,7 +110,7 @@ export interface FamilyAdapter {
   evaluate?(context: FamilyContext & { readonly iwSamples: number }): Promise<readonly Metric[]>;
 }
 
-/** `Autoencoder` methods with the labels a conditional model takes (others ignore them). */
+/** `Autoencoder` methods with the labels a conditional model takes; the command passes labels only when `needsLabels(model)`. */
 export interface LabelledCalls {
   encode(x: Tensor2D, labels?: Tensor1D): Tensor2D;
   decode(z: Tensor2D, labels?: Tensor1D): Tensor2D;
