@@ -62,7 +62,9 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-describe('aekit train', () => {
+// The tests of each block are independent (own folders, read-only use of the trained run), so
+// they run concurrently: the child processes share the two cores.
+describe.concurrent('aekit train', () => {
   it('--json prints one JSON object with the losses, and writes the run folder', async () => {
     expect(trained.stderr).toBe('');
     expect(trained.code).toBe(0);
@@ -277,7 +279,7 @@ describe('aekit train', () => {
   });
 });
 
-describe('aekit errors: one line on stderr, a non-zero exit, no stack trace', () => {
+describe.concurrent('aekit errors: one line on stderr, a non-zero exit, no stack trace', () => {
   const cases: [string, string[], string][] = [
     [
       'a missing data file',
@@ -327,7 +329,7 @@ describe('aekit errors: one line on stderr, a non-zero exit, no stack trace', ()
   });
 });
 
-describe('aekit sample, encode, eval, report on the trained model', () => {
+describe.concurrent('aekit sample, encode, eval, report on the trained model', () => {
   it('sample writes a PNG grid, the same for the same seed', async () => {
     const [a, b, c] = await Promise.all([
       runAekit(['sample', '--model', 'run', '--n', '10', '--out', 'a.png', '--json'], dir),
