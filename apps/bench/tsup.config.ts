@@ -2,7 +2,11 @@ import { defineConfig } from 'tsup';
 
 // The benchmark runs the built packages exactly as users get them (no source condition).
 export default defineConfig({
-  entry: { cli: 'src/cli.ts', 'vae-quality': 'src/vae-quality.ts' },
+  entry: {
+    cli: 'src/cli.ts',
+    'vae-quality': 'src/vae-quality.ts',
+    'families-quality': 'src/families-quality.ts',
+  },
   format: ['esm'],
   platform: 'node',
   target: 'node20',

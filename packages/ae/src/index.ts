@@ -6,7 +6,7 @@ export { aeFamily, createAe } from './ae';
 export type { AeConfig, ResolvedAeConfig } from './ae-config';
 export { aeDefaults, aeFamilyName, resolveAeConfig } from './ae-config';
 export { aeLossTerms } from './ae-loss';
-export { checkBatch, checkMlp } from './check-mlp';
+export { checkBatch } from './check-mlp';
 export { composeMlps } from './compose-mlps';
 export { encoderFilters } from './encoder-filters';
 export {
@@ -14,18 +14,15 @@ export {
   encoderJacobianFrobeniusSquared,
   encoderJacobianNorm,
 } from './encoder-jacobian';
-export type { MlpAutoencoder, MlpAutoencoderSpec } from './mlp-autoencoder';
-export { checkLossContext, createMlpAutoencoder, isMlpAutoencoder } from './mlp-autoencoder';
+export type { InputCheck, MlpAutoencoder, MlpAutoencoderSpec } from './mlp-autoencoder';
+export { createMlpAutoencoder, isMlpAutoencoder } from './mlp-autoencoder';
 export type { AutoencoderNetwork, NetworkOptions } from './network';
 export {
   createNetwork,
   decoderOutput,
-  decodeWith,
   disposeNetwork,
   encodeWith,
-  networkVariables,
   noiseSeedStream,
-  outputToData,
 } from './network';
 export type { NetworkConfig, NetworkDefaults } from './network-config';
 export {
@@ -34,7 +31,6 @@ export {
   deepFreeze,
   networkConfigFields,
   resolveNetworkConfig,
-  resolveOutputActivation,
 } from './network-config';
 export type { ReconstructionLoss } from './reconstruction-loss';
 export {

@@ -57,8 +57,17 @@ export interface MlpAutoencoder<Config extends AutoencoderConfig = AutoencoderCo
   jacobianNorm(x: Tensor2D): Tensor1D;
 }
 
+/**
+ * Checks that the model is alive and `x` is a float32 `[batch, inputDim]` tensor, naming
+ * `functionName` in the error; returns `x`.
+ */
+export type InputCheck = (functionName: string, x: unknown) => Tensor2D;
+
 /** What a family gives `createMlpAutoencoder`. */
-export interface MlpAutoencoderSpec<Config extends AutoencoderConfig> {
+export interface MlpAutoencoderSpec<
+  Config extends AutoencoderConfig,
+  Extra extends object = Record<never, never>,
+> {
   /** The complete, frozen configuration. */
   readonly config: Config;
   /** The encoder and decoder, which the model takes ownership of. */
@@ -68,6 +77,11 @@ export interface MlpAutoencoderSpec<Config extends AutoencoderConfig> {
    * `tidy`, so intermediates are freed and only `total` and `terms` survive.
    */
   readonly lossTerms: (x: Tensor2D, context: LossContext) => LossTerms;
+  /**
+   * The family's own methods, added to the model, e.g. `denoise`. They receive the model and
+   * its input check, so they validate like the shared methods and fail once it is disposed.
+   */
+  readonly methods?: (model: MlpAutoencoder<Config>, input: InputCheck) => Extra;
 }
 
 /** Checks a `LossContext` (the step and the training flag). */
@@ -92,9 +106,10 @@ export function checkLossContext(functionName: string, context: unknown): LossCo
  * `encoder.0.b`, …, `decoder.0.W`, … (a tied decoder lists only its biases), and `dispose()`
  * frees them (afterwards every method throws).
  */
-export function createMlpAutoencoder<Config extends AutoencoderConfig>(
-  spec: MlpAutoencoderSpec<Config>,
-): MlpAutoencoder<Config> {
+export function createMlpAutoencoder<
+  Config extends AutoencoderConfig,
+  Extra extends object = Record<never, never>,
+>(spec: MlpAutoencoderSpec<Config, Extra>): MlpAutoencoder<Config> & Extra {
   const { config, network } = spec;
   const { inputDim, codeDim } = network.options;
   let disposed = false;
@@ -105,11 +120,11 @@ export function createMlpAutoencoder<Config extends AutoencoderConfig>(
       );
     }
   };
-  const input = (functionName: string, x: unknown) => {
+  const input: InputCheck = (functionName, x) => {
     alive(functionName);
     return checkBatch(functionName, 'x', x, inputDim);
   };
-  return {
+  const model: MlpAutoencoder<Config> = {
     config,
     encoder: network.encoder,
     decoder: network.decoder,
@@ -150,6 +165,7 @@ export function createMlpAutoencoder<Config extends AutoencoderConfig>(
       disposeNetwork(network);
     },
   };
+  return Object.assign(model, spec.methods?.(model, input) ?? ({} as Extra));
 }
 
 /** Whether `model` is an `MlpAutoencoder` (has an encoder and decoder `Mlp` and the analysis methods). */

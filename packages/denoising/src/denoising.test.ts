@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createNetwork, disposeNetwork } from '@aekit/ae';
 import { deriveSeed, findAutoencoderFamily, InvalidArgumentError } from '@aekit/core';
 import {
   type Dense64,
@@ -17,7 +18,13 @@ import * as trainer from '@aekit/train';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import packageJson from '../package.json';
-import { createDenoisingAe, type DenoisingAe, type DenoisingAeConfig } from './index';
+import {
+  createDenoisingAe,
+  type DenoisingAe,
+  type DenoisingAeConfig,
+  denoisingLossTerms,
+  resolveDenoisingAeConfig,
+} from './index';
 
 let root: string;
 beforeAll(async () => {
@@ -197,6 +204,25 @@ describeBackends(['cpu', 'wasm'], 'createDenoisingAe', () => {
     model.dispose();
   });
 
+  it('a run resumed from a checkpoint draws the same noise: it ends with the same weights', async () => {
+    const x = tf.tensor2d(uniformMatrix(24, 6, 13, 0, 1));
+    const options = { batchSize: 8, learningRate: 0.01, seed: 2 };
+    const straight = createDenoisingAe(tiny);
+    await trainer.fit(straight, x, { ...options, epochs: 2 });
+    const dir = join(root, 'checkpoint');
+    const first = createDenoisingAe(tiny);
+    await trainer.fit(first, x, { ...options, epochs: 1, checkpoint: { dir } });
+    first.dispose();
+    const resumed = createDenoisingAe({ ...tiny, seed: 3 });
+    await trainer.fit(resumed, x, { ...options, epochs: 2, resume: dir });
+    const weights = (model: DenoisingAe) =>
+      Object.values(model.variables()).map((variable) => Array.from(variable.dataSync()));
+    expect(weights(resumed)).toEqual(weights(straight));
+    x.dispose();
+    straight.dispose();
+    resumed.dispose();
+  });
+
   it('save → load gives the same config, outputs and training noise', async () => {
     const model = createDenoisingAe({
       ...tiny,
@@ -252,18 +278,35 @@ describeBackends(['cpu', 'wasm'], 'createDenoisingAe', () => {
         model.jacobianNorm(x),
       ]);
     });
+    const network = createNetwork(resolveDenoisingAeConfig(tiny));
+    await expectNoLeaks(() => {
+      const { total, terms } = denoisingLossTerms(network, x, x);
+      tf.dispose([total, ...Object.values(terms)]);
+    });
+    disposeNetwork(network);
     x.dispose();
     model.dispose();
   });
 
-  it('checks the input of corrupt', () => {
+  it('checks the input of denoise and corrupt, and fails once disposed', () => {
     const model = createDenoisingAe(tiny);
     const wide = tf.zeros([2, 7]) as tf.Tensor2D;
     expect(() => model.corrupt(wide, 1)).toThrow(
       "corrupt: 'x' must have shape [*, 6], got [2, 7].",
     );
-    wide.dispose();
+    expect(() => model.denoise(wide)).toThrow("denoise: 'x' must have shape [*, 6], got [2, 7].");
+    const x = tf.zeros([2, 6]) as tf.Tensor2D;
+    expect(() => model.corrupt(x, -2)).toThrow(
+      "corrupt: 'seed' must be an integer in [0, 4294967295], got -2.",
+    );
     model.dispose();
+    expect(() => model.corrupt(x, 1)).toThrow(
+      'corrupt: this denoising model has been disposed; create or load it again.',
+    );
+    expect(() => model.denoise(x)).toThrow(
+      'denoise: this denoising model has been disposed; create or load it again.',
+    );
+    tf.dispose([wide, x]);
   });
 });
 

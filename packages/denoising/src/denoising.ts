@@ -1,5 +1,4 @@
 import {
-  checkBatch,
   createMlpAutoencoder,
   createNetwork,
   type MlpAutoencoder,
@@ -47,7 +46,7 @@ export interface DenoisingAe extends MlpAutoencoder<ResolvedDenoisingAeConfig> {
 export function createDenoisingAe(config: DenoisingAeConfig): DenoisingAe {
   const resolved = resolveDenoisingAeConfig(config, 'createDenoisingAe');
   const network = createNetwork(resolved);
-  const base = createMlpAutoencoder({
+  return createMlpAutoencoder({
     config: resolved,
     network,
     lossTerms: (x, context) => {
@@ -56,18 +55,15 @@ export function createDenoisingAe(config: DenoisingAeConfig): DenoisingAe {
       const corrupted = corruptWith(x, resolved.corruptions, seed);
       return denoisingLossTerms(network, x, corrupted);
     },
+    methods: (model, input) => ({
+      denoise: (x: Tensor2D) => model.reconstruct(input('denoise', x)),
+      corrupt(x: Tensor2D, seed: number) {
+        const checked = input('corrupt', x);
+        checkSeed('corrupt', 'seed', seed);
+        return corruptWith(checked, resolved.corruptions, seed);
+      },
+    }),
   });
-  return {
-    ...base,
-    denoise: (x) => base.reconstruct(x),
-    corrupt(x, seed) {
-      // Checks the model is alive and x has the model's width.
-      base.variables();
-      checkBatch('corrupt', 'x', x, resolved.inputDim);
-      checkSeed('corrupt', 'seed', seed);
-      return corruptWith(x, resolved.corruptions, seed);
-    },
-  };
 }
 
 /** The registration of the denoising family: `loadModel` rebuilds `'denoising'` models with it. */

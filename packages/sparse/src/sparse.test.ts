@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type Ae, createAe, createNetwork, disposeNetwork } from '@aekit/ae';
 import { findAutoencoderFamily, InvalidArgumentError } from '@aekit/core';
 import {
   type Dense64,
@@ -17,7 +18,15 @@ import * as trainer from '@aekit/train';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import packageJson from '../package.json';
-import { createSparseAe, type SparseAe, type SparseAeConfig, sparsityPenalty } from './index';
+import {
+  createSparseAe,
+  resolveSparseAeConfig,
+  type SparseAe,
+  type SparseAeConfig,
+  sparseLossTerms,
+  sparseNetworkOptions,
+  sparsityPenalty,
+} from './index';
 
 let root: string;
 beforeAll(async () => {
@@ -136,6 +145,25 @@ describeBackends(['cpu', 'wasm'], 'createSparseAe', () => {
     model.dispose();
   });
 
+  it("with λ = 0, the 'kl' network is the vanilla autoencoder's with a sigmoid code, weight for weight", () => {
+    const sparse = createSparseAe({ inputDim: 6, hiddenDim: 5, lambda: 0, seed: 9 });
+    const vanilla = createAe({ inputDim: 6, codeDim: 5, codeActivation: 'sigmoid', seed: 9 });
+    const weights = (model: SparseAe | Ae) =>
+      Object.entries(model.variables()).map(([name, variable]) => [
+        name,
+        Array.from(variable.dataSync()),
+      ]);
+    expect(weights(sparse)).toEqual(weights(vanilla));
+    const x = tf.tensor2d(uniformMatrix(4, 6, 12, 0, 1));
+    const totals = [sparse, vanilla].map((model) =>
+      tf.tidy(() => model.lossTerms(x, { step: 0, training: true }).total.dataSync()[0]),
+    );
+    expect(totals[0]).toBe(totals[1]);
+    x.dispose();
+    sparse.dispose();
+    vanilla.dispose();
+  });
+
   it("the 'l1' penalty does not depend on the batch size (averaged over the batch)", () => {
     const h = tf.tensor2d(uniformMatrix(4, 3, 7, 0, 1));
     const doubled = tf.concat([h, h], 0) as tf.Tensor2D;
@@ -233,6 +261,15 @@ describeBackends(['cpu', 'wasm'], 'createSparseAe', () => {
       });
       model.dispose();
     }
+    const network = createNetwork(
+      sparseNetworkOptions(resolveSparseAeConfig({ inputDim: 5, hiddenDim: 4 })),
+    );
+    await expectNoLeaks(() => {
+      const { total, terms } = sparseLossTerms(network, x, { penalty: 'kl', rho: 0.1, lambda: 1 });
+      tf.dispose([total, ...Object.values(terms)]);
+      sparsityPenalty(x, { penalty: 'l1', rho: 0.1, lambda: 1 }).dispose();
+    });
+    disposeNetwork(network);
     x.dispose();
   });
 });

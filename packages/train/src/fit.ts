@@ -1,4 +1,4 @@
-import { type Autoencoder, type Batch, createRng, InvalidArgumentError } from '@aekit/core';
+import { type Batch, createRng, InvalidArgumentError, type TrainableModel } from '@aekit/core';
 import {
   clone,
   dispose,
@@ -25,8 +25,8 @@ import { captureOptimizerState, createOptimizer, setLearningRate } from './optim
 import { type NamedVariable, type RunState, resumeRun, saveCheckpoint } from './run-state';
 import { scheduledLearningRate } from './schedules';
 
-function checkAutoencoder(model: unknown): Autoencoder {
-  const candidate = model as Partial<Autoencoder> | null;
+function checkModel(model: unknown): TrainableModel {
+  const candidate = model as Partial<TrainableModel> | null;
   const valid =
     typeof candidate === 'object' &&
     candidate !== null &&
@@ -40,11 +40,11 @@ function checkAutoencoder(model: unknown): Autoencoder {
     throw new InvalidArgumentError({
       functionName: 'fit',
       argument: 'model',
-      rule: 'an Autoencoder (config.inputDim, lossTerms, variables)',
+      rule: 'a model (config.inputDim, lossTerms, variables), such as an Autoencoder',
       value: model,
     });
   }
-  return candidate as Autoencoder;
+  return candidate as TrainableModel;
 }
 
 function disposeBatch(batch: Batch): void {
@@ -61,7 +61,7 @@ function batchRows(batch: Batch): number {
  * or infinite value throws `NonFiniteLossError` and leaves the weights as they were.
  */
 async function trainStep(
-  model: Autoencoder,
+  model: TrainableModel,
   optimizer: Optimizer,
   trained: readonly NamedVariable[],
   batch: Batch,
@@ -115,7 +115,7 @@ async function trainStep(
 
 /** Mean loss over `data` in evaluation mode (`training: false`). */
 async function evaluate(
-  model: Autoencoder,
+  model: TrainableModel,
   data: EpochReader,
   batchSize: number,
   step: number,
@@ -144,11 +144,11 @@ async function evaluate(
  */
 export async function fitWith(
   files: FileSystem | undefined,
-  model: Autoencoder,
+  model: TrainableModel,
   data: FitData,
   options: FitOptions = {},
 ): Promise<History> {
-  const checkedModel = checkAutoencoder(model);
+  const checkedModel = checkModel(model);
   const resolved: ResolvedFitOptions = resolveFitOptions(options);
   const inputDim = checkedModel.config.inputDim;
   const training = readFitData('fit', 'data', data, inputDim);
