@@ -5,7 +5,7 @@ import { reconstructionLoss } from '@aekit/ae';
 import { createRng, InvalidArgumentError } from '@aekit/core';
 import { applyMlp } from '@aekit/layers';
 import { describeBackends, expectAllClose, expectNoLeaks } from '@aekit/test-utils';
-import { fit, loadModel, saveModel } from '@aekit/train';
+import { loadModel, saveModel, fit as trainModel } from '@aekit/train';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { createStackedAe, type StackedAe, type StackedClassifier } from './index';
@@ -166,7 +166,7 @@ describeBackends(['cpu', 'wasm'], 'stacked autoencoder', () => {
     });
     expect(total.dataSync()[0]).toBe(expected.dataSync()[0]);
     expect(Object.keys(terms)).toEqual(['reconstruction']);
-    const history = await fit(
+    const history = await trainModel(
       stack,
       { x, labels },
       { epochs: 5, batchSize: 8, learningRate: 0.01 },
@@ -198,7 +198,7 @@ describeBackends(['cpu', 'wasm'], 'stacked autoencoder', () => {
         W: classifier.variables()['head.W']!,
         b: classifier.variables()['head.b']!,
       });
-      await fit(classifier, { x, labels }, { epochs: 1, batchSize: 30, learningRate: 0.05 });
+      await trainModel(classifier, { x, labels }, { epochs: 1, batchSize: 30, learningRate: 0.05 });
       frozen.forEach((isFrozen, index) => {
         const after = snapshot(encoderVariables(index));
         if (isFrozen) expect(after).toEqual(before[index]);
@@ -235,7 +235,7 @@ describeBackends(['cpu', 'wasm'], 'stacked autoencoder', () => {
     expect(constant.confusion).toEqual(perClass.map((n) => [0, n, 0]));
     expect(constant.accuracy).toBeCloseTo(perClass[1]! / 90, 12);
     expect(constant.count).toBe(90);
-    await fit(classifier, { x, labels }, { epochs: 30, batchSize: 15, learningRate: 0.02 });
+    await trainModel(classifier, { x, labels }, { epochs: 30, batchSize: 15, learningRate: 0.02 });
     const trained = await classifier.evaluate({ x, labels });
     expect(trained.accuracy).toBeGreaterThan(0.95);
     await expect(classifier.evaluate(x)).rejects.toThrow(
@@ -260,7 +260,7 @@ describeBackends(['cpu', 'wasm'], 'stacked autoencoder', () => {
       seed: 6,
     });
     const classifier = stack.classifier({ numClasses: 3, trainable: [false, true], seed: 3 });
-    await fit(classifier, { x, labels }, { epochs: 2, batchSize: 6 });
+    await trainModel(classifier, { x, labels }, { epochs: 2, batchSize: 6 });
     const root = mkdtempSync(join(tmpdir(), 'aekit-stacked-'));
     try {
       await saveModel(stack, join(root, 'stack'));

@@ -9,7 +9,6 @@ import {
   AekitError,
   type Autoencoder,
   checkInteger,
-  checkTensor,
   InvalidArgumentError,
   type LossContext,
   type LossTerms,
