@@ -6,6 +6,7 @@ export default defineConfig({
     cli: 'src/cli.ts',
     'vae-quality': 'src/vae-quality.ts',
     'families-quality': 'src/families-quality.ts',
+    'stacked-quality': 'src/stacked-quality.ts',
   },
   format: ['esm'],
   platform: 'node',
