@@ -7,10 +7,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadMnist } from '@aekit/data';
 import { initBackend } from '@aekit/runtime-wasm';
-// Called as trainer.fit: biome reads a bare `fit(` as a focused Jasmine test.
 import * as trainer from '@aekit/train';
-import { createVae, type Vae } from '@aekit/vae';
-import { type Tensor2D, tensor2d } from '@tensorflow/tfjs-core';
+// Importing the package registers the 'vae' family, so loadModel can rebuild the CLI's model.
+import '@aekit/vae';
+import type { Vae } from '@aekit/vae';
+import { tensor2d } from '@tensorflow/tfjs-core';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { digitPixels, tileOrigin } from '../src/ui/digits';
@@ -92,6 +93,35 @@ function runVite(args: string[], ready?: RegExp): Promise<ChildProcess> {
   });
 }
 
+const cliBin = join(appRoot, 'node_modules', '@aekit', 'cli', 'dist', 'bin.js');
+
+/** Runs `aekit <args> --json` and resolves with the JSON object on its last line of stdout. */
+function runCli(args: string[]): Promise<{ model: string }> {
+  const child = spawn(process.execPath, [cliBin, ...args], {
+    cwd: appRoot,
+    env: { ...process.env, NODE_OPTIONS: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+  });
+  child.stderr!.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      if (code !== 0) {
+        reject(new Error(`aekit ${args.join(' ')} exited with ${code}:\n${stderr}`));
+        return;
+      }
+      resolve(JSON.parse(stdout.trim().split('\n').at(-1)!));
+    });
+  });
+}
+
 /** A free TCP port on the loopback interface. */
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -143,6 +173,7 @@ describe.skipIf(!haveChromium)('the demo page in Chromium', () => {
   let browser: Browser;
   let page: Page;
   let origin: string;
+  let runDir: string;
   let modelDir: string;
   /** Node's reconstructions of the page's reconstruction digits, [16 · 784]. */
   let nodeReconstructions: Float32Array;
@@ -155,28 +186,39 @@ describe.skipIf(!haveChromium)('the demo page in Chromium', () => {
       await runVite(['build', '--logLevel', 'error']);
     }
 
-    // A model written as the CLI writes it (`saveModel`: config.json + weights.safetensors),
-    // trained briefly in Node on the same digits the page uses. A 3-D code and a hidden
-    // width the page does not default to, so loading it changes what the page shows.
+    // A model trained and written by the aekit CLI (`aekit train`: a run folder whose model/
+    // holds config.json + weights.safetensors), on the same built-in digits the page uses. A
+    // 3-D code and a hidden width the page does not default to, so loading it changes the page.
+    runDir = mkdtempSync(join(tmpdir(), 'aekit-demo-cli-'));
+    const summary = await runCli([
+      'train',
+      '--epochs',
+      '1',
+      '--latent',
+      '3',
+      '--hidden',
+      '96',
+      '--seed',
+      '7',
+      '--out',
+      join(runDir, 'run'),
+      '--json',
+    ]);
+    modelDir = summary.model;
+    expect(modelDir).toBe(join(runDir, 'run', 'model'));
+    // The reference: the same model loaded in Node, reconstructing the page's digits.
     await initBackend({ backend: 'wasm' });
-    const { train, test } = await loadMnist();
-    const vae = createVae({ inputDim: 784, latentDim: 3, hidden: [96], seed: 7 });
-    const trainX = train.normalize().take(1024).toTensor();
-    await trainer.fit(vae, trainX, { epochs: 2, batchSize: 64, seed: 1 });
-    trainX.dispose();
-    modelDir = join(mkdtempSync(join(tmpdir(), 'aekit-demo-')), 'vae-3d');
-    await trainer.saveModel(vae, modelDir);
-    const rows = reconstructionIndices.map((index) =>
-      Array.from(test.normalize().sampleAt(index).x),
+    const { test } = await loadMnist();
+    const digits = test.normalize();
+    const x = tensor2d(
+      reconstructionIndices.flatMap((index) => Array.from(digits.sampleAt(index).x)),
+      [reconstructionIndices.length, digitPixels],
     );
-    const x = tensor2d(rows.flat(), [rows.length, digitPixels]);
-    // The reference is the model as Node loads it back, the same path a CLI user's model takes.
     const loaded = (await trainer.loadModel(modelDir)) as Vae;
-    const reconstruction = loaded.reconstruct(x) as Tensor2D;
+    const reconstruction = loaded.reconstruct(x);
     nodeReconstructions = Float32Array.from(reconstruction.dataSync());
     for (const tensor of [x, reconstruction]) tensor.dispose();
     loaded.dispose();
-    vae.dispose();
 
     const port = await freePort();
     server = await runVite(
@@ -208,7 +250,7 @@ describe.skipIf(!haveChromium)('the demo page in Chromium', () => {
   afterAll(async () => {
     await browser?.close();
     server?.kill();
-    if (modelDir) rmSync(join(modelDir, '..'), { recursive: true, force: true });
+    if (runDir) rmSync(runDir, { recursive: true, force: true });
   });
 
   it('serves the page cross-origin isolated, so WASM threads may start', async () => {
@@ -334,7 +376,7 @@ describe.skipIf(!haveChromium)('the demo page in Chromium', () => {
     ).toBeLessThanOrEqual(1.5);
   });
 
-  it('loads a model folder written in Node and reconstructs as Node does', async () => {
+  it('loads a model trained by the aekit CLI and reconstructs as Node does', async () => {
     const before = Number(await page.evaluate(() => document.body.dataset.modelRevision));
     await page.setInputFiles('#load-model', [
       join(modelDir, 'config.json'),
