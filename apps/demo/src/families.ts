@@ -350,12 +350,69 @@ export const vaeSpec: FamilySpec = {
   },
 };
 
+function stageUnits(index: number, defaultUnits: number): ParameterSpec {
+  return {
+    kind: 'integer',
+    name: `units${index}`,
+    label: `Units of stage ${index}`,
+    help:
+      index === 1
+        ? 'The code of the first autoencoder, trained on the pixels.'
+        : `The code of stage ${index}, trained on the codes of stage ${index - 1}; 0 for no such stage.`,
+    min: index === 1 ? 1 : 0,
+    max: 1024,
+    step: 1,
+    default: defaultUnits,
+  };
+}
+
+export const stackedSpec: FamilySpec = {
+  name: 'stacked',
+  title: 'Stacked autoencoder',
+  summary:
+    'Greedy layer-wise pretraining: train an autoencoder on the pixels, then a second one on the first one’s codes, and so on; stacked, the encoders form a deep network whose top code is reached through every stage and whose reconstruction goes back down through every decoder. “Train” pretrains stage by stage (Epochs per stage); “Continue training” then fine-tunes the whole stack end to end.',
+  parameters: [
+    {
+      kind: 'choice',
+      name: 'stageFamily',
+      label: 'Each stage is a',
+      help: 'The family every stage trains as, with that family’s default settings.',
+      options: [
+        { value: 'ae', label: 'Vanilla autoencoder' },
+        { value: 'denoising', label: 'Denoising autoencoder (ν = 0.25 masking)' },
+        { value: 'sparse', label: 'Sparse autoencoder (KL, ρ = 0.05, λ = 3)' },
+        { value: 'contractive', label: 'Contractive autoencoder (λ = 0.1)' },
+      ],
+      default: 'denoising',
+    },
+    stageUnits(1, 256),
+    stageUnits(2, 64),
+    stageUnits(3, 0),
+  ],
+  fromConfig: (config) => {
+    const units = (config.units as readonly number[] | undefined) ?? [];
+    const stages = (config.stages as readonly Record<string, unknown>[] | undefined) ?? [];
+    return {
+      stageFamily: String(stages[0]?.family ?? 'denoising'),
+      units1: units[0] ?? 0,
+      units2: units[1] ?? 0,
+      units3: units[2] ?? 0,
+    };
+  },
+  notes: {
+    filters: 'The filters of stage 1, the only stage that sees the pixels.',
+    histograms: 'The code of each stage, from the pixels up.',
+    latent: 'The top stage’s codes, reached through every encoder of the stack.',
+  },
+};
+
 /** The families this build of the page offers, in the order of the picker. */
 export const familySpecs: readonly FamilySpec[] = [
   aeSpec,
   denoisingSpec,
   sparseSpec,
   contractiveSpec,
+  stackedSpec,
   vaeSpec,
 ];
 

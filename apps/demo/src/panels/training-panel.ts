@@ -1,6 +1,7 @@
 import type { ProgressReport, TrainEnd } from '../protocol';
 import { LossChart } from '../ui/chart';
 import { h } from '../ui/dom';
+import { chartedLosses } from './charted-losses';
 
 /** Live training: status, throughput, and one chart per loss term. */
 export class TrainingPanel {
@@ -68,13 +69,13 @@ export class TrainingPanel {
   }
 
   progress(report: ProgressReport): void {
-    for (const [term, values] of Object.entries(report.losses)) {
+    for (const [term, values] of Object.entries(chartedLosses(report.losses))) {
       let chart = this.charts.get(term);
       if (chart === undefined) {
         chart = new LossChart(term);
         this.charts.set(term, chart);
         // 'total' first, then the terms in the order they appear.
-        if (term === 'total') this.chartBox.prepend(chart.element);
+        if (term === 'total' || term.startsWith('total ')) this.chartBox.prepend(chart.element);
         else this.chartBox.append(chart.element);
       }
       chart.push(report.steps, values);

@@ -4,9 +4,12 @@
 import { createAe, type MlpAutoencoder } from '@aekit/ae';
 import { createContractiveAe } from '@aekit/contractive';
 import type { Autoencoder } from '@aekit/core';
+import type { Dataset } from '@aekit/data';
 import { type Corruption, createDenoisingAe } from '@aekit/denoising';
 import { type ActivationName, activate } from '@aekit/layers';
 import { createSparseAe } from '@aekit/sparse';
+import { createStackedAe, type StackedAe, type StageFamily } from '@aekit/stacked';
+import type { FitOptions, StopReason } from '@aekit/train';
 import { createVae, type Vae } from '@aekit/vae';
 import {
   add,
@@ -60,6 +63,16 @@ export interface WorkerFamily {
   ): Autoencoder;
   /** The views' operations on a model of this family (built here or loaded from a file). */
   handle(model: Autoencoder): ModelHandle;
+  /**
+   * How a fresh model of this family trains, when not with one `fit` (a stack: stage by
+   * stage). `phase` names the part training now; it prefixes the loss names in the charts.
+   */
+  pretrain?(
+    model: Autoencoder,
+    data: Dataset,
+    options: FitOptions,
+    phase: (label: string) => void,
+  ): Promise<StopReason>;
 }
 
 function readValues(tensor: Tensor2D): Float32Array {
@@ -284,12 +297,69 @@ const contractiveFamily: WorkerFamily = {
   },
 };
 
+/** The activation of a stage's code: named in its config, or set by a sparse penalty. */
+function stageCodeActivation(stage: MlpAutoencoder): ActivationName {
+  const { config } = stage;
+  if (config.family === 'sparse') return config.penalty === 'kl' ? 'sigmoid' : 'relu';
+  return config.codeActivation as ActivationName;
+}
+
+const stackedFamily: WorkerFamily = {
+  name: 'stacked',
+  create: (parameters, { inputDim, seed }) =>
+    createStackedAe({
+      inputDim,
+      layers: [parameters.units1, parameters.units2, parameters.units3]
+        .map(Number)
+        .filter((units) => units > 0)
+        .map((units) => ({ units, family: String(parameters.stageFamily) as StageFamily })),
+      seed,
+    }),
+  handle(model) {
+    const stack = model as StackedAe;
+    const { units } = stack.config;
+    const first = stack.stages[0]!;
+    return {
+      model,
+      codeDim: units[units.length - 1]!,
+      numClasses: null,
+      encode: (x) => stack.encode(x),
+      decode: (z) => stack.decode(z),
+      reconstruct: (x) => stack.reconstruct(x),
+      filters: (count) =>
+        tidy(() => {
+          const filters = first.filters();
+          return slice(filters, [0, 0], [Math.min(count, filters.shape[0]), -1]) as Tensor2D;
+        }),
+      histograms: (x) =>
+        stack.stages.map((stage, index) =>
+          activationValues(
+            `Code of stage ${index + 1} (${stage.config.family})`,
+            stageCodeActivation(stage),
+            readValues(stack.encodeTo(x, index + 1)),
+            x.shape[0],
+          ),
+        ),
+    };
+  },
+  async pretrain(model, data, options, phase) {
+    const stack = model as StackedAe;
+    const { epochs, ...rest } = options;
+    const result = await stack.pretrain(data, {
+      ...rest,
+      ...(epochs === undefined ? {} : { epochsPerLayer: epochs }),
+      onStageStart: (stage) => phase(`stage ${stage + 1}:`),
+    });
+    // An abort in one stage leaves the later stages a step or so each; report it as an abort.
+    return options.signal?.aborted === true ? 'aborted' : result.stages.at(-1)!.stopReason;
+  },
+};
+
 /** The families the worker can build and load, by `config.family`. */
 export const workerFamilies: ReadonlyMap<string, WorkerFamily> = new Map(
-  [aeFamily, denoisingFamily, sparseFamily, contractiveFamily, vaeFamily].map((family) => [
-    family.name,
-    family,
-  ]),
+  [aeFamily, denoisingFamily, sparseFamily, contractiveFamily, stackedFamily, vaeFamily].map(
+    (family) => [family.name, family],
+  ),
 );
 
 /** A dense layer of `model` by its variables' prefix, e.g. `encoder.0` (W and b). */

@@ -1,7 +1,7 @@
 import { Dataset } from '@aekit/data';
 import { initBackend } from '@aekit/runtime-wasm';
 import { createVae, type Vae } from '@aekit/vae';
-import { memory, type Tensor, tensor1d, tensor2d } from '@tensorflow/tfjs-core';
+import { clone, memory, type Tensor, tensor1d, tensor2d } from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Queries, QueryName } from '../protocol';
 import { workerFamilies } from './family-models';
@@ -177,6 +177,7 @@ describe('the worker session', () => {
       ['reconstruction', 'sparsity'],
     ],
     ['contractive', { codeDim: 6, hidden: 0, lambda: 0.1 }, ['reconstruction', 'contractive']],
+    ['stacked', { stageFamily: 'sparse', units1: 12, units2: 5, units3: 0 }, ['reconstruction']],
   ] as const)(
     'builds a %s model from the panel and answers the views that apply',
     (name, parameters, terms) => {
@@ -191,7 +192,12 @@ describe('the worker session', () => {
         capabilities: { sample: false, filters: true },
       });
       // The panel's values reach the configuration.
-      const expectedCode = 'codeDim' in parameters ? parameters.codeDim : parameters.hiddenDim;
+      const expectedCode =
+        'codeDim' in parameters
+          ? parameters.codeDim
+          : 'hiddenDim' in parameters
+            ? parameters.hiddenDim
+            : parameters.units2;
       expect(summary.codeDim).toBe(expectedCode);
       const x = tensor2d(testX, [testCount, inputDim]);
       const loss = model.lossTerms(x, { step: 0, training: true });
@@ -228,6 +234,55 @@ describe('the worker session', () => {
       other.handle?.model.dispose();
     },
   );
+
+  it('pretrains a stack stage by stage, naming each stage for the charts', async () => {
+    const family = workerFamilies.get('stacked')!;
+    const stack = family.create(
+      { stageFamily: 'ae', units1: 8, units2: 3, units3: 0 },
+      { inputDim, numClasses: 10, seed: 2 },
+    );
+    const before = Object.fromEntries(
+      Object.entries(stack.variables()).map(([name, variable]) => [name, read(clone(variable))]),
+    );
+    const phases: string[] = [];
+    const steps: string[] = [];
+    const data = Dataset.fromRows(
+      Array.from({ length: testCount }, (_, row) =>
+        Array.from(testX.subarray(row * inputDim, (row + 1) * inputDim)),
+      ),
+    );
+    const reason = await family.pretrain!(
+      stack,
+      data,
+      {
+        epochs: 2,
+        batchSize: 3,
+        callbacks: {
+          onStepEnd: () => {
+            steps.push(phases.at(-1)!);
+          },
+        },
+      },
+      (label) => phases.push(label),
+    );
+    expect(reason).toBe('completed');
+    expect(phases).toEqual(['stage 1:', 'stage 2:']);
+    // Two epochs of two batches per stage.
+    expect(steps).toEqual([
+      'stage 1:',
+      'stage 1:',
+      'stage 1:',
+      'stage 1:',
+      'stage 2:',
+      'stage 2:',
+      'stage 2:',
+      'stage 2:',
+    ]);
+    for (const [name, variable] of Object.entries(stack.variables())) {
+      expect(read(clone(variable)), name).not.toEqual(before[name]);
+    }
+    stack.dispose();
+  });
 
   it('refuses a test digit that does not exist, and a model of another input size', () => {
     expect(() => queries.reconstruct(session, { indices: [6] })).toThrow(

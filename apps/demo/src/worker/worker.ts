@@ -4,7 +4,7 @@
 // ~100 ms, so the page's questions are answered between steps while a model trains.
 import { loadIdx, mnistClassNames } from '@aekit/data';
 import { initBackend } from '@aekit/runtime-wasm';
-import { fit, modelFromBytes, modelToBytes } from '@aekit/train';
+import { type FitOptions, fit, modelFromBytes, modelToBytes } from '@aekit/train';
 import { mnistFileNames } from '../data-files';
 import type { FromWorker, ProgressReport, RuntimeSummary, ToWorker } from '../protocol';
 import { workerFamilies } from './family-models';
@@ -110,6 +110,8 @@ async function train(message: Extract<ToWorker, { type: 'train' }>): Promise<voi
   let taken = 0;
   let epochs = settings.epochs;
   let epoch = 1;
+  /** Prefix of the loss names, e.g. 'stage 2:' while a stack pretrains its second stage. */
+  let phase = '';
   let pending: { steps: number[]; losses: Record<string, number[]> } = { steps: [], losses: {} };
   const report = () => {
     const now = performance.now();
@@ -128,7 +130,7 @@ async function train(message: Extract<ToWorker, { type: 'train' }>): Promise<voi
     stepsAtLastReport = taken;
   };
   try {
-    const history = await fit(handle.model, current.digits.train, {
+    const options: FitOptions = {
       epochs: settings.epochs,
       batchSize: settings.batchSize,
       learningRate: settings.learningRate,
@@ -143,8 +145,9 @@ async function train(message: Extract<ToWorker, { type: 'train' }>): Promise<voi
         onStepEnd: async (info) => {
           taken += 1;
           current.steps = firstStep + taken;
-          pending.steps.push(firstStep + info.step + 1);
-          for (const [name, value] of Object.entries(info.loss)) {
+          pending.steps.push(current.steps);
+          for (const [term, value] of Object.entries(info.loss)) {
+            const name = phase === '' ? term : `${phase} ${term}`;
             const series = pending.losses[name] ?? [];
             series.push(value);
             pending.losses[name] = series;
@@ -155,13 +158,22 @@ async function train(message: Extract<ToWorker, { type: 'train' }>): Promise<voi
           }
         },
       },
-    });
+    };
+    // A fresh model of a family with its own schedule (a stack's greedy layer-wise
+    // pretraining) trains that way; everything else, and further training, with fit.
+    const family = workerFamilies.get(handle.model.config.family)!;
+    const stopReason =
+      message.fresh && family.pretrain !== undefined
+        ? await family.pretrain(handle.model, current.digits.train, options, (label) => {
+            phase = label;
+          })
+        : (await fit(handle.model, current.digits.train, options)).stopReason;
     if (pending.steps.length > 0) report();
     const seconds = (performance.now() - started) / 1000;
     post({
       type: 'trainEnd',
       end: {
-        stopReason: history.stopReason,
+        stopReason,
         steps: taken,
         seconds,
         meanStepsPerSecond: taken / Math.max(seconds, 1e-3),
