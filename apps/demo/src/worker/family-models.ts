@@ -227,7 +227,7 @@ function codeActivationOf(model: Autoencoder): ActivationName {
 }
 
 /** The panel's corruption (a type and one level ν) as the denoising package's configuration. */
-export function corruptionOf(parameters: ParameterValues): Corruption {
+function corruptionOf(parameters: ParameterValues): Corruption {
   const level = Number(parameters.nu);
   if (parameters.corruption === 'gaussian') return { type: 'gaussian', std: level, clip: [0, 1] };
   if (parameters.corruption === 'salt-and-pepper') return { type: 'salt-and-pepper', rate: level };
@@ -363,17 +363,13 @@ export const workerFamilies: ReadonlyMap<string, WorkerFamily> = new Map(
 );
 
 /** A dense layer of `model` by its variables' prefix, e.g. `encoder.0` (W and b). */
-export interface DenseLayer {
+interface DenseLayer {
   readonly W: Variable;
   readonly b: Variable;
   readonly activation: ActivationName;
 }
 
-export function denseLayer(
-  model: Autoencoder,
-  prefix: string,
-  activation: ActivationName,
-): DenseLayer {
+function denseLayer(model: Autoencoder, prefix: string, activation: ActivationName): DenseLayer {
   const variables = model.variables();
   const W = variables[`${prefix}.W`];
   const b = variables[`${prefix}.b`];
@@ -387,7 +383,7 @@ export function denseLayer(
  * Activations of `units · rows` as a histogram sample. Exact zeros (a ReLU's inactive units)
  * would dwarf every other bar: they are counted in the note and left out.
  */
-export function activationValues(
+function activationValues(
   title: string,
   activation: ActivationName,
   activations: Float32Array,
@@ -404,7 +400,7 @@ export function activationValues(
 }
 
 /** The first hidden layer's activations `[batch, units]` of `x` (labels one-hot appended). */
-export function firstLayerActivations(
+function firstLayerActivations(
   layer: DenseLayer,
   x: Tensor2D,
   numClasses: number | null,
