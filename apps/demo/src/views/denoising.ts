@@ -28,7 +28,7 @@ export function createDenoisingView(context: ViewContext): View {
     ],
     'masking',
   );
-  const level = h('input', { type: 'range', min: 0, max: 1, step: 0.05, value: 0.4 });
+  const level = h('input', { type: 'range', min: 0, max: 0.95, step: 0.05, value: 0.4 });
   const levelValue = h('output', {}, '0.40');
   const clean = h('canvas');
   const noisy = h('canvas', { id: 'noisy-canvas' });

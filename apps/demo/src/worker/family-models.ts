@@ -5,7 +5,7 @@ import { createAe, type MlpAutoencoder } from '@aekit/ae';
 import { createContractiveAe } from '@aekit/contractive';
 import type { Autoencoder } from '@aekit/core';
 import type { Dataset } from '@aekit/data';
-import { type Corruption, createDenoisingAe } from '@aekit/denoising';
+import { createDenoisingAe } from '@aekit/denoising';
 import { type ActivationName, activate } from '@aekit/layers';
 import { createSparseAe } from '@aekit/sparse';
 import { createStackedAe, type StackedAe, type StageFamily } from '@aekit/stacked';
@@ -24,7 +24,8 @@ import {
   transpose,
   type Variable,
 } from '@tensorflow/tfjs-core';
-import type { ParameterValues } from '../protocol';
+import type { Noise, ParameterValues } from '../protocol';
+import { corruptionFor } from './corruption';
 
 /** A sample of values to show as a histogram, computed on a batch of test digits. */
 export interface HistogramValues {
@@ -226,14 +227,6 @@ function codeActivationOf(model: Autoencoder): ActivationName {
   return model.config.codeActivation as ActivationName;
 }
 
-/** The panel's corruption (a type and one level ν) as the denoising package's configuration. */
-function corruptionOf(parameters: ParameterValues): Corruption {
-  const level = Number(parameters.nu);
-  if (parameters.corruption === 'gaussian') return { type: 'gaussian', std: level, clip: [0, 1] };
-  if (parameters.corruption === 'salt-and-pepper') return { type: 'salt-and-pepper', rate: level };
-  return { type: 'masking', rate: level };
-}
-
 const denoisingFamily: WorkerFamily = {
   name: 'denoising',
   create: (parameters, { inputDim, seed }) =>
@@ -241,7 +234,7 @@ const denoisingFamily: WorkerFamily = {
       inputDim,
       hiddenDims: hiddenDimsOf(parameters),
       codeDim: Number(parameters.codeDim),
-      corruptions: [corruptionOf(parameters)],
+      corruptions: [corruptionFor(parameters.corruption as Noise['kind'], Number(parameters.nu))],
       seed,
     }),
   handle: (model) => mlpHandle(model as MlpAutoencoder, codeActivationOf(model)),

@@ -1,4 +1,4 @@
-import { createRng } from '@aekit/core';
+import { corrupt } from '@aekit/denoising';
 import { interpolationWeights } from '@aekit/vae';
 import {
   dispose,
@@ -8,7 +8,8 @@ import {
   type Tensor2D,
   tensor2d,
 } from '@tensorflow/tfjs-core';
-import type { Histogram, Images, LatentPoints, Noise, Queries, QueryName } from '../protocol';
+import type { Histogram, Images, LatentPoints, Queries, QueryName } from '../protocol';
+import { corruptionFor } from './corruption';
 import type { HistogramValues } from './family-models';
 import { projectTo2d } from './pca';
 import { inputDim, type Session } from './session';
@@ -36,32 +37,6 @@ function labelsFor(session: Session, n: number, label: number | undefined): Tens
     throw new Error(`The digit must be an integer in [0, ${handle.numClasses}), got ${label}.`);
   }
   return fill([n], chosen, 'int32') as Tensor1D;
-}
-
-/**
- * Corrupts one image `[784]` in [0, 1] with seeded noise: masking zeroes each pixel with
- * probability `level`; gaussian adds N(0, level²) and clips to [0, 1]; salt-and-pepper sets
- * each pixel with probability `level` to 0 or 1 (even odds).
- */
-export function corruptPixels(pixels: Float32Array, noise: Noise): Float32Array {
-  const rng = createRng(noise.seed);
-  const out = Float32Array.from(pixels);
-  if (noise.level <= 0) return out;
-  if (noise.kind === 'gaussian') {
-    const draws = rng.normalArray(out.length, 0, noise.level);
-    out.forEach((value, index) => {
-      out[index] = Math.min(1, Math.max(0, value + draws[index]!));
-    });
-    return out;
-  }
-  const hit = rng.uniformArray(out.length);
-  const coin = rng.uniformArray(out.length);
-  out.forEach((_, index) => {
-    if (hit[index]! < noise.level) {
-      out[index] = noise.kind === 'masking' ? 0 : coin[index]! < 0.5 ? 0 : 1;
-    }
-  });
-  return out;
 }
 
 /** A histogram of `values` in `bins` equal bins spanning their range (widened to `span`). */
@@ -211,16 +186,19 @@ export const queries: Handlers = {
     if (pixels.length !== inputDim) {
       throw new Error(`An image has ${inputDim} pixels, got ${pixels.length}.`);
     }
-    const noisy = corruptPixels(pixels, noise);
-    const x = tensor2d(noisy, [1, inputDim]);
+    const clean = tensor2d(pixels, [1, inputDim]);
+    const x =
+      noise.level > 0
+        ? corrupt(clean, [corruptionFor(noise.kind, noise.level)], noise.seed)
+        : clean;
     const labels = labelsFor(session, 1, label);
     try {
       return {
-        noisy: { count: 1, pixels: noisy },
+        noisy: { count: 1, pixels: Float32Array.from(x.dataSync()) },
         reconstruction: images(handle.reconstruct(x, labels)),
       };
     } finally {
-      dispose([x, ...(labels === undefined ? [] : [labels])]);
+      dispose([clean, x, ...(labels === undefined ? [] : [labels])]);
     }
   },
 

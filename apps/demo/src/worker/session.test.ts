@@ -135,6 +135,34 @@ describe('the worker session', () => {
     expectClose(path.pixels.subarray(4 * inputDim), expected.slice(inputDim));
   });
 
+  it('corrupts with the denoising package: masking zeroes pixels, level 0 leaves them', () => {
+    const clean = testX.slice(0, inputDim);
+    const masked = queries.denoise(session, {
+      pixels: clean,
+      noise: { kind: 'masking', level: 0.5, seed: 3 },
+    }).noisy.pixels;
+    let hit = 0;
+    masked.forEach((value, index) => {
+      if (value !== clean[index]) {
+        expect(value).toBe(0);
+        hit += 1;
+      }
+    });
+    // Binomial(n ≈ 784, 0.5) over the non-zero pixels: a standard deviation of about 14.
+    const nonZero = clean.filter((value) => value !== 0).length;
+    expect(Math.abs(hit - nonZero / 2)).toBeLessThan(70);
+    const noisy = queries.denoise(session, {
+      pixels: clean,
+      noise: { kind: 'gaussian', level: 0.8, seed: 1 },
+    }).noisy.pixels;
+    expect(noisy.every((value) => value >= 0 && value <= 1)).toBe(true);
+    const untouched = queries.denoise(session, {
+      pixels: clean,
+      noise: { kind: 'salt-and-pepper', level: 0, seed: 1 },
+    }).noisy.pixels;
+    expect(Array.from(untouched)).toEqual(Array.from(clean));
+  });
+
   it('gives the first-layer filters as the columns of the kernel', () => {
     const filters = queries.filters(session, { count: 2 });
     const kernel = read(vae.variables()['encoder.0.W']!);
