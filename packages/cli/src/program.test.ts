@@ -81,6 +81,43 @@ describeBackends(['cpu', 'wasm'], 'runCli in process', (backend) => {
     });
   });
 
+  it('trains a denoising and a stacked model, evaluates and reports them without leaking tensors', async () => {
+    let run = 0;
+    await expectNoLeaks(async () => {
+      run += 1;
+      const io = capture(dir);
+      const data = ['--data', 'csv:data.csv', '--label-column', 'label', '--epochs', '1'];
+      const args = ['--backend', backend, '--json'];
+      const denoising = `denoising-${backend}-${run}`;
+      const stacked = `stacked-${backend}-${run}`;
+      const codes = [
+        await runCli(
+          ['train', '--family', 'denoising', ...data, '--latent', '3', '--out', denoising, ...args],
+          io,
+        ),
+        await runCli(
+          [
+            'train',
+            '--family',
+            'stacked',
+            ...data,
+            '--layers',
+            '4,2',
+            '--finetune',
+            '--out',
+            stacked,
+            ...args,
+          ],
+          io,
+        ),
+        await runCli(['eval', '--model', denoising, ...args], io),
+        await runCli(['eval', '--model', stacked, ...args], io),
+        await runCli(['report', '--model', stacked, ...args], io),
+      ];
+      expect([...codes, io.err()]).toEqual([0, 0, 0, 0, 0, '']);
+    });
+  });
+
   it('returns exit code 2 and one line for a mistake, 0 for --help', async () => {
     const io = capture(dir);
     expect(await runCli(['train', '--epochs', '0'], io)).toBe(2);

@@ -210,28 +210,46 @@ export function scatterSvg(
   return parts.join('');
 }
 
-/** Equal-width bins over [low, high]: `counts[i]` values fall in `[edges[i], edges[i + 1])`. */
+/**
+ * Equal-width bins over [low, high], the smallest and largest finite value (widened to cover
+ * `include`, e.g. markers): `counts[i]` values fall in `[edges[i], edges[i + 1])`.
+ */
 export function histogramBins(
   values: ArrayLike<number>,
   bins: number,
+  include: readonly number[] = [],
 ): { edges: number[]; counts: number[] } {
-  const finite = Array.from(values).filter(Number.isFinite);
-  let low = Math.min(...finite);
-  let high = Math.max(...finite);
-  if (finite.length === 0) {
+  // Loops rather than Math.min(...values): a histogram may have a million values.
+  let low = Number.POSITIVE_INFINITY;
+  let high = Number.NEGATIVE_INFINITY;
+  let finite = 0;
+  for (let index = 0; index < values.length; index += 1) {
+    const value = values[index]!;
+    if (!Number.isFinite(value)) continue;
+    finite += 1;
+    if (value < low) low = value;
+    if (value > high) high = value;
+  }
+  if (finite === 0) {
     low = 0;
     high = 1;
   } else if (high === low) {
     low -= 0.5;
     high += 0.5;
   }
+  for (const value of include) {
+    if (!Number.isFinite(value)) continue;
+    low = Math.min(low, value);
+    high = Math.max(high, value);
+  }
   const width = (high - low) / bins;
   const edges = Array.from({ length: bins + 1 }, (_, index) => low + index * width);
   const counts = new Array<number>(bins).fill(0);
-  for (const value of finite) {
+  for (let index = 0; index < values.length; index += 1) {
+    const value = values[index]!;
+    if (!Number.isFinite(value)) continue;
     // The top edge belongs to the last bin.
-    const index = Math.min(bins - 1, Math.floor((value - low) / width));
-    counts[index]! += 1;
+    counts[Math.min(bins - 1, Math.floor((value - low) / width))]! += 1;
   }
   return { edges, counts };
 }
@@ -242,6 +260,8 @@ export function histogramSvg(
   options: {
     title: string;
     xLabel: string;
+    /** What the bars count. Default `'examples'`. */
+    yLabel?: string;
     bins?: number;
     width?: number;
     height?: number;
@@ -249,7 +269,11 @@ export function histogramSvg(
     markers?: readonly { readonly value: number; readonly label: string }[];
   },
 ): string {
-  const { edges, counts } = histogramBins(values, options.bins ?? 40);
+  const { edges, counts } = histogramBins(
+    values,
+    options.bins ?? 40,
+    (options.markers ?? []).map((marker) => marker.value),
+  );
   const bars = counts.map((count, index) => ({
     x0: edges[index]!,
     x1: edges[index + 1]!,
@@ -258,7 +282,7 @@ export function histogramSvg(
   return barsSvg(bars, {
     title: options.title,
     xLabel: options.xLabel,
-    yLabel: 'examples',
+    yLabel: options.yLabel ?? 'examples',
     width: options.width,
     height: options.height,
     markers: options.markers,

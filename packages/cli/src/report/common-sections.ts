@@ -106,7 +106,7 @@ export function lossCurvesSection(history: History | null): ReportSection {
     return lineChartSvg(series, {
       title: termTitles[term] ?? `${term} term`,
       xLabel: 'epoch',
-      yLabel: 'nats per example',
+      yLabel: 'per example',
       width: 330,
       height: 240,
     });

@@ -120,6 +120,11 @@ describe('charts and page', () => {
     expect(counts).toEqual([2, 2, 2, 2, 3]);
     // All equal: one bin of width 1 around the value.
     expect(histogramBins([3, 3], 2)).toEqual({ edges: [2.5, 3, 3.5], counts: [0, 2] });
+    // The range widens to cover values to include (markers), here 0 below the data.
+    expect(histogramBins([2, 3, 4], 2, [0])).toEqual({ edges: [0, 2, 4], counts: [0, 3] });
+    // Many values (more than a function call takes as arguments) are counted, not spread.
+    const many = Float32Array.from({ length: 600_000 }, (_, i) => i % 4);
+    expect(histogramBins(many, 4).counts).toEqual([150_000, 150_000, 150_000, 150_000]);
     const svg = histogramSvg(values, {
       title: 'h',
       xLabel: 'v',
