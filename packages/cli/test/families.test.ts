@@ -179,7 +179,7 @@ describe('aekit train --family ae|denoising|sparse|contractive', () => {
     ]);
     const html = await readFile(join(dir, 'sparse', 'report.html'), 'utf8');
     // The KL target is drawn on the activation histograms, and the 80 filters are tiled.
-    expect(html).toContain('target ρ = 0.1');
+    expect(html).toContain('the target ρ (purple line) 0.1.');
     expect(html).toContain('all 80 hidden units');
   });
 });

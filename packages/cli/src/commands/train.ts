@@ -349,17 +349,24 @@ export async function trainCommand(
       history.samplesPerSecond.reduce((sum, rate) => sum + rate, 0) /
       history.samplesPerSecond.length;
     output.line();
-    output.line(finalTable(history));
-    output.line();
+    // A family that trains in phases printed its own summary (its history is one phase's).
+    if (adapter.train === undefined) {
+      output.line(finalTable(history));
+      output.line();
+    }
     output.line(
       textTable(
         ['', ''],
         [
-          [
-            'epochs',
-            `${history.epochs.length}${history.stopReason === 'earlyStopping' ? ' (stopped early)' : ''}`,
-          ],
-          ['examples/s', Math.round(samplesPerSecond).toLocaleString('en')],
+          ...(adapter.train === undefined
+            ? [
+                [
+                  'epochs',
+                  `${history.epochs.length}${history.stopReason === 'earlyStopping' ? ' (stopped early)' : ''}`,
+                ],
+                ['examples/s', Math.round(samplesPerSecond).toLocaleString('en')],
+              ]
+            : []),
           ['time', formatSeconds(seconds)],
           ['model', relative(io.cwd, modelDir)],
         ],

@@ -44,17 +44,16 @@ export function activationsSection(
     if (Math.abs(value) < 0.05) small += 1;
   }
   const mean = total / codes.values.length;
-  const markers = [{ value: mean, label: `mean ${formatActivation(mean)}` }];
-  if (options.target !== null) {
-    markers.push({ value: options.target, label: `target ρ = ${options.target}` });
-  }
+  // Short labels: two markers may sit close together; the explanation gives the values.
+  const markers = [{ value: mean, label: 'mean' }];
+  if (options.target !== null) markers.push({ value: options.target, label: 'target ρ' });
   const zeroText =
     zeros > 0
       ? `${percent(zeros, codes.values.length)} of them are exactly 0 and ${percent(small, codes.values.length)} below 0.05 in magnitude`
       : `${percent(small, codes.values.length)} of them are below 0.05 in magnitude`;
   return {
     heading: 'Hidden activations',
-    explanation: `The ${units} code units' activations h = f(x) on ${count} test examples: left every value h_bj (${codes.values.length.toLocaleString('en')} in all; ${zeroText}), right each unit's mean activation ρ̂_j over the examples. The mean activation is ${formatActivation(mean)}. ${options.note}`,
+    explanation: `The ${units} code units' activations h = f(x) on ${count} test examples: left every value h_bj (${codes.values.length.toLocaleString('en')} in all; ${zeroText}), right each unit's mean activation ρ̂_j over the examples. The mean activation (red line) is ${formatActivation(mean)}${options.target === null ? '' : `, the target ρ (purple line) ${options.target}`}. ${options.note}`,
     html:
       histogramSvg(codes.values, {
         title: 'every activation h_bj',

@@ -16,7 +16,10 @@ function percent(accuracy: number): string {
 /** Each stage's pretraining loss, one chart per stage (training split). */
 function pretrainingSection(record: StackedRecord): ReportSection {
   const charts = record.pretraining.map((history, stage) => {
-    const series: Series[] = Object.keys(history.train).map((term) => ({
+    // The total alone when it is the only term (the same line twice otherwise).
+    const terms = Object.keys(history.train).filter((term) => term !== 'total');
+    const shown = terms.length === 1 ? terms : Object.keys(history.train);
+    const series: Series[] = shown.map((term) => ({
       name: term === 'total' ? 'loss' : term,
       points: history.epochs.map((epoch, index) => [epoch, history.train[term]![index]!] as const),
     }));
@@ -139,7 +142,7 @@ function accuracyTable(record: StackedRecord): string {
         `<tr><th scope="row">${escapeHtml(name)}</th><td>${escapeHtml(trained)}</td><td class="number">${escapeHtml(time)}</td><td class="number"><strong>${value === null ? '—' : percent(value)}</strong></td><td><span class="bar" style="width:${value === null ? 0 : (200 * value).toFixed(0)}px"></span></td></tr>`,
     )
     .join('');
-  return `<table class="data"><thead><tr><th>classifier</th><th>epochs</th><th>time</th><th>test accuracy</th><th></th></tr></thead><tbody>${body}</tbody></table>`;
+  return `<table class="data"><thead><tr><th>classifier</th><th>epochs</th><th>training time</th><th>test accuracy</th><th></th></tr></thead><tbody>${body}</tbody></table>`;
 }
 
 function classificationSection(record: StackedRecord): ReportSection {
@@ -157,7 +160,7 @@ function classificationSection(record: StackedRecord): ReportSection {
   }
   return {
     heading: 'Classification: head only, fine-tuned, from scratch',
-    explanation: `A softmax layer on the top codes, trained with cross-entropy on the labels: first with the pretrained stages fixed (only the head learns; how linearly separable the pretrained features are), then${accuracy.fineTuned === null ? ' (with --finetune)' : ''} with every layer trained (fine-tuning), compared with the same architecture trained from a random start for as many epochs as pretraining, head and fine-tuning together. Accuracies on the ${record.testExamples.toLocaleString('en')} test examples. ${verdict}`,
+    explanation: `A softmax layer on the top codes, trained with cross-entropy on the labels: first with the pretrained stages fixed (only the head learns; how linearly separable the pretrained features are), then${accuracy.fineTuned === null ? ' (with --finetune)' : ''} with every layer trained (fine-tuning), compared with the same architecture trained from a random start for as many epochs as pretraining, head and fine-tuning together. Accuracies on the ${record.testExamples.toLocaleString('en')} test examples; training times include the earlier phases. ${verdict}`,
     html: accuracyTable(record) + curvesChart(record),
   };
 }
@@ -189,7 +192,7 @@ function confusionSection(record: StackedRecord): ReportSection {
   return {
     heading: 'Confusion matrix',
     explanation: `How the ${which} classifier (saved in classifier/) labels the ${record.testExamples.toLocaleString('en')} test examples: row = the true class, column = the predicted class, the diagonal (green) the correct ones; red cells are mistakes, darker for a larger share of the row. The last column is each class's recall.${worst !== undefined && worst.count > 0 ? ` The most frequent mistake: ${classNames[worst.actual]} taken for ${classNames[worst.predicted]} (${worst.count} times).` : ''}`,
-    html: `<table class="data confusion"><thead><tr><th>true ↓ predicted →</th>${header}<th>recall</th></tr></thead><tbody>${body}</tbody></table>`,
+    html: `<table class="data confusion"><thead><tr><th>true \\ predicted</th>${header}<th>recall</th></tr></thead><tbody>${body}</tbody></table>`,
   };
 }
 

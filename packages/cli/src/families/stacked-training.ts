@@ -263,6 +263,9 @@ export async function trainStacked(context: FamilyTrainContext): Promise<FamilyT
       ],
     ),
   );
+  log(
+    `The run folder keeps the pretrained stack in model/ and the ${fineTuned === null ? 'head-only' : 'fine-tuned'} classifier in ${stackedFiles.classifier}/.`,
+  );
   return {
     history: concatHistories(head, fineTune),
     summary: {

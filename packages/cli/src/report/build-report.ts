@@ -84,7 +84,10 @@ function facts(input: ReportInput): [string, string][] {
       `Adam, learning rate ${t.learningRate}, batch ${t.batchSize}, seed ${t.seed}, on ${t.backend}`,
     ]);
   }
-  if (history !== null && history.epochs.length > 0) {
+  if (input.adapter.train !== undefined) {
+    // A family that trains in phases: its history is one phase's, so the sections say more.
+    rows.push(['result', 'trained in phases; see the sections below']);
+  } else if (history !== null && history.epochs.length > 0) {
     const testLoss = lastOf(history.validation?.total);
     rows.push([
       'result',

@@ -100,11 +100,16 @@ export function lineChartSvg(
     `<text x="${margin.left + plotWidth / 2}" y="${height - 8}" text-anchor="middle" font-size="12">${escapeHtml(options.xLabel)}</text>`,
     `<text transform="translate(14 ${margin.top + plotHeight / 2}) rotate(-90)" text-anchor="middle" font-size="12">${escapeHtml(options.yLabel)}</text>`,
   );
-  // The legend goes in the top-right or bottom-right corner, whichever the lines cross less.
-  const legendLeft = width - margin.right - 122;
+  // The legend goes in the corner the lines cross least: top right, bottom right, top left,
+  // bottom left, in that order of preference.
   const legendHeight = 15 * series.length;
-  const corners = [margin.top + 14, margin.top + plotHeight - legendHeight + 6];
-  const crossings = corners.map((top) => {
+  const corners = [
+    { left: width - margin.right - 122, top: margin.top + 14 },
+    { left: width - margin.right - 122, top: margin.top + plotHeight - legendHeight + 6 },
+    { left: margin.left + 4, top: margin.top + 14 },
+    { left: margin.left + 4, top: margin.top + plotHeight - legendHeight + 6 },
+  ];
+  const crossings = corners.map(({ left, top }) => {
     let count = 0;
     for (const line of series) {
       const points = line.points.filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y));
@@ -114,13 +119,19 @@ export function lineChartSvg(
         for (let t = 0; t <= 1; t += 0.05) {
           const px = sx(x0 + t * (x1 - x0));
           const py = sy(y0 + t * (y1 - y0));
-          if (px >= legendLeft && py >= top - 12 && py <= top + legendHeight - 8) count += 1;
+          if (px >= left && px <= left + 122 && py >= top - 12 && py <= top + legendHeight - 8) {
+            count += 1;
+          }
         }
       }
     }
     return count;
   });
-  const legendTop = crossings[1]! < crossings[0]! ? corners[1]! : corners[0]!;
+  let best = 0;
+  crossings.forEach((count, index) => {
+    if (count < crossings[best]!) best = index;
+  });
+  const { left: legendLeft, top: legendTop } = corners[best]!;
   series.forEach((line, index) => {
     const points = line.points.filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y));
     if (points.length === 0) return;
@@ -139,8 +150,8 @@ export function lineChartSvg(
     }
     const legendY = legendTop + index * 15;
     parts.push(
-      `<line x1="${width - margin.right - 118}" x2="${width - margin.right - 98}" y1="${legendY - 4}" y2="${legendY - 4}" stroke="${colour}" stroke-width="2"${line.dashed ? ' stroke-dasharray="5 4"' : ''}/>`,
-      `<text x="${width - margin.right - 94}" y="${legendY}" font-size="11">${escapeHtml(line.name)}</text>`,
+      `<line x1="${legendLeft + 4}" x2="${legendLeft + 24}" y1="${legendY - 4}" y2="${legendY - 4}" stroke="${colour}" stroke-width="2"${line.dashed ? ' stroke-dasharray="5 4"' : ''}/>`,
+      `<text x="${legendLeft + 28}" y="${legendY}" font-size="11">${escapeHtml(line.name)}</text>`,
     );
   });
   parts.push('</svg>');

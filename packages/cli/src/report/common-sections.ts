@@ -74,6 +74,7 @@ const termTitles: Record<string, string> = {
   total: 'loss (the objective minimised)',
   reconstruction: 'reconstruction term',
   kl: 'KL term',
+  crossEntropy: 'cross-entropy of the classifier',
 };
 
 /** Loss curves of every term: train solid, test dashed. */

@@ -55,7 +55,7 @@ export function renderReportHtml(page: ReportPage): string {
   table.data td.number { text-align: right; }
   table.data .bar { display: inline-block; height: 12px; background: #1f77b4; vertical-align: middle; }
   table.confusion th, table.confusion td { padding: 3px 6px; font-size: 13px; }
-  table.confusion thead th { text-align: right; vertical-align: bottom; max-width: 64px; }
+  table.confusion thead th { text-align: right; vertical-align: bottom; white-space: nowrap; }
   table.confusion td.number { min-width: 40px; }
   footer { margin-top: 40px; color: #777; font-size: 13px; }
 </style>

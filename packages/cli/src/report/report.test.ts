@@ -110,6 +110,26 @@ describe('charts and page', () => {
     );
     expect(legendY(falling)).toBe(28 + 14);
     expect(legendY(rising)).toBe(28 + (280 - 28 - 44) - 15 + 6);
+    // Crossing both right-hand corners (a V): the legend goes to the top left.
+    const legendX = (svg: string) =>
+      Number(/<text x="([\d.]+)" y="[\d.]+" font-size="11">up<\/text>/.exec(svg)![1]);
+    const valley = lineChartSvg(
+      [
+        {
+          name: 'up',
+          points: [
+            [0, 5],
+            [1, 4],
+            [2, 0],
+            [2.5, 5],
+            [3, 10],
+          ],
+        },
+      ],
+      options,
+    );
+    expect([legendX(valley), legendY(valley)]).toEqual([64 + 4 + 28, 28 + 14]);
+    expect(legendX(falling)).toBe(460 - 16 - 122 + 28);
   });
 
   it('bins a histogram: equal widths, the top edge in the last bin, non-finite values left out', () => {
