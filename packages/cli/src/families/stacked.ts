@@ -9,7 +9,7 @@ import {
   type StageFamily,
   stageFamilies,
 } from '@aekit/stacked';
-import { loadModel } from '@aekit/train';
+import { configFileName, loadModel } from '@aekit/train';
 import { booleanFlag, choiceFlag, flagKey, integerListFlag, positiveIntegerFlag } from '../flags';
 import { aeAdapter } from './ae';
 import { contractiveAdapter } from './contractive';
@@ -190,7 +190,7 @@ export const stackedAdapter: FamilyAdapter = {
     if (context.runDir === null) return [];
     const dir = join(context.runDir, stackedFiles.classifier);
     try {
-      await access(join(dir, 'config.json'));
+      await access(join(dir, configFileName));
     } catch {
       return [];
     }
