@@ -5,6 +5,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { stripVTControlCharacters } from 'node:util';
 import { loadMnist } from '@aekit/data';
 import { initBackend } from '@aekit/runtime-wasm';
 import * as trainer from '@aekit/train';
@@ -92,7 +93,7 @@ function runVite(args: string[], ready?: RegExp): Promise<ChildProcess> {
           }, 120_000);
     const onData = (chunk: Buffer) => {
       // Strip any ANSI styling before matching.
-      output += chunk.toString().replace(/\u001b\[[0-9;]*m/g, '');
+      output += stripVTControlCharacters(chunk.toString());
       if (ready?.test(output)) {
         clearTimeout(timer);
         resolve(child);
