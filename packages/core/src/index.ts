@@ -45,6 +45,8 @@ export { klMultivariateGaussians } from './kl-multivariate-gaussians';
 export { bernoulliLogLikelihood, gaussianLogLikelihood } from './likelihoods';
 export { logMeanExp, logSumExp } from './log-sum-exp';
 export { mlpJacobianFrobeniusSquared } from './mlp-jacobian';
+export type { OptimizerStepAttrs, OptimizerStepMethod } from './optimizer-step-kernel';
+export { optimizerStepKernelName, optimizerStepStateNames } from './optimizer-step-kernel';
 export type { RngState } from './random';
 export {
   createRng,

@@ -2,6 +2,7 @@ import { checkOneOf, checkPositiveInteger, InvalidArgumentError } from '@aekit/c
 import { getThreadsCount, setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { env, findBackend, getBackend, ready, setBackend } from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
+import { installOptimizerStep } from './optimizer-step';
 import { type BackendFacts, recordBackendFacts } from './runtime-info';
 import { installTransposedMatMul } from './transposed-matmul';
 
@@ -45,6 +46,7 @@ export function startBackend(
       ? undefined
       : checkPositiveInteger(functionName, 'threads', options.threads);
   const run = async () => {
+    installOptimizerStep(backend);
     if (backend === 'wasm') {
       installTransposedMatMul('wasm');
       if (getBackend() !== 'wasm' && findBackend('wasm') === null) {

@@ -21,6 +21,7 @@ import {
 import { emptyHistory, type History, recordEpoch } from './history';
 import { LossMeans, type LossReading, packLoss, toLossValues } from './loss-reading';
 import { noFileSystem } from './model-files';
+import { applyOptimizerStep } from './optimizer-step';
 import { captureOptimizerState, createOptimizer, setLearningRate } from './optimizers';
 import { type NamedVariable, type RunState, resumeRun, saveCheckpoint } from './run-state';
 import { scheduledLearningRate } from './schedules';
@@ -104,8 +105,10 @@ async function trainStep(
     // In the order of `trained`, so the optimiser's per-variable state lines up with it in
     // every run (tfjs indexes its moments by position). A variable the loss does not reach
     // has no gradient and is skipped by the optimiser.
-    optimizer.applyGradients(
-      trained.map(([, variable]) => ({ name: variable.name, tensor: grads[variable.name]! })),
+    // Fused into one kernel call where the backend has it (see applyOptimizerStep).
+    applyOptimizerStep(
+      optimizer,
+      trained.map(([, variable]) => ({ name: variable.name, tensor: grads[variable.name] })),
     );
     return reading;
   } finally {
