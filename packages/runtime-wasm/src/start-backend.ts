@@ -4,6 +4,7 @@ import { env, findBackend, getBackend, ready, setBackend } from '@tensorflow/tfj
 import '@tensorflow/tfjs-backend-cpu';
 import { installOptimizerStep } from './optimizer-step';
 import { type BackendFacts, recordBackendFacts } from './runtime-info';
+import { installSharedIdentity } from './shared-identity';
 import { installTransposedMatMul } from './transposed-matmul';
 
 /** The backends aekit starts. */
@@ -49,6 +50,7 @@ export function startBackend(
     installOptimizerStep(backend);
     if (backend === 'wasm') {
       installTransposedMatMul('wasm');
+      installSharedIdentity('wasm');
       if (getBackend() !== 'wasm' && findBackend('wasm') === null) {
         hooks.beforeWasmStart?.();
         if (threads !== undefined) {
