@@ -5,6 +5,7 @@ import type { FitOptions } from './fit-options';
 import type { History } from './history';
 import { loadModelWith, saveModelWith } from './model-files';
 import { nodeFileSystem } from './node-file-system';
+import { startParallel } from './parallel';
 
 export { checkpointFileName } from './checkpoint';
 export type { NonFiniteLossDetails } from './errors';
@@ -18,6 +19,7 @@ export type {
   FitCallbacks,
   FitOptions,
   LossValues,
+  ParallelOptions,
   StepEndInfo,
   StopReason,
   TrainEndInfo,
@@ -58,7 +60,7 @@ export type { LearningRateSchedule } from './schedules';
  * @param data `[N, inputDim]` float32 examples, `{ x, labels? }`, or a `BatchSource`.
  */
 export function fit(model: Autoencoder, data: FitData, options: FitOptions = {}): Promise<History> {
-  return fitWith(nodeFileSystem, model, data, options);
+  return fitWith(nodeFileSystem, model, data, options, startParallel);
 }
 
 /**
