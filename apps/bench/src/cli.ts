@@ -247,6 +247,44 @@ function printVaeTraining(
         `best aekit / best PyTorch: ${ratio(goals.bestAekitOverBestPyTorch)}`,
     );
   }
+  console.log('\n## Where a training step goes (wasm, tf.profile per kernel)\n');
+  console.log(
+    markdownTable(
+      [
+        'contender',
+        'step ms',
+        'kernels',
+        'kernel ms',
+        'matMul ms',
+        'matMul GFLOP/s',
+        'outside kernels ms',
+      ],
+      result.profile.map((row) => [
+        row.contender,
+        row.stepMs.toFixed(2),
+        String(Math.round(row.kernelsPerStep)),
+        row.kernelMsPerStep.toFixed(2),
+        row.matMulMsPerStep.toFixed(2),
+        (row.matMulMflopPerStep / row.matMulMsPerStep).toFixed(1),
+        (row.stepMs - row.kernelMsPerStep).toFixed(2),
+      ]),
+    ),
+  );
+  for (const row of result.profile) {
+    console.log(`\n${row.contender}, kernels by time per step:\n`);
+    console.log(
+      markdownTable(
+        ['kernel', 'calls', 'ms'],
+        row.kernels
+          .slice(0, 10)
+          .map((kernel) => [
+            kernel.kernel,
+            String(kernel.callsPerStep),
+            kernel.msPerStep.toFixed(3),
+          ]),
+      ),
+    );
+  }
   console.log('\n## Encoding (posterior mean), batch 1,000\n');
   console.log(throughputTable(result.encoding));
   const names = [

@@ -5,6 +5,7 @@ import { createVae, type Vae } from '@aekit/vae';
 import * as tf from '@tensorflow/tfjs-core';
 import { type Spread, spread } from './measure';
 import { findPyTorch, PyTorchContender } from './pytorch';
+import { profileTrainingStep, type StepProfile } from './step-profile';
 import { StockTfjsVae } from './stock-vae';
 
 /** A contender measured in timed windows: each window reports samples and seconds. */
@@ -81,11 +82,16 @@ export interface ModelShape {
   readonly batchSize: number;
 }
 
-/** aekit's VAE trained with `fit` (Adam 1e-3) on `backend`, windows of whole batches. */
+/**
+ * aekit's VAE trained with `fit` (Adam 1e-3) on `backend`, windows of whole batches; with
+ * `workers` > 1, data-parallel on worker threads. A window is the epoch loop of one `fit` call
+ * (`history.samplesPerSecond`: without fit's set-up and the workers' start).
+ */
 export function aekitTraining(
   backend: 'wasm' | 'cpu',
   data: Dataset,
   shape: ModelShape,
+  workers = 1,
 ): WindowedContender & { readonly vae: () => Vae } {
   let vae: Vae | undefined;
   let optimizer: tf.Optimizer | undefined;
@@ -102,14 +108,14 @@ export function aekitTraining(
     async run(steps) {
       window += 1;
       const subset = data.shuffle(window).take(steps * shape.batchSize);
-      const start = performance.now();
-      await fit(vae!, subset, {
+      const history = await fit(vae!, subset, {
         epochs: 1,
         batchSize: shape.batchSize,
         optimizer: optimizer!,
         seed: window,
+        ...(workers > 1 ? { parallel: { workers } } : {}),
       });
-      return (performance.now() - start) / 1000;
+      return subset.size / history.samplesPerSecond[0]!;
     },
     async dispose() {
       vae?.dispose();
@@ -238,6 +244,8 @@ export type VaeTrainingResult =
         readonly hidden: readonly ScalingPoint[];
         readonly batch: readonly ScalingPoint[];
       };
+      /** Where one training step's time goes, per kernel. */
+      readonly profile: readonly StepProfile[];
     }
   | { readonly available: false; readonly reason: string };
 
@@ -282,6 +290,7 @@ export async function benchVaeTraining(options: Options): Promise<VaeTrainingRes
     const stock = stockTraining(data, shape);
     const contenders: Record<string, WindowedContender> = {
       'aekit wasm': aekitWasm,
+      'aekit wasm, 2 workers': aekitTraining('wasm', data, shape, 2),
       'tfjs wasm (stock)': stock,
       'aekit cpu': aekitTraining('cpu', data, shape),
     };
@@ -312,7 +321,7 @@ export async function benchVaeTraining(options: Options): Promise<VaeTrainingRes
             : contender.includes('cpu')
               ? 'cpu'
               : 'wasm',
-          threads: contender.startsWith('PyTorch') ? Number(/(\d+) thread/.exec(contender)![1]) : 1,
+          threads: Number(/(\d+) (thread|worker)/.exec(contender)?.[1] ?? 1),
           samplesPerSecond: timing.samplesPerSecond,
           windows: timing.windows,
           ratioToPyTorch: reference === null ? null : timing.samplesPerSecond.median / reference,
@@ -364,6 +373,11 @@ export async function benchVaeTraining(options: Options): Promise<VaeTrainingRes
     for (const contender of Object.values(contenders)) await contender.dispose();
     for (const contender of Object.values(encoders)) await contender.dispose();
 
+    const profile = await profileTrainingStep(data, {
+      steps: quick ? 2 : 20,
+      repeats: quick ? 1 : 3,
+    });
+
     // Scaling: aekit wasm and the best PyTorch setting, fresh models per point.
     const scalingPoint = async (hidden: number, batchSize: number): Promise<ScalingPoint> => {
       const pointShape = { hidden, batchSize };
@@ -407,6 +421,7 @@ export async function benchVaeTraining(options: Options): Promise<VaeTrainingRes
       training,
       encoding: encodingRows,
       scaling: { hidden: hiddenPoints, batch: batchPoints },
+      profile,
     };
   } finally {
     for (const contender of pytorch) await contender.close();

@@ -22,6 +22,8 @@ export {
 } from './checks';
 export type { DenseLayer } from './dense-jacobian';
 export { denseJacobianFrobeniusSquared } from './dense-jacobian';
+export type { DenseKernelAttrs } from './dense-kernel';
+export { denseKernelActivations, denseKernelName } from './dense-kernel';
 export type { InvalidArgumentDetails, ShapeMismatchDetails, ShapePattern } from './errors';
 export {
   AekitError,

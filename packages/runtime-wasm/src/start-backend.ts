@@ -2,6 +2,7 @@ import { checkOneOf, checkPositiveInteger, InvalidArgumentError } from '@aekit/c
 import { getThreadsCount, setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { env, findBackend, getBackend, ready, setBackend } from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
+import { installDenseKernel } from './dense-kernel';
 import { installOptimizerStep } from './optimizer-step';
 import { type BackendFacts, recordBackendFacts } from './runtime-info';
 import { installSharedIdentity } from './shared-identity';
@@ -48,6 +49,7 @@ export function startBackend(
       : checkPositiveInteger(functionName, 'threads', options.threads);
   const run = async () => {
     installOptimizerStep(backend);
+    installDenseKernel(backend);
     if (backend === 'wasm') {
       installTransposedMatMul('wasm');
       installSharedIdentity('wasm');

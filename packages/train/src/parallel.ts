@@ -95,22 +95,41 @@ interface AtomicsWaitAsync {
 }
 
 /**
- * The Node options the workers inherit, less this repository's development-only export
- * condition `@aekit/source` (a test runner that compiles TypeScript uses it; a plain worker
- * thread cannot load the sources it points to).
+ * The Node options the workers get: the main thread's, less those a worker thread cannot take
+ * (V8 and process-wide flags such as `--expose-gc`: only options Node allows in NODE_OPTIONS
+ * are kept) and less this repository's development-only export condition `@aekit/source` (a
+ * test runner that compiles TypeScript uses it; a plain worker cannot load the sources it
+ * names). `undefined` when nothing needs removing: the workers then inherit as Node does.
  */
-function workerExecArgv(): string[] {
-  const options: string[] = [];
+function workerExecArgv(): string[] | undefined {
   const given = process.execArgv;
+  const kept: string[] = [];
+  let keepValue = false;
   for (let index = 0; index < given.length; index += 1) {
     const option = given[index]!;
-    if ((option === '--conditions' || option === '-C') && given[index + 1] === '@aekit/source') {
-      index += 1;
-    } else if (option !== '--conditions=@aekit/source' && option !== '-C=@aekit/source') {
-      options.push(option);
+    if (!option.startsWith('-')) {
+      if (keepValue) kept.push(option);
+      keepValue = false;
+      continue;
     }
+    const [name, value] = option.split('=', 2) as [string, string | undefined];
+    const next = given[index + 1];
+    const isSource =
+      (name === '--conditions' || name === '-C') && (value ?? next) === '@aekit/source';
+    keepValue = !isSource && process.allowedNodeEnvironmentFlags.has(name) && value === undefined;
+    if (!isSource && process.allowedNodeEnvironmentFlags.has(name)) kept.push(option);
   }
-  return options;
+  return kept.length === given.length ? undefined : kept;
+}
+
+/** `Atomics.waitAsync` (Node 16+), which the ES2022 library types do not declare. */
+interface AtomicsWaitAsync {
+  waitAsync(
+    array: Int32Array,
+    index: number,
+    value: number,
+    timeout: number,
+  ): { async: false; value: string } | { async: true; value: Promise<string> };
 }
 
 interface Failure {
@@ -332,7 +351,10 @@ export const startParallel: StartParallel = async (model, trained, parallel) => 
         inputDim,
         ...buffers,
       };
-      threads.push(new Worker(script, { workerData: init, execArgv: workerExecArgv() }));
+      const execArgv = workerExecArgv();
+      threads.push(
+        new Worker(script, { workerData: init, ...(execArgv === undefined ? {} : { execArgv }) }),
+      );
     }
     await Promise.all(
       threads.map(
