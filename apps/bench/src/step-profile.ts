@@ -21,7 +21,7 @@ export interface StepProfile {
   /** Kernel calls per step and their summed time (as `tf.profile` reports it). */
   readonly kernelsPerStep: number;
   readonly kernelMsPerStep: number;
-  /** Of which `BatchMatMul` and `_FusedMatMul`. */
+  /** Of which matMuls: `BatchMatMul`, `_FusedMatMul` and aekit's `AekitDense`. */
   readonly matMulMsPerStep: number;
   /** Floating-point operations of the matMuls per step, in millions. */
   readonly matMulMflopPerStep: number;
@@ -29,7 +29,8 @@ export interface StepProfile {
   readonly kernels: readonly KernelRow[];
 }
 
-const matMulKernels = new Set(['BatchMatMul', '_FusedMatMul']);
+// aekit's dense kernel is a matMul with bias and activation fused.
+const matMulKernels = new Set(['BatchMatMul', '_FusedMatMul', 'AekitDense']);
 
 /**
  * A per-kernel profile of the 784-400-20 VAE training step on wasm, aekit's `fit` against the

@@ -405,12 +405,13 @@ export async function benchVaeTraining(options: Options): Promise<VaeTrainingRes
         ),
       };
     };
+    // A quick run checks the sweeps work on their two smallest points.
+    const hiddenWidths = quick ? [100, 200] : [100, 200, 400, 800, 1600];
+    const batchSizes = quick ? [32, 64] : [32, 64, 128, 256, 512];
     const hiddenPoints: ScalingPoint[] = [];
-    for (const hidden of [100, 200, 400, 800, 1600])
-      hiddenPoints.push(await scalingPoint(hidden, 128));
+    for (const hidden of hiddenWidths) hiddenPoints.push(await scalingPoint(hidden, 128));
     const batchPoints: ScalingPoint[] = [];
-    for (const batchSize of [32, 64, 128, 256, 512])
-      batchPoints.push(await scalingPoint(400, batchSize));
+    for (const batchSize of batchSizes) batchPoints.push(await scalingPoint(400, batchSize));
 
     return {
       available: true,

@@ -128,6 +128,7 @@ export type StartParallel = (
   model: Autoencoder,
   trained: readonly NamedVariable[],
   parallel: NonNullable<ResolvedFitOptions['parallel']>,
+  batchSize: number,
 ) => Promise<GradientSource>;
 
 /**
@@ -205,7 +206,7 @@ export async function fitWith(
             gradients: (batch, step) => batchGradients(checkedModel, trained, batch, step, 1),
             close: async () => {},
           }
-        : await startParallel!(checkedModel, trained, resolved.parallel);
+        : await startParallel!(checkedModel, trained, resolved.parallel, batchSize);
     const { history } = run;
     // A resumed run that had stopped early is finished; any other continues.
     if (history.stopReason !== 'earlyStopping') history.stopReason = 'completed';

@@ -157,6 +157,7 @@ class ParallelGradients implements GradientSource {
       'index' | 'backend' | 'modules' | 'runtimeModule' | 'config' | 'variables' | 'inputDim'
     >,
     private readonly inputDim: number,
+    private readonly maxRows: number,
   ) {
     this.words = new Int32Array(buffers.control);
     this.parameters = new Float32Array(buffers.parameters);
@@ -184,6 +185,14 @@ class ParallelGradients implements GradientSource {
   async gradients(batch: Batch, step: number): Promise<BatchGradients> {
     this.throwIfFailed();
     const rows = batch.x.shape[0];
+    if (rows > this.maxRows) {
+      throw new InvalidArgumentError({
+        functionName: 'fit',
+        argument: 'data',
+        rule: `batches of at most options.batchSize (${this.maxRows}) rows`,
+        value: `a batch of ${rows} rows`,
+      });
+    }
     const parts = shares(rows, this.threads.length + 1);
     // The weights, then each worker's rows.
     this.trained.forEach(([, variable], index) => {
@@ -297,7 +306,7 @@ function workerError(message: string): Error {
 }
 
 /** Starts `parallel.workers − 1` worker threads with replicas of `model`. */
-export const startParallel: StartParallel = async (model, trained, parallel) => {
+export const startParallel: StartParallel = async (model, trained, parallel, batchSize) => {
   const family = findAutoencoderFamily(model.config.family);
   const modules = (parallel.modules ?? (family === undefined ? [] : [family.packageName])).map(
     (specifier, index) => resolveForWorker(specifier, `options.parallel.modules[${index}]`),
@@ -322,8 +331,8 @@ export const startParallel: StartParallel = async (model, trained, parallel) => 
   });
   const count = parallel.workers - 1;
   const inputDim = model.config.inputDim;
-  // Rows per batch are unknown until the first batch; the buffers grow with the largest batch.
-  const maxRows = 65536;
+  // A batch has at most `batchSize` rows (BatchSource.batches yields no larger ones).
+  const maxRows = batchSize;
   const buffers = {
     control: new SharedArrayBuffer(4 * controlLength(parallel.workers)),
     parameters: new SharedArrayBuffer(4 * offset),
@@ -372,5 +381,5 @@ export const startParallel: StartParallel = async (model, trained, parallel) => 
     await Promise.all(threads.map((thread) => thread.terminate()));
     throw error;
   }
-  return new ParallelGradients(model, trained, variables, threads, buffers, inputDim);
+  return new ParallelGradients(model, trained, variables, threads, buffers, inputDim, maxRows);
 };
