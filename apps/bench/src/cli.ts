@@ -266,9 +266,14 @@ function printVaeTraining(
         row.kernelMsPerStep.toFixed(2),
         row.matMulMsPerStep.toFixed(2),
         (row.matMulMflopPerStep / row.matMulMsPerStep).toFixed(1),
+        integer((128 * 1000) / row.matMulMsPerStep),
         (row.stepMs - row.kernelMsPerStep).toFixed(2),
       ]),
     ),
+  );
+  console.log(
+    "\nKernel times are tf.profile's, which reads every output and so adds a little to each: " +
+      'step − kernel time can come out negative; it bounds the engine and JavaScript work from above.',
   );
   for (const row of result.profile) {
     console.log(`\n${row.contender}, kernels by time per step:\n`);

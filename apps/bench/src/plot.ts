@@ -62,7 +62,7 @@ export function scalingPlot(sweeps: {
         textStyle: { fontSize: 14 },
       },
     ],
-    legend: { top: 34, data: names },
+    legend: { top: 34, data: names, itemGap: 28 },
     grid: [
       { left: 70, right: '54%', top: 80, bottom: 50 },
       { left: '57%', right: 30, top: 80, bottom: 50 },

@@ -389,8 +389,8 @@ export async function benchVaeTraining(options: Options): Promise<VaeTrainingRes
           pytorchTraining(bestContender, pointShape);
       }
       const pointTimings = await timeWindows(pointContenders, {
-        windows: quick ? 1 : 3,
-        windowSeconds: quick ? 0.02 : 0.6,
+        windows: quick ? 1 : 4,
+        windowSeconds: quick ? 0.02 : 0.8,
         ...(quick ? { maxSteps: 1 } : {}),
       });
       for (const contender of Object.values(pointContenders)) await contender.dispose();
