@@ -69,6 +69,12 @@ describe('timeWindows', () => {
 });
 
 describe('markdownTable', () => {
+  it('refuses a row whose cells do not match the columns', () => {
+    expect(() => markdownTable(['a', 'b'], [['1', '2', '3']])).toThrow(
+      'markdownTable: row 0 has 3 cells for 2 columns.',
+    );
+  });
+
   it('pads columns to their widest cell', () => {
     expect(markdownTable(['a', 'bb'], [['ccc', 'd']])).toBe(
       '| a   | bb |\n| --- | -- |\n| ccc | d  |',

@@ -257,7 +257,8 @@ function printVaeTraining(
         'kernel ms',
         'matMul ms',
         'matMul GFLOP/s',
-        'outside kernels ms',
+        'samples/s if only matMuls ran',
+        'step − kernel ms',
       ],
       result.profile.map((row) => [
         row.contender,

@@ -43,22 +43,34 @@ export interface LossContext {
 }
 
 /**
+ * What the trainer and the model files need of a model: a plain-JSON configuration, named
+ * variables and a loss. Every autoencoder is one; so is a model built on an autoencoder, such as
+ * a classifier on a stacked encoder. The model owns its variables and frees them in `dispose()`.
+ */
+export interface TrainableModel<Config extends AutoencoderConfig = AutoencoderConfig> {
+  /** Complete, plain-JSON configuration (see `AutoencoderConfig`). */
+  readonly config: Config;
+  /** The loss of a batch `[batch, inputDim]` and its named parts. */
+  lossTerms(x: Tensor2D, context: LossContext): LossTerms;
+  /**
+   * Every variable by stable name, in a stable order (used for saving); the trainer updates
+   * those whose `trainable` flag is set.
+   */
+  variables(): Readonly<Record<string, Variable>>;
+  /** Frees every variable; the model is unusable afterwards. */
+  dispose(): void;
+}
+
+/**
  * The contract every family implements. Functions never dispose their inputs; the caller owns
  * what they return; the model owns its variables and frees them in `dispose()`.
  */
-export interface Autoencoder<Config extends AutoencoderConfig = AutoencoderConfig> {
-  /** Complete, plain-JSON configuration (see `AutoencoderConfig`). */
-  readonly config: Config;
+export interface Autoencoder<Config extends AutoencoderConfig = AutoencoderConfig>
+  extends TrainableModel<Config> {
   /** `[batch, inputDim]` → the code `[batch, codeDim]` (for a VAE, the posterior mean). */
   encode(x: Tensor2D): Tensor2D;
   /** `[batch, codeDim]` → a reconstruction `[batch, inputDim]` in data space. */
   decode(z: Tensor2D): Tensor2D;
   /** `decode(encode(x))`, without the stochastic parts used in training. */
   reconstruct(x: Tensor2D): Tensor2D;
-  /** The loss of a batch `[batch, inputDim]` and its named parts. */
-  lossTerms(x: Tensor2D, context: LossContext): LossTerms;
-  /** The trainable variables by stable name, in a stable order (used for saving). */
-  variables(): Readonly<Record<string, Variable>>;
-  /** Frees every variable; the model is unusable afterwards. */
-  dispose(): void;
 }

@@ -1,4 +1,4 @@
-import type { Autoencoder, AutoencoderConfig } from './autoencoder';
+import type { AutoencoderConfig, TrainableModel } from './autoencoder';
 import { InvalidArgumentError } from './errors';
 
 /**
@@ -17,7 +17,7 @@ export interface AutoencoderFamily<Config extends AutoencoderConfig = Autoencode
    * Builds a model from a complete, saved `config`, validating it (throwing
    * `InvalidArgumentError` for a bad one). Its initial weights are overwritten by the loader.
    */
-  create(config: Config): Autoencoder<Config>;
+  create(config: Config): TrainableModel<Config>;
 }
 
 const registryKey = Symbol.for('@aekit/core.autoencoder-families');

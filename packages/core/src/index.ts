@@ -5,6 +5,7 @@ export type {
   JsonValue,
   LossContext,
   LossTerms,
+  TrainableModel,
 } from './autoencoder';
 export type { Batch, BatchSource } from './batch-source';
 export { bhattacharyyaGaussians } from './bhattacharyya';

@@ -2,4 +2,21 @@ export type { Numeric, Tolerance } from './all-close';
 export { expectAllClose } from './all-close';
 export type { BackendActivator, TestBackend } from './describe-backends';
 export { describeBackends, selectedBackends, setBackendActivator } from './describe-backends';
+export type { Activation64, Dense64, Matrix, Values64 } from './float64';
+export {
+  activate64,
+  derivative64,
+  finiteDifference,
+  finiteDifferenceJacobian,
+  forward64,
+  frobeniusSquared64,
+  jacobian64,
+  preActivation64,
+  setVariables64,
+  sigmoid64,
+  softplus64,
+  stream,
+  uniformMatrix,
+  uniforms,
+} from './float64';
 export { expectNoLeaks } from './no-leaks';

@@ -2,6 +2,20 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { expectAllClose } from './all-close';
 import { describeBackends, selectedBackends } from './describe-backends';
+import {
+  type Activation64,
+  activate64,
+  type Dense64,
+  derivative64,
+  finiteDifference,
+  finiteDifferenceJacobian,
+  forward64,
+  frobeniusSquared64,
+  jacobian64,
+  setVariables64,
+  uniformMatrix,
+  uniforms,
+} from './float64';
 import { expectNoLeaks } from './no-leaks';
 
 describeBackends(['cpu'], 'expectAllClose', () => {
@@ -85,5 +99,77 @@ describeBackends(['cpu', 'wasm'], 'describeBackends', (backend) => {
 describe('describeBackends order', () => {
   it('ran each selected backend once', () => {
     expect(seen).toEqual(selectedBackends(['cpu', 'wasm']));
+  });
+});
+
+describe('float64 references', () => {
+  const layers: Dense64[] = [
+    { W: uniformMatrix(3, 4, 1), b: uniforms(4, 2, -0.5, 0.5), activation: 'tanh' },
+    { W: uniformMatrix(4, 2, 3), b: uniforms(2, 4, -0.5, 0.5), activation: 'sigmoid' },
+  ];
+
+  it('runs a dense layer by its formula', () => {
+    const layer: Dense64 = {
+      W: [
+        [1, 2],
+        [3, 4],
+      ],
+      b: [0.5, -1],
+      activation: 'relu',
+    };
+    // [1, -1]·W + b = [1 − 3 + 0.5, 2 − 4 − 1] = [−1.5, −3] → relu → [0, 0]; [2, 1]: [5.5, 7].
+    expect(forward64([1, -1], [layer])).toEqual([0, 0]);
+    expect(forward64([2, 1], [layer])).toEqual([5.5, 7]);
+    expect(forward64([1, 2], [{ ...layer, transposed: true, activation: 'linear' }])).toEqual([
+      5.5, 10,
+    ]);
+  });
+
+  it('the chain-rule Jacobian agrees with central differences', () => {
+    const x = uniforms(3, 5);
+    const chain = jacobian64(x, layers);
+    const numeric = finiteDifferenceJacobian((input) => forward64(input, layers), x);
+    expectAllClose(chain.flat(), numeric.flat(), { rtol: 1e-6, atol: 1e-9 });
+    expect(
+      frobeniusSquared64([
+        [1, 2],
+        [3, 4],
+      ]),
+    ).toBe(30);
+  });
+
+  it('derivatives agree with central differences for every activation', () => {
+    const names: Activation64[] = [
+      'sigmoid',
+      'relu',
+      'tanh',
+      'softplus',
+      'leakyRelu',
+      'elu',
+      'linear',
+    ];
+    for (const name of names) {
+      for (const a of [-1.3, 0.7]) {
+        expectAllClose(
+          derivative64(a, name),
+          finiteDifference((value) => activate64(value, name), a),
+          { rtol: 1e-6, atol: 1e-9 },
+        );
+      }
+    }
+  });
+
+  it('setVariables64 writes float32-rounded uniforms and returns them by name', () => {
+    const w = tf.variable(tf.zeros([2, 3]));
+    const b = tf.variable(tf.zeros([3]));
+    const values = setVariables64({ w, b }, 9, 0.5);
+    expect(values.w).toEqual([
+      uniforms(6, 9, -0.5, 0.5).slice(0, 3),
+      uniforms(6, 9, -0.5, 0.5).slice(3),
+    ]);
+    expect(values.b).toEqual(uniforms(3, 10, -0.5, 0.5));
+    expect(Array.from(w.dataSync())).toEqual(uniforms(6, 9, -0.5, 0.5));
+    expect(Array.from(b.dataSync())).toEqual(uniforms(3, 10, -0.5, 0.5));
+    tf.dispose([w, b]);
   });
 });

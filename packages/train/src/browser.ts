@@ -1,4 +1,4 @@
-import type { Autoencoder } from '@aekit/core';
+import type { Autoencoder, TrainableModel } from '@aekit/core';
 import { fitWith } from './fit';
 import type { FitData } from './fit-data';
 import type { FitOptions } from './fit-options';
@@ -57,16 +57,20 @@ export type { LearningRateSchedule } from './schedules';
  *
  * @param data `[N, inputDim]` float32 examples, `{ x, labels? }`, or a `BatchSource`.
  */
-export function fit(model: Autoencoder, data: FitData, options: FitOptions = {}): Promise<History> {
+export function fit(
+  model: TrainableModel,
+  data: FitData,
+  options: FitOptions = {},
+): Promise<History> {
   return fitWith(undefined, model, data, options);
 }
 
 /** Needs a file system: in the browser use `modelToBytes(model)` and offer the bytes for download. */
-export async function saveModel(_model: Autoencoder, dir: string): Promise<void> {
+export async function saveModel(_model: TrainableModel, dir: string): Promise<void> {
   noFileSystem('saveModel', 'dir', dir);
 }
 
 /** Needs a file system: in the browser use `modelFromBytes(config, weights)` on uploaded files. */
-export async function loadModel(dir: string): Promise<Autoencoder> {
+export async function loadModel<M extends TrainableModel = Autoencoder>(dir: string): Promise<M> {
   return noFileSystem('loadModel', 'dir', dir);
 }

@@ -377,7 +377,7 @@ describeBackends(['cpu', 'wasm'], 'fit', () => {
       ],
       [
         trainer.fit({ config: { family: 'x', inputDim: 8 } } as never, x),
-        `fit: 'model' must be an Autoencoder (config.inputDim, lossTerms, variables), got {"config":{"family":"x","inputDim":8}}.`,
+        `fit: 'model' must be a model (config.inputDim, lossTerms, variables), such as an Autoencoder, got {"config":{"family":"x","inputDim":8}}.`,
       ],
     ];
     for (const [call, message] of cases) await expect(call).rejects.toThrow(message);

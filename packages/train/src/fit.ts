@@ -1,4 +1,4 @@
-import { type Autoencoder, type Batch, createRng, InvalidArgumentError } from '@aekit/core';
+import { type Batch, createRng, InvalidArgumentError, type TrainableModel } from '@aekit/core';
 import { clone, dispose, type Optimizer, tidy } from '@tensorflow/tfjs-core';
 import { NonFiniteLossError } from './errors';
 import type { FileSystem } from './file-system';
@@ -18,8 +18,8 @@ import { captureOptimizerState, createOptimizer, setLearningRate } from './optim
 import { type NamedVariable, type RunState, resumeRun, saveCheckpoint } from './run-state';
 import { scheduledLearningRate } from './schedules';
 
-function checkAutoencoder(model: unknown): Autoencoder {
-  const candidate = model as Partial<Autoencoder> | null;
+function checkModel(model: unknown): TrainableModel {
+  const candidate = model as Partial<TrainableModel> | null;
   const valid =
     typeof candidate === 'object' &&
     candidate !== null &&
@@ -33,11 +33,11 @@ function checkAutoencoder(model: unknown): Autoencoder {
     throw new InvalidArgumentError({
       functionName: 'fit',
       argument: 'model',
-      rule: 'an Autoencoder (config.inputDim, lossTerms, variables)',
+      rule: 'a model (config.inputDim, lossTerms, variables), such as an Autoencoder',
       value: model,
     });
   }
-  return candidate as Autoencoder;
+  return candidate as TrainableModel;
 }
 
 function disposeBatch(batch: Batch): void {
@@ -99,7 +99,7 @@ async function trainStep(
 
 /** Mean loss over `data` in evaluation mode (`training: false`). */
 async function evaluate(
-  model: Autoencoder,
+  model: TrainableModel,
   data: EpochReader,
   batchSize: number,
   step: number,
@@ -125,7 +125,7 @@ async function evaluate(
 
 /** Starts data-parallel gradient computation on worker threads (Node only). */
 export type StartParallel = (
-  model: Autoencoder,
+  model: TrainableModel,
   trained: readonly NamedVariable[],
   parallel: NonNullable<ResolvedFitOptions['parallel']>,
   batchSize: number,
@@ -137,12 +137,12 @@ export type StartParallel = (
  */
 export async function fitWith(
   files: FileSystem | undefined,
-  model: Autoencoder,
+  model: TrainableModel,
   data: FitData,
   options: FitOptions = {},
   startParallel?: StartParallel,
 ): Promise<History> {
-  const checkedModel = checkAutoencoder(model);
+  const checkedModel = checkModel(model);
   const resolved: ResolvedFitOptions = resolveFitOptions(options);
   const inputDim = checkedModel.config.inputDim;
   const training = readFitData('fit', 'data', data, inputDim);

@@ -1,4 +1,4 @@
-import type { Autoencoder, Batch } from '@aekit/core';
+import type { Batch, TrainableModel } from '@aekit/core';
 import {
   keep,
   mul,
@@ -25,7 +25,7 @@ export interface BatchGradients {
  * mean: the gradients of the shares add up to the gradient of the whole batch's mean loss.
  */
 export async function batchGradients(
-  model: Autoencoder,
+  model: TrainableModel,
   trained: readonly NamedVariable[],
   batch: Batch,
   step: number,

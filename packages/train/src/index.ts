@@ -1,4 +1,4 @@
-import type { Autoencoder } from '@aekit/core';
+import type { Autoencoder, TrainableModel } from '@aekit/core';
 import { fitWith } from './fit';
 import type { FitData } from './fit-data';
 import type { FitOptions } from './fit-options';
@@ -59,7 +59,11 @@ export type { LearningRateSchedule } from './schedules';
  *
  * @param data `[N, inputDim]` float32 examples, `{ x, labels? }`, or a `BatchSource`.
  */
-export function fit(model: Autoencoder, data: FitData, options: FitOptions = {}): Promise<History> {
+export function fit(
+  model: TrainableModel,
+  data: FitData,
+  options: FitOptions = {},
+): Promise<History> {
   return fitWith(nodeFileSystem, model, data, options, startParallel);
 }
 
@@ -69,7 +73,7 @@ export function fit(model: Autoencoder, data: FitData, options: FitOptions = {})
  * under a temporary name, flushed to disk, then renamed into place. `dir` must be new or hold
  * only a previously saved model, which is replaced whole.
  */
-export function saveModel(model: Autoencoder, dir: string): Promise<void> {
+export function saveModel(model: TrainableModel, dir: string): Promise<void> {
   return saveModelWith(nodeFileSystem, model, dir);
 }
 
@@ -79,6 +83,6 @@ export function saveModel(model: Autoencoder, dir: string): Promise<void> {
  * files, an unknown family or format version, a missing tensor or a shape that disagrees with
  * the config each throw a `ModelFileError` naming the file. The caller owns the model.
  */
-export function loadModel(dir: string): Promise<Autoencoder> {
-  return loadModelWith(nodeFileSystem, dir);
+export function loadModel<M extends TrainableModel = Autoencoder>(dir: string): Promise<M> {
+  return loadModelWith<M>(nodeFileSystem, dir);
 }

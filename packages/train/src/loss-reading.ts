@@ -1,4 +1,4 @@
-import { type Autoencoder, type Batch, InvalidArgumentError } from '@aekit/core';
+import { type Batch, InvalidArgumentError, type TrainableModel } from '@aekit/core';
 import { stack } from '@tensorflow/tfjs-core';
 import type { LossValues } from './fit-options';
 
@@ -12,7 +12,7 @@ export interface LossReading {
  * `model.lossTerms` packed into one tensor `[total, ...terms]`, so a single read brings every
  * value back. Checks that the total and the terms are scalars.
  */
-export function packLoss(model: Autoencoder, batch: Batch, step: number, training: boolean) {
+export function packLoss(model: TrainableModel, batch: Batch, step: number, training: boolean) {
   const { total, terms } = model.lossTerms(batch.x, {
     step,
     training,

@@ -4,6 +4,7 @@ import {
   findAutoencoderFamily,
   InvalidArgumentError,
   registeredAutoencoderFamilies,
+  type TrainableModel,
 } from '@aekit/core';
 import { type Tensor, tensor, tidy, type Variable, version_core } from '@tensorflow/tfjs-core';
 import { version as trainVersion } from '../package.json';
@@ -49,8 +50,8 @@ export interface ModelBytes {
   readonly weights: Uint8Array;
 }
 
-function checkModel(functionName: string, model: unknown): Autoencoder {
-  const candidate = model as Partial<Autoencoder> | null;
+function checkModel(functionName: string, model: unknown): TrainableModel {
+  const candidate = model as Partial<TrainableModel> | null;
   const valid =
     typeof candidate === 'object' &&
     candidate !== null &&
@@ -63,11 +64,11 @@ function checkModel(functionName: string, model: unknown): Autoencoder {
     throw new InvalidArgumentError({
       functionName,
       argument: 'model',
-      rule: 'an Autoencoder (with config.family, config.inputDim and variables())',
+      rule: 'a model (with config.family, config.inputDim and variables()), such as an Autoencoder',
       value: model,
     });
   }
-  return candidate as Autoencoder;
+  return candidate as TrainableModel;
 }
 
 /** The model's variables as stored tensors, read from the backend, in the model's order. */
@@ -147,7 +148,10 @@ export function assignVariables(
  * Encodes `model` as the two files of a model folder: `config.json` (family,
  * hyper-parameters, input shape, versions, format version) and `weights.safetensors`.
  */
-export async function encodeModel(functionName: string, model: Autoencoder): Promise<ModelBytes> {
+export async function encodeModel(
+  functionName: string,
+  model: TrainableModel,
+): Promise<ModelBytes> {
   const checked = checkModel(functionName, model);
   const variables = checked.variables();
   const tensors = await readVariables(functionName, variables);
@@ -176,7 +180,7 @@ export async function encodeModel(functionName: string, model: Autoencoder): Pro
 }
 
 /** `model` as `{ config, weights }`: the text of `config.json` and the bytes of `weights.safetensors`. */
-export function modelToBytes(model: Autoencoder): Promise<ModelBytes> {
+export function modelToBytes(model: TrainableModel): Promise<ModelBytes> {
   return encodeModel('modelToBytes', model);
 }
 
@@ -248,12 +252,12 @@ export function parseSavedModelConfig(
  * the family's `create(config)`, then the saved weights. Errors name `configFile` or
  * `weightsFile`. The caller owns the model (free it with `dispose()`).
  */
-export function decodeModel(
+export function decodeModel<M extends TrainableModel = Autoencoder>(
   functionName: string,
   configText: string | SavedModelConfig,
   weights: Uint8Array,
   files: { readonly config: string; readonly weights: string },
-): Autoencoder {
+): M {
   const saved = parseSavedModelConfig(configText, functionName, files.config);
   const family = findAutoencoderFamily(saved.family);
   if (family === undefined) {
@@ -266,7 +270,7 @@ export function decodeModel(
         `Import the package that provides it first (aekit's own: '@aekit/${saved.family}'); it registers itself.`,
     });
   }
-  let model: Autoencoder;
+  let model: TrainableModel;
   try {
     model = family.create(saved.config);
   } catch (error) {
@@ -286,7 +290,7 @@ export function decodeModel(
       file: files.weights,
       builtFrom: configFileName,
     });
-    return model;
+    return model as M;
   } catch (error) {
     model.dispose();
     throw error;
@@ -297,11 +301,13 @@ export function decodeModel(
  * Rebuilds a model from the two files of its folder, e.g. uploaded in a browser: `config` is
  * the text (or parsed object) of `config.json`, `weights` the bytes of `weights.safetensors`.
  * The model's family must be registered (import its package). The caller owns the model.
+ * Every aekit family is an `Autoencoder` (the default type); a model built on one, such as a
+ * stacked classifier, names its own type: `modelFromBytes<StackedClassifier>(…)`.
  */
-export function modelFromBytes(
+export function modelFromBytes<M extends TrainableModel = Autoencoder>(
   config: string | SavedModelConfig,
   weights: Uint8Array | ArrayBuffer,
-): Autoencoder {
+): M {
   if (!(weights instanceof Uint8Array) && !(weights instanceof ArrayBuffer)) {
     throw new InvalidArgumentError({
       functionName: 'modelFromBytes',
@@ -311,7 +317,7 @@ export function modelFromBytes(
     });
   }
   const bytes = weights instanceof Uint8Array ? weights : new Uint8Array(weights);
-  return decodeModel('modelFromBytes', config, bytes, {
+  return decodeModel<M>('modelFromBytes', config, bytes, {
     config: configFileName,
     weights: weightsFileName,
   });

@@ -304,7 +304,7 @@ describeBackends(['cpu', 'wasm'], 'loadModel errors', () => {
       'loadModel: \'dir\' must be a non-empty folder path, got "".',
     );
     await expect(saveModel({} as never, freshDir())).rejects.toThrow(
-      "saveModel: 'model' must be an Autoencoder (with config.family, config.inputDim and variables()), got {}.",
+      "saveModel: 'model' must be a model (with config.family, config.inputDim and variables()), such as an Autoencoder, got {}.",
     );
   });
 });

@@ -1,4 +1,4 @@
-import { type Autoencoder, InvalidArgumentError } from '@aekit/core';
+import { type Autoencoder, InvalidArgumentError, type TrainableModel } from '@aekit/core';
 import { ModelFileError } from './errors';
 import { type FileSystem, oldPrefix } from './file-system';
 import { configFileName, decodeModel, encodeModel, weightsFileName } from './model-bytes';
@@ -22,7 +22,7 @@ function checkFolder(functionName: string, dir: unknown): string {
  */
 export async function saveModelWith(
   files: FileSystem,
-  model: Autoencoder,
+  model: TrainableModel,
   dir: string,
 ): Promise<void> {
   checkFolder('saveModel', dir);
@@ -43,7 +43,10 @@ export async function saveModelWith(
  * Every problem — a missing or corrupt file, an unknown family, a format version, a missing
  * tensor or a shape that disagrees with the config — is a `ModelFileError` naming the file.
  */
-export async function loadModelWith(files: FileSystem, dir: string): Promise<Autoencoder> {
+export async function loadModelWith<M extends TrainableModel = Autoencoder>(
+  files: FileSystem,
+  dir: string,
+): Promise<M> {
   checkFolder('loadModel', dir);
   const configPath = files.join(dir, configFileName);
   const weightsPath = files.join(dir, weightsFileName);
@@ -72,7 +75,7 @@ export async function loadModelWith(files: FileSystem, dir: string): Promise<Aut
       { cause: error },
     );
   }
-  return decodeModel('loadModel', configText, weights, {
+  return decodeModel<M>('loadModel', configText, weights, {
     config: configPath,
     weights: weightsPath,
   });

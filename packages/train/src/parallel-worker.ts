@@ -6,7 +6,7 @@
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { parentPort, workerData } from 'node:worker_threads';
-import { type Autoencoder, type Batch, findAutoencoderFamily } from '@aekit/core';
+import { type Batch, findAutoencoderFamily, type TrainableModel } from '@aekit/core';
 import { dispose, tensor, tensor1d, tensor2d, tidy, type Variable } from '@tensorflow/tfjs-core';
 import { batchGradients } from './gradient-shares';
 import {
@@ -32,7 +32,7 @@ function load(module: WorkerModule): Promise<unknown> {
   );
 }
 
-async function start(): Promise<{ model: Autoencoder; variables: Variable[] }> {
+async function start(): Promise<{ model: TrainableModel; variables: Variable[] }> {
   for (const module of init.modules) await load(module);
   const runtime = (await load(init.runtimeModule)) as {
     initBackend(options: { backend: string }): Promise<unknown>;
@@ -58,7 +58,7 @@ async function start(): Promise<{ model: Autoencoder; variables: Variable[] }> {
   return { model, variables };
 }
 
-async function serve(model: Autoencoder, variables: Variable[]): Promise<void> {
+async function serve(model: TrainableModel, variables: Variable[]): Promise<void> {
   const words = new Int32Array(init.control);
   const parameters = new Float32Array(init.parameters);
   const x = new Float32Array(init.x);

@@ -4,11 +4,11 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import {
-  type Autoencoder,
   type Batch,
   deriveSeed,
   findAutoencoderFamily,
   InvalidArgumentError,
+  type TrainableModel,
 } from '@aekit/core';
 import {
   add,
@@ -148,7 +148,7 @@ class ParallelGradients implements GradientSource {
   private closed = false;
 
   constructor(
-    private readonly model: Autoencoder,
+    private readonly model: TrainableModel,
     private readonly trained: readonly NamedVariable[],
     private readonly variables: readonly SharedVariable[],
     private readonly threads: readonly Worker[],

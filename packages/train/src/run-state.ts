@@ -1,4 +1,4 @@
-import { type Autoencoder, InvalidArgumentError, Rng } from '@aekit/core';
+import { InvalidArgumentError, Rng, type TrainableModel } from '@aekit/core';
 import { type Optimizer, type Tensor, tensor, type Variable } from '@tensorflow/tfjs-core';
 import {
   type Checkpoint,
@@ -47,7 +47,7 @@ async function storedCopy(tensor: Tensor): Promise<StoredTensor> {
 export async function resumeRun(
   files: FileSystem,
   dir: string,
-  model: Autoencoder,
+  model: TrainableModel,
   optimizer: Optimizer,
   trained: readonly NamedVariable[],
 ): Promise<RunState> {
@@ -115,7 +115,7 @@ export async function resumeRun(
 export async function saveCheckpoint(
   files: FileSystem,
   dir: string,
-  model: Autoencoder,
+  model: TrainableModel,
   optimizer: Optimizer,
   trained: readonly NamedVariable[],
   run: RunState,

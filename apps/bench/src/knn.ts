@@ -1,0 +1,81 @@
+// Copied verbatim from branch issue-6, packages/cli/src/evaluation/knn.ts (the lead's
+// implementation), because that branch is not merged yet; to be replaced by an import.
+import { checkInteger } from '@aekit/core';
+import * as tf from '@tensorflow/tfjs-core';
+import type { LabelledFeatures } from './linear-probe';
+
+export interface KnnResult {
+  readonly accuracy: number;
+  readonly k: number;
+  readonly description: string;
+}
+
+/**
+ * k-nearest-neighbour accuracy: each test example takes the majority label of its `k` nearest
+ * training examples (Euclidean distance; a tie goes to the label whose members are nearest).
+ * Distances are computed in chunks of test rows, ‖a‖² − 2a·b + ‖b‖², on the active backend.
+ */
+export function knnAccuracy(
+  train: LabelledFeatures,
+  test: LabelledFeatures,
+  options: { k?: number; chunkSize?: number } = {},
+): KnnResult {
+  const k = checkInteger('knnAccuracy', 'k', options.k ?? 5, { min: 1, max: train.count });
+  const chunkSize = options.chunkSize ?? 256;
+  const dim = train.dim;
+  const trainX = tf.tensor2d(train.features, [train.count, dim]);
+  const trainNorms = tf.tidy(() => tf.sum(tf.square(trainX), 1));
+  let correct = 0;
+  try {
+    for (let start = 0; start < test.count; start += chunkSize) {
+      const rows = Math.min(chunkSize, test.count - start);
+      const { indices, distances } = tf.tidy(() => {
+        const x = tf.tensor2d(test.features.subarray(start * dim, (start + rows) * dim), [
+          rows,
+          dim,
+        ]);
+        const squared = tf.add(
+          tf.sub(
+            tf.reshape(tf.sum(tf.square(x), 1), [rows, 1]),
+            tf.mul(2, tf.matMul(x, trainX, false, true)),
+          ),
+          trainNorms,
+        );
+        const nearest = tf.topk(tf.neg(squared), k, true);
+        return { indices: nearest.indices, distances: tf.neg(nearest.values) };
+      });
+      const neighbourIndices = indices.dataSync();
+      const neighbourDistances = distances.dataSync();
+      tf.dispose([indices, distances]);
+      for (let row = 0; row < rows; row += 1) {
+        const votes = new Map<number, { count: number; distance: number }>();
+        for (let n = 0; n < k; n += 1) {
+          const label = train.labels[neighbourIndices[row * k + n]!]!;
+          const entry = votes.get(label) ?? { count: 0, distance: 0 };
+          entry.count += 1;
+          entry.distance += neighbourDistances[row * k + n]!;
+          votes.set(label, entry);
+        }
+        let best = -1;
+        let bestVote = { count: -1, distance: Infinity };
+        for (const [label, vote] of votes) {
+          if (
+            vote.count > bestVote.count ||
+            (vote.count === bestVote.count && vote.distance < bestVote.distance)
+          ) {
+            best = label;
+            bestVote = vote;
+          }
+        }
+        if (best === test.labels[start + row]) correct += 1;
+      }
+    }
+  } finally {
+    tf.dispose([trainX, trainNorms]);
+  }
+  return {
+    accuracy: correct / test.count,
+    k,
+    description: `${k}-nearest-neighbour majority vote (Euclidean) among ${train.count} training codes, accuracy on ${test.count} test codes`,
+  };
+}

@@ -1,0 +1,66 @@
+import type { AutoencoderConfig } from '@aekit/core';
+import type { ActivationName, InitializerName } from '@aekit/layers';
+import {
+  checkConfigObject,
+  deepFreeze,
+  type NetworkConfig,
+  type NetworkDefaults,
+  networkConfigFields,
+  resolveNetworkConfig,
+} from './network-config';
+import type { ReconstructionLoss } from './reconstruction-loss';
+
+/** The `config.family` of a vanilla autoencoder. */
+export const aeFamilyName = 'ae';
+
+/**
+ * A vanilla autoencoder: an encoder MLP `[inputDim, ...hiddenDims, codeDim]` and its mirrored
+ * decoder, trained to reconstruct the input. The bottleneck may be narrower (undercomplete) or
+ * wider (overcomplete) than the input. Only `inputDim` and `codeDim` are required.
+ */
+export interface AeConfig extends NetworkConfig {
+  /** `'ae'` when given (a saved configuration carries it). */
+  readonly family?: typeof aeFamilyName;
+}
+
+/** An `AeConfig` with every default filled in: plain JSON, frozen. */
+export interface ResolvedAeConfig extends AutoencoderConfig {
+  readonly family: typeof aeFamilyName;
+  readonly inputDim: number;
+  readonly hiddenDims: readonly number[];
+  readonly codeDim: number;
+  readonly hiddenActivation: ActivationName;
+  readonly codeActivation: ActivationName;
+  readonly outputActivation: ActivationName;
+  readonly loss: ReconstructionLoss;
+  readonly tiedWeights: boolean;
+  readonly init: InitializerName;
+  readonly seed: number;
+}
+
+/**
+ * The defaults of a vanilla autoencoder: ReLU hidden layers, a sigmoid code, a sigmoid
+ * reconstruction (data in [0, 1]) and the summed squared error.
+ */
+export const aeDefaults: NetworkDefaults = {
+  hiddenActivation: 'relu',
+  codeActivation: 'sigmoid',
+  outputActivation: 'sigmoid',
+  loss: 'mse-sum',
+};
+
+/**
+ * Checks `config`, fills its defaults and returns it frozen. Throws `InvalidArgumentError`
+ * naming the field, e.g. `createAe: 'codeDim' must be a positive integer, got 0.`
+ */
+export function resolveAeConfig(config: AeConfig, functionName = 'createAe'): ResolvedAeConfig {
+  const record = checkConfigObject(
+    functionName,
+    config,
+    aeFamilyName,
+    'AeConfig',
+    networkConfigFields,
+  );
+  const network = resolveNetworkConfig(functionName, record, aeDefaults);
+  return deepFreeze({ family: aeFamilyName, ...network });
+}

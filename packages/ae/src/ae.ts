@@ -1,0 +1,39 @@
+import type { AutoencoderFamily } from '@aekit/core';
+import { version } from '../package.json';
+import { type AeConfig, aeFamilyName, type ResolvedAeConfig, resolveAeConfig } from './ae-config';
+import { aeLossTerms } from './ae-loss';
+import { createMlpAutoencoder, type MlpAutoencoder } from './mlp-autoencoder';
+import { createNetwork } from './network';
+
+/** A vanilla autoencoder (see `createAe`). */
+export type Ae = MlpAutoencoder<ResolvedAeConfig>;
+
+/**
+ * A vanilla autoencoder: encoder f = MLP `[inputDim, ...hiddenDims, codeDim]`, decoder g its
+ * mirror, loss (1/B) Σ_b ℓ(x_b, g(f(x_b))) (see `AeConfig`, `ReconstructionLoss`).
+ *
+ * ```ts
+ * const model = createAe({ inputDim: 784, hiddenDims: [256], codeDim: 32 });
+ * await fit(model, xTrain, { epochs: 10 });
+ * const z = model.encode(xTest); // [n, 32]
+ * ```
+ *
+ * Weights are seeded by `config.seed`; the model owns its variables until `dispose()`.
+ */
+export function createAe(config: AeConfig): Ae {
+  const resolved = resolveAeConfig(config, 'createAe');
+  const network = createNetwork(resolved);
+  return createMlpAutoencoder({
+    config: resolved,
+    network,
+    lossTerms: (x) => aeLossTerms(network, x),
+  });
+}
+
+/** The registration of the vanilla family: `loadModel` rebuilds `'ae'` models with it. */
+export const aeFamily: AutoencoderFamily<ResolvedAeConfig> = {
+  name: aeFamilyName,
+  packageName: '@aekit/ae',
+  version,
+  create: (config) => createAe(config as AeConfig),
+};

@@ -1,0 +1,43 @@
+import { registerAutoencoderFamily } from '@aekit/core';
+import { aeFamily } from './ae';
+
+export type { Ae } from './ae';
+export { aeFamily, createAe } from './ae';
+export type { AeConfig, ResolvedAeConfig } from './ae-config';
+export { aeDefaults, aeFamilyName, resolveAeConfig } from './ae-config';
+export { aeLossTerms } from './ae-loss';
+export { checkBatch } from './check-mlp';
+export { composeMlps } from './compose-mlps';
+export { encoderFilters } from './encoder-filters';
+export {
+  closedFormActivations,
+  encoderJacobianFrobeniusSquared,
+  encoderJacobianNorm,
+} from './encoder-jacobian';
+export type { InputCheck, MlpAutoencoder, MlpAutoencoderSpec } from './mlp-autoencoder';
+export { createMlpAutoencoder, isMlpAutoencoder } from './mlp-autoencoder';
+export type { AutoencoderNetwork, NetworkOptions } from './network';
+export {
+  createNetwork,
+  decoderOutput,
+  disposeNetwork,
+  encodeWith,
+  noiseSeedStream,
+} from './network';
+export type { NetworkConfig, NetworkDefaults } from './network-config';
+export {
+  checkConfigObject,
+  checkKnownFields,
+  deepFreeze,
+  networkConfigFields,
+  resolveNetworkConfig,
+} from './network-config';
+export type { ReconstructionLoss } from './reconstruction-loss';
+export {
+  reconstructionErrors,
+  reconstructionLoss,
+  reconstructionLosses,
+} from './reconstruction-loss';
+
+// Importing the package registers the 'ae' family, so `loadModel` can rebuild saved models.
+registerAutoencoderFamily(aeFamily);

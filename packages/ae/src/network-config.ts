@@ -1,0 +1,204 @@
+import {
+  checkBoolean,
+  checkOneOf,
+  checkPositiveInteger,
+  checkPositiveIntegerList,
+  checkSeed,
+  InvalidArgumentError,
+} from '@aekit/core';
+import {
+  type ActivationName,
+  activationNames,
+  type InitializerName,
+  initializerNames,
+} from '@aekit/layers';
+import type { NetworkOptions } from './network';
+import { type ReconstructionLoss, reconstructionLosses } from './reconstruction-loss';
+
+/**
+ * The fields of an encoder–decoder pair that `AeConfig`, `DenoisingAeConfig` and
+ * `ContractiveAeConfig` share. Only `inputDim` and `codeDim` are required.
+ */
+export interface NetworkConfig {
+  /** Features per example, e.g. 784. */
+  readonly inputDim: number;
+  /** Widths of the encoder's hidden layers before the code (the decoder mirrors them). Default []. */
+  readonly hiddenDims?: readonly number[];
+  /** Width of the code (the bottleneck), smaller or larger than `inputDim`. */
+  readonly codeDim: number;
+  /** Activation of the hidden layers, by name. Default depends on the family. */
+  readonly hiddenActivation?: ActivationName;
+  /** Activation of the code layer, by name. Default depends on the family. */
+  readonly codeActivation?: ActivationName;
+  /** Activation of the reconstruction; must be `'sigmoid'` with loss `'bernoulli'`. Default `'sigmoid'`. */
+  readonly outputActivation?: ActivationName;
+  /** `'mse-sum'` (default), `'mse'` or `'bernoulli'`: see `ReconstructionLoss`. */
+  readonly loss?: ReconstructionLoss;
+  /** Decoder weights are the transposed encoder weights. Default false. */
+  readonly tiedWeights?: boolean;
+  /** Initialiser of the weight matrices. Default `'glorotUniform'`. */
+  readonly init?: InitializerName;
+  /** Seed of the weights and of any training noise, an integer in [0, 2³²). Default 0. */
+  readonly seed?: number;
+}
+
+/** The names of `NetworkConfig`'s fields, in the order configs list them. */
+export const networkConfigFields = [
+  'inputDim',
+  'hiddenDims',
+  'codeDim',
+  'hiddenActivation',
+  'codeActivation',
+  'outputActivation',
+  'loss',
+  'tiedWeights',
+  'init',
+  'seed',
+] as const;
+
+/** A family's defaults for the fields whose default depends on the family. */
+export interface NetworkDefaults {
+  readonly hiddenActivation: ActivationName;
+  readonly codeActivation: ActivationName;
+  readonly outputActivation?: ActivationName;
+  readonly loss?: ReconstructionLoss;
+}
+
+/**
+ * Checks that `config` is an object for family `family` (its `family` field, when present,
+ * must be `family`) with no field outside `fields`, and returns it as a record.
+ * @param typeName the config's type in messages, e.g. `'AeConfig'`.
+ */
+export function checkConfigObject(
+  functionName: string,
+  config: unknown,
+  family: string,
+  typeName: string,
+  fields: readonly string[],
+): Record<string, unknown> {
+  if (typeof config !== 'object' || config === null || Array.isArray(config)) {
+    throw new InvalidArgumentError({
+      functionName,
+      argument: 'config',
+      rule: `an object (${typeName})`,
+      value: config,
+    });
+  }
+  const record = config as Record<string, unknown>;
+  if (record.family !== undefined && record.family !== family) {
+    throw new InvalidArgumentError({
+      functionName,
+      argument: 'family',
+      rule: `'${family}'`,
+      value: record.family,
+    });
+  }
+  checkKnownFields(functionName, '', record, typeName, ['family', ...fields]);
+  return record;
+}
+
+/**
+ * Checks that `record` has no field outside `fields`: `createAe: 'latentDim' must be absent: it
+ * is not a field of AeConfig (the fields are …), got 2.`
+ * @param prefix prepended to a field's name in the message, e.g. `'corruptions[0].'`.
+ */
+export function checkKnownFields(
+  functionName: string,
+  prefix: string,
+  record: Readonly<Record<string, unknown>>,
+  typeName: string,
+  fields: readonly string[],
+): void {
+  for (const key of Object.keys(record)) {
+    if (!fields.includes(key)) {
+      throw new InvalidArgumentError({
+        functionName,
+        argument: `${prefix}${key}`,
+        rule: `absent: it is not a field of ${typeName} (the fields are ${fields.join(', ')})`,
+        value: record[key],
+      });
+    }
+  }
+}
+
+/**
+ * Fills and checks the network fields of `config` (see `NetworkConfig`).
+ * @param activations the activations the family allows for its encoder (default: all).
+ */
+export function resolveNetworkConfig(
+  functionName: string,
+  config: Record<string, unknown>,
+  defaults: NetworkDefaults,
+  activations: readonly ActivationName[] = activationNames,
+): NetworkOptions {
+  const inputDim = checkPositiveInteger(functionName, 'inputDim', config.inputDim);
+  const hiddenDims = checkPositiveIntegerList(functionName, 'hiddenDims', config.hiddenDims ?? [], {
+    allowEmpty: true,
+  });
+  const codeDim = checkPositiveInteger(functionName, 'codeDim', config.codeDim);
+  const hiddenActivation = checkOneOf(
+    functionName,
+    'hiddenActivation',
+    config.hiddenActivation ?? defaults.hiddenActivation,
+    activations,
+  );
+  const codeActivation = checkOneOf(
+    functionName,
+    'codeActivation',
+    config.codeActivation ?? defaults.codeActivation,
+    activations,
+  );
+  const loss = checkOneOf(
+    functionName,
+    'loss',
+    config.loss ?? defaults.loss ?? 'mse-sum',
+    reconstructionLosses,
+  );
+  const outputActivation = resolveOutputActivation(
+    functionName,
+    config.outputActivation ?? defaults.outputActivation ?? 'sigmoid',
+    loss,
+  );
+  const tiedWeights = checkBoolean(functionName, 'tiedWeights', config.tiedWeights ?? false);
+  const init = checkOneOf(functionName, 'init', config.init ?? 'glorotUniform', initializerNames);
+  const seed = checkSeed(functionName, 'seed', config.seed ?? 0);
+  return {
+    inputDim,
+    hiddenDims,
+    codeDim,
+    hiddenActivation,
+    codeActivation,
+    outputActivation,
+    loss,
+    tiedWeights,
+    init,
+    seed,
+  };
+}
+
+/** The reconstruction's activation: any by name, but `'sigmoid'` (of logits) for `'bernoulli'`. */
+export function resolveOutputActivation(
+  functionName: string,
+  value: unknown,
+  loss: ReconstructionLoss,
+): ActivationName {
+  const activation = checkOneOf(functionName, 'outputActivation', value, activationNames);
+  if (loss === 'bernoulli' && activation !== 'sigmoid') {
+    throw new InvalidArgumentError({
+      functionName,
+      argument: 'outputActivation',
+      rule: "'sigmoid' with loss 'bernoulli' (the decoder outputs logits; the reconstruction is their sigmoid)",
+      value: activation,
+    });
+  }
+  return activation;
+}
+
+/** Freezes `value` and every object and array inside it; returns it. */
+export function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    for (const item of Object.values(value)) deepFreeze(item);
+    Object.freeze(value);
+  }
+  return value;
+}

@@ -1,0 +1,335 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import {
+  AekitError,
+  type Autoencoder,
+  findAutoencoderFamily,
+  InvalidArgumentError,
+} from '@aekit/core';
+import { initBackend } from '@aekit/runtime-wasm';
+import { fit, type History, saveModel } from '@aekit/train';
+import { version_core as tfjsVersion } from '@tensorflow/tfjs-core';
+import { version as cliVersion } from '../../package.json';
+import { loadData, parseDataSpec } from '../data-source';
+import { adapterForFlag, familyAdapters } from '../families';
+import type { FamilyAdapter } from '../families/family-adapter';
+import {
+  choiceFlag,
+  commandName,
+  integerFlag,
+  integerListFlag,
+  numberFlag,
+  positiveIntegerFlag,
+} from '../flags';
+import { type CliIo, formatLoss, formatSeconds, Output, textTable } from '../io';
+import { EpochProgress } from '../progress';
+import { buildReport } from '../report/build-report';
+import {
+  absolutePath,
+  checkRunFolderIsFree,
+  defaultRunName,
+  locateResume,
+  type RunRecord,
+  runFiles,
+  writeHistory,
+  writeRunRecord,
+} from '../run-folder';
+import { modelVersions } from './open-model';
+
+export const backendNames = ['wasm', 'cpu'] as const;
+
+/** The values of `aekit train`'s flags, as commander parsed them (strings, or true). */
+export type TrainFlags = Readonly<Record<string, unknown>>;
+
+/** Where each flag's value came from: `'cli'` when the user typed it. */
+export type FlagSource = (key: string) => string | undefined;
+
+/** `{ '@aekit/vae': '0.1.0' }`: the package and version of a registered family. */
+function familyVersion(family: string): Record<string, string> {
+  const registered = findAutoencoderFamily(family);
+  return registered === undefined ? {} : { [registered.packageName]: registered.version };
+}
+
+/** Flags that may accompany `--resume` (the run fixes the others). */
+const resumeFlags = new Set(['resume', 'epochs', 'backend', 'json']);
+
+/** The loss of a split as `{ loss, ...terms }` (the trainer calls the total `total`). */
+function lossObject(values: Record<string, number[]> | undefined): Record<string, number> {
+  if (values === undefined) return {};
+  const last = (name: string) => {
+    const series = values[name]!;
+    return series[series.length - 1]!;
+  };
+  const result: Record<string, number> = { loss: last('total') };
+  for (const name of Object.keys(values)) if (name !== 'total') result[name] = last(name);
+  return result;
+}
+
+function finalTable(history: History): string {
+  const terms = Object.keys(history.train);
+  const header = ['', ...terms.map((term) => (term === 'total' ? 'loss' : term))];
+  const row = (name: string, values: Record<string, number[]> | undefined) => [
+    name,
+    ...terms.map((term) => formatLoss(values?.[term]?.[values[term]!.length - 1])),
+  ];
+  const rows = [row('train', history.train)];
+  if (history.validation !== undefined) rows.push(row('test', history.validation));
+  return textTable(header, rows);
+}
+
+/** Checks that flags of other families were not given (`--beta` with `--family ae`). */
+function checkForeignFlags(adapter: FamilyAdapter, flags: TrainFlags, source: FlagSource): void {
+  const own = new Set(adapter.options.map((option) => option.flags.split(' ')[0]));
+  for (const other of familyAdapters) {
+    if (other === adapter) continue;
+    for (const option of other.options) {
+      const flag = option.flags.split(' ')[0]!;
+      const key = flag.replace(/^--/, '').replace(/-([a-z])/g, (_, letter) => letter.toUpperCase());
+      if (!own.has(flag) && source(key) === 'cli') {
+        throw new InvalidArgumentError({
+          functionName: 'aekit train',
+          argument: flag,
+          rule: `left out with --family ${adapter.name} (it is an option of --family ${other.name})`,
+          value: flags[key],
+        });
+      }
+    }
+  }
+}
+
+/** `aekit train`: trains a model, writes the run folder, prints a table or one JSON line. */
+export async function trainCommand(
+  flags: TrainFlags,
+  source: FlagSource,
+  io: CliIo,
+): Promise<number> {
+  const command = 'train';
+  const output = new Output(io, flags.json === true);
+  const resumeGiven = typeof flags.resume === 'string';
+  let backend = choiceFlag(command, '--backend', flags.backend, backendNames);
+
+  let adapter: FamilyAdapter;
+  let run: RunRecord;
+  let runDir: string;
+  let epochs: number;
+  if (resumeGiven) {
+    for (const key of Object.keys(flags)) {
+      if (!resumeFlags.has(key) && source(key) === 'cli') {
+        const flag = `--${key.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`;
+        throw new InvalidArgumentError({
+          functionName: commandName(command),
+          argument: flag,
+          rule: 'left out with --resume (a resumed run keeps its data and settings; only --epochs and --backend may change)',
+          value: flags[key],
+        });
+      }
+    }
+    const found = await locateResume(command, io.cwd, flags.resume as string);
+    runDir = found.dir;
+    run = found.run;
+    adapter = adapterForFlag(command, run.family);
+    // A resumed run keeps its backend unless --backend says otherwise.
+    if (source('backend') !== 'cli')
+      backend = choiceFlag(command, '--backend', run.training.backend, backendNames);
+    epochs =
+      source('epochs') === 'cli'
+        ? positiveIntegerFlag(command, '--epochs', flags.epochs)
+        : run.training.epochs;
+  } else {
+    adapter = adapterForFlag(command, flags.family);
+    checkForeignFlags(adapter, flags, source);
+    epochs = positiveIntegerFlag(command, '--epochs', flags.epochs);
+    const batchSize = positiveIntegerFlag(command, '--batch-size', flags.batchSize);
+    const learningRate = numberFlag(command, '--lr', flags.lr, { min: 0, minExclusive: true });
+    const seed = integerFlag(command, '--seed', flags.seed, { min: 0, max: 0xffffffff });
+    const latent =
+      flags.latent === undefined ? null : positiveIntegerFlag(command, '--latent', flags.latent);
+    const hidden =
+      flags.hidden === undefined ? null : integerListFlag(command, '--hidden', flags.hidden);
+    const settings = adapter.parseOptions(flags);
+    const spec = parseDataSpec(
+      command,
+      flags.data,
+      io.cwd,
+      typeof flags.labelColumn === 'string' ? flags.labelColumn : null,
+    );
+    const outGiven = typeof flags.out === 'string' ? flags.out : defaultRunName(adapter.name, spec);
+    runDir = absolutePath(io.cwd, outGiven);
+    await checkRunFolderIsFree(command, runDir, outGiven);
+    run = {
+      format: 'aekit-run',
+      formatVersion: 1,
+      family: adapter.name,
+      // Filled in once the data is loaded.
+      data: {
+        spec,
+        text: '',
+        title: '',
+        imageShape: null,
+        classNames: null,
+        notes: [],
+        trainSize: 0,
+        testSize: 0,
+      },
+      training: { epochs, batchSize, learningRate, seed, backend },
+      shape: { latent, hidden },
+      settings,
+      modelConfig: { family: adapter.name, inputDim: 0 },
+      created: new Date().toISOString(),
+      versions: { '@aekit/cli': cliVersion, '@tensorflow/tfjs-core': tfjsVersion },
+    };
+  }
+  await initBackend({ backend });
+  const data = await loadData(command, run.data.spec);
+
+  let model: Autoencoder;
+  if (resumeGiven) {
+    const family = findAutoencoderFamily(run.modelConfig.family);
+    if (family === undefined) {
+      throw new AekitError(
+        `${commandName(command)}: cannot rebuild the run's model: the family '${run.modelConfig.family}' is not registered.`,
+      );
+    }
+    const rebuilt = family.create(run.modelConfig);
+    if (typeof (rebuilt as Partial<Autoencoder>).encode !== 'function') {
+      rebuilt.dispose();
+      throw new AekitError(
+        `${commandName(command)}: the run's model (family '${run.modelConfig.family}') is not an autoencoder.`,
+      );
+    }
+    model = rebuilt as Autoencoder;
+  } else {
+    model = adapter.create(run.settings, {
+      inputDim: data.dim,
+      latentDim: run.shape.latent ?? undefined,
+      hidden: run.shape.hidden ?? undefined,
+      numClasses: data.classNames?.length ?? null,
+      seed: run.training.seed,
+    });
+    run = {
+      ...run,
+      data: {
+        spec: data.spec,
+        text: data.text,
+        title: data.title,
+        imageShape: data.imageShape,
+        classNames: data.classNames,
+        notes: data.notes,
+        trainSize: data.train.size,
+        testSize: data.test.size,
+      },
+      training: { ...run.training, backend },
+      modelConfig: model.config,
+      versions: { ...run.versions, ...familyVersion(model.config.family) },
+    };
+    await mkdir(join(runDir, runFiles.checkpoints), { recursive: true });
+    await writeRunRecord(runDir, run);
+  }
+  if (resumeGiven && (epochs !== run.training.epochs || backend !== run.training.backend)) {
+    run = { ...run, training: { ...run.training, epochs, backend } };
+    await writeRunRecord(runDir, run);
+  }
+
+  const shown = relative(io.cwd, runDir) || '.';
+  try {
+    const stepsPerEpoch = Math.ceil(data.train.size / run.training.batchSize);
+    const progress = new EpochProgress(output, stepsPerEpoch);
+    output.line(
+      `${resumeGiven ? 'Resuming' : 'Training'} ${adapter.title.toLowerCase()} (${model.config.family}) on ${data.title}: ${data.train.size.toLocaleString('en')} train / ${data.test.size.toLocaleString('en')} test examples, ${epochs} epoch${epochs === 1 ? '' : 's'} of ${stepsPerEpoch} steps, on ${backend}.`,
+    );
+    output.line(`Run folder: ${shown}`);
+    let history: History;
+    const started = performance.now();
+    try {
+      history = await fit(model, data.train, {
+        epochs,
+        batchSize: run.training.batchSize,
+        learningRate: run.training.learningRate,
+        seed: run.training.seed,
+        validation: data.test,
+        checkpoint: { dir: join(runDir, runFiles.checkpoints) },
+        ...(resumeGiven ? { resume: join(runDir, runFiles.checkpoints) } : {}),
+        ...(io.signal === undefined ? {} : { signal: io.signal }),
+        callbacks: {
+          onEpochStart: (info) => {
+            progress.epochStart(info.epoch, info.epochs);
+          },
+          onStepEnd: (info) => {
+            progress.step(info);
+          },
+          onEpochEnd: (info) => {
+            progress.epochEnd(info);
+          },
+        },
+      });
+    } finally {
+      progress.stop();
+    }
+    const seconds = (performance.now() - started) / 1000;
+    await writeHistory(runDir, history);
+    if (history.stopReason === 'aborted') {
+      output.warn(
+        `${commandName(command)}: interrupted during epoch ${history.epochs.length + 1}; the checkpoint after epoch ${history.epochs.length} is in ${join(shown, runFiles.checkpoints)}. Continue with: aekit train --resume ${shown}`,
+      );
+      return 130;
+    }
+    if (history.epochs.length === 0) {
+      throw new AekitError(`${commandName(command)}: no epoch was trained.`);
+    }
+    const modelDir = join(runDir, runFiles.model);
+    await saveModel(model, modelDir);
+    output.line('Writing the report…');
+    const html = await buildReport({
+      adapter,
+      model,
+      data,
+      history,
+      run,
+      runtime: { backend, versions: await modelVersions(modelDir) },
+      seed: run.training.seed,
+    });
+    const reportPath = join(runDir, runFiles.report);
+    await writeFile(reportPath, html);
+    const samplesPerSecond =
+      history.samplesPerSecond.reduce((sum, rate) => sum + rate, 0) /
+      history.samplesPerSecond.length;
+    output.line();
+    output.line(finalTable(history));
+    output.line();
+    output.line(
+      textTable(
+        ['', ''],
+        [
+          [
+            'epochs',
+            `${history.epochs.length}${history.stopReason === 'earlyStopping' ? ' (stopped early)' : ''}`,
+          ],
+          ['examples/s', Math.round(samplesPerSecond).toLocaleString('en')],
+          ['time', formatSeconds(seconds)],
+          ['model', relative(io.cwd, modelDir)],
+        ],
+      )
+        .split('\n')
+        .slice(2)
+        .join('\n'),
+    );
+    output.line();
+    output.line(`Report: ${relative(io.cwd, reportPath)} (open it in a browser)`);
+    output.result({
+      family: model.config.family,
+      data: data.text,
+      epochs: history.epochs.length,
+      train: lossObject(history.train),
+      test: lossObject(history.validation),
+      samplesPerSecond,
+      seconds,
+      stopReason: history.stopReason,
+      out: runDir,
+      model: modelDir,
+      report: reportPath,
+    });
+    return 0;
+  } finally {
+    model.dispose();
+  }
+}

@@ -1,0 +1,118 @@
+import type { Autoencoder, JsonValue } from '@aekit/core';
+import type { Tensor1D, Tensor2D } from '@tensorflow/tfjs-core';
+import type { LoadedData } from '../data-source';
+import type { ReportSection } from '../report/report-html';
+
+/** Plain JSON settings of a family, as its adapter parsed them from the flags. */
+export type FamilySettings = { readonly [key: string]: JsonValue };
+
+/** One flag `aekit train` takes for a family, shown in `aekit train --help`. */
+export interface FamilyOption {
+  /** Commander flags with a value placeholder, e.g. `'--beta <number>'`. */
+  readonly flags: string;
+  /** One line for `--help`. */
+  readonly description: string;
+  /** The default, as `--help` shows it. */
+  readonly defaultText?: string;
+  /** The accepted words, as `--help` shows them (`parseOptions` checks them). */
+  readonly choices?: readonly string[];
+}
+
+/** What `aekit train`'s common flags and the data say about the model to build. */
+export interface ModelShape {
+  /** Values per example. */
+  readonly inputDim: number;
+  /** `--latent`, or `undefined` for the family's default. */
+  readonly latentDim: number | undefined;
+  /** `--hidden`, or `undefined` for the family's default. */
+  readonly hidden: readonly number[] | undefined;
+  /** Classes in the labels, or `null` when the data has none. */
+  readonly numClasses: number | null;
+  /** `--seed`: the initial weights and every random draw derive from it. */
+  readonly seed: number;
+}
+
+/** One number `aekit eval` reports, with what it measured. */
+export interface Metric {
+  /** Key in the `--json` output, camelCase: `'logLikelihood'`. */
+  readonly key: string;
+  /** For people: `'importance-weighted log-likelihood'`. */
+  readonly name: string;
+  readonly value: number;
+  /** `'nats per example'`, `'accuracy'`, … */
+  readonly unit: string;
+  /** What was measured, on which examples, how. */
+  readonly description: string;
+}
+
+/** What an adapter's report and evaluation hooks get. */
+export interface FamilyContext {
+  readonly model: Autoencoder;
+  /** The data set (both splits, values in [0, 1], image shape and class names). */
+  readonly data: LoadedData;
+  /** Test examples to show and measure (a seeded subset of the test split when it is large). */
+  readonly test: LabelledRows;
+  /** Seed of every random draw the hook makes. */
+  readonly seed: number;
+}
+
+/** Examples as one row-major array, with labels when the data has them. */
+export interface LabelledRows {
+  /** `[count, dim]`, values in [0, 1]. */
+  readonly x: Float32Array;
+  readonly labels: Int32Array | null;
+  readonly count: number;
+  readonly dim: number;
+}
+
+/**
+ * How the `aekit` command knows a family of autoencoders. Everything the command does with a
+ * model goes through the `Autoencoder` contract (`encode`, `decode`, `reconstruct`,
+ * `lossTerms`); an adapter adds only what differs:
+ *
+ * - `name`, `title`, `summary`, `options`: the family's `--family` value, names and flags;
+ * - `parseOptions` and `create`: from flags and the data's shape to a new model;
+ * - `needsLabels`: whether a model takes class labels with its inputs (conditional models);
+ * - optional `sample`, `reportSections` and `evaluate`: what the family can show and measure
+ *   beyond reconstructions, codes and probes.
+ *
+ * Loading a saved model does not need the adapter's `create`: it goes through the family
+ * registry of `@aekit/core`, which the family's package fills when imported.
+ */
+export interface FamilyAdapter {
+  /** `--family` and `config.family`, e.g. `'vae'`. */
+  readonly name: string;
+  /** What it is called in titles: `'Variational autoencoder'`. */
+  readonly title: string;
+  /** One line for `--help`. */
+  readonly summary: string;
+  /** Flags `aekit train` takes for this family only (beyond `--latent` and `--hidden`). */
+  readonly options: readonly FamilyOption[];
+  /**
+   * Checks the family's flags — raw strings (or `undefined` when not given) keyed by the
+   * flag's camelCase name (`--max-noise` → `maxNoise`) — and returns the settings as plain
+   * JSON (kept in the run folder). Throws `InvalidArgumentError` naming the flag, e.g. via
+   * `numberFlag('train', '--beta', values.beta)`.
+   */
+  parseOptions(values: Readonly<Record<string, unknown>>): FamilySettings;
+  /** A new, untrained model. */
+  create(settings: FamilySettings, shape: ModelShape): Autoencoder;
+  /** Whether `model` takes class labels with its inputs (a conditional model). */
+  needsLabels(model: Autoencoder): boolean;
+  /**
+   * Draws `n` new examples `[n, inputDim]` in data space; absent when the family cannot
+   * generate. `label` asks a conditional model for one class.
+   */
+  sample?(model: Autoencoder, n: number, options: { seed: number; label?: number }): Tensor2D;
+  /** Sections of `report.html` after the common ones (loss curves, reconstructions, codes). */
+  reportSections?(context: FamilyContext): Promise<readonly ReportSection[]>;
+  /** Metrics of `aekit eval` beyond reconstruction error and probes. */
+  evaluate?(context: FamilyContext & { readonly iwSamples: number }): Promise<readonly Metric[]>;
+}
+
+/** `Autoencoder` methods with the labels a conditional model takes; the command passes labels only when `needsLabels(model)`. */
+export interface LabelledCalls {
+  encode(x: Tensor2D, labels?: Tensor1D): Tensor2D;
+  decode(z: Tensor2D, labels?: Tensor1D): Tensor2D;
+  reconstruct(x: Tensor2D, labels?: Tensor1D): Tensor2D;
+}

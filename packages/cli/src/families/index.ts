@@ -1,0 +1,35 @@
+import { AekitError, InvalidArgumentError } from '@aekit/core';
+import { commandName } from '../flags';
+import type { FamilyAdapter } from './family-adapter';
+import { vaeAdapter } from './vae';
+
+/**
+ * The families the `aekit` command knows, in `--help` order. Adding a family: write its
+ * adapter (see `FamilyAdapter`) beside `vae.ts` and list it here.
+ */
+export const familyAdapters: readonly FamilyAdapter[] = [vaeAdapter];
+
+/** The adapter of `--family <name>`. */
+export function adapterForFlag(command: string, name: unknown): FamilyAdapter {
+  const adapter = familyAdapters.find((candidate) => candidate.name === name);
+  if (adapter === undefined) {
+    throw new InvalidArgumentError({
+      functionName: commandName(command),
+      argument: '--family',
+      rule: `one of ${familyAdapters.map((candidate) => `'${candidate.name}'`).join(', ')}`,
+      value: name,
+    });
+  }
+  return adapter;
+}
+
+/** The adapter of a saved model's family. */
+export function adapterForModel(command: string, family: string): FamilyAdapter {
+  const adapter = familyAdapters.find((candidate) => candidate.name === family);
+  if (adapter === undefined) {
+    throw new AekitError(
+      `${commandName(command)}: the model is of the family '${family}', which the aekit command does not know (it knows ${familyAdapters.map((candidate) => `'${candidate.name}'`).join(', ')}).`,
+    );
+  }
+  return adapter;
+}

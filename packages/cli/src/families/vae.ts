@@ -1,0 +1,440 @@
+import { type Autoencoder, InvalidArgumentError } from '@aekit/core';
+import { activationNames } from '@aekit/layers';
+import { createVae, type Vae, type VaeConfig } from '@aekit/vae';
+import * as tf from '@tensorflow/tfjs-core';
+import { booleanFlag, choiceFlag, numberFlag, positiveIntegerFlag } from '../flags';
+import { barChartSvg, histogramSvg } from '../report/charts';
+import { imagesFigure, pickRows, roundRobinByLabel } from '../report/common-sections';
+import type { ReportSection } from '../report/report-html';
+import type {
+  FamilyAdapter,
+  FamilyContext,
+  FamilySettings,
+  LabelledRows,
+  Metric,
+} from './family-adapter';
+
+const likelihoods = ['bernoulli', 'gaussian', 'gaussian-learned'] as const;
+
+/** Latent size and hidden widths when `--latent` and `--hidden` are not given: the PyTorch example's. */
+export const vaeDefaults = { latentDim: 20, hidden: [400] } as const;
+
+/** Importance samples' rows per call: batches of `floor(budget / k)` examples keep memory flat. */
+const importanceRowBudget = 10_000;
+/** Test examples the importance-weighted log-likelihood is estimated on. */
+export const importanceExamples = 1000;
+
+function asVae(model: Autoencoder): Vae {
+  return model as Vae;
+}
+
+function isConditional(model: Autoencoder): boolean {
+  return (model.config as VaeConfig).conditional != null;
+}
+
+/** `[count]` int32 labels for a conditional model, or undefined. */
+function labelTensor(rows: LabelledRows, start: number, count: number, needed: boolean) {
+  return needed && rows.labels !== null
+    ? tf.tensor1d(rows.labels.subarray(start, start + count), 'int32')
+    : undefined;
+}
+
+/** Applies `call` to batches of `rows` and gathers the per-example values. */
+function perExample(
+  model: Autoencoder,
+  rows: LabelledRows,
+  batchSize: number,
+  call: (x: tf.Tensor2D, labels: tf.Tensor1D | undefined, start: number) => tf.Tensor1D,
+): Float64Array {
+  const out = new Float64Array(rows.count);
+  const conditional = isConditional(model);
+  for (let start = 0; start < rows.count; start += batchSize) {
+    const count = Math.min(batchSize, rows.count - start);
+    const values = tf.tidy(() => {
+      const x = tf.tensor2d(rows.x.subarray(start * rows.dim, (start + count) * rows.dim), [
+        count,
+        rows.dim,
+      ]);
+      return call(x, labelTensor(rows, start, count, conditional), start);
+    });
+    out.set(values.dataSync(), start);
+    values.dispose();
+  }
+  return out;
+}
+
+function mean(values: ArrayLike<number>): number {
+  let sum = 0;
+  for (let index = 0; index < values.length; index += 1) sum += values[index]!;
+  return sum / values.length;
+}
+
+/** The first `count` rows of `rows`. */
+function headRows(rows: LabelledRows, count: number): LabelledRows {
+  const taken = Math.min(count, rows.count);
+  return {
+    x: rows.x.subarray(0, taken * rows.dim),
+    labels: rows.labels === null ? null : rows.labels.subarray(0, taken),
+    count: taken,
+    dim: rows.dim,
+  };
+}
+
+function samplesSection(
+  context: FamilyContext,
+  imageShape: readonly [number, number],
+): ReportSection {
+  const vae = asVae(context.model);
+  const classNames = context.data.classNames;
+  if (isConditional(context.model) && classNames !== null) {
+    const columns = 10;
+    const labels = classNames.flatMap((_, label) => new Array<number>(columns).fill(label));
+    const images = tf.tidy(() =>
+      vae.sample(labels.length, {
+        seed: context.seed,
+        labels: tf.tensor1d(labels, 'int32'),
+      }),
+    );
+    const values = images.dataSync();
+    images.dispose();
+    return {
+      heading: 'Samples from the prior, by class',
+      explanation: `Each row decodes ${columns} random codes z ~ N(0, I) together with one class label (row 1: ${classNames[0]}, row 2: ${classNames[1]}, …). A model that has learned to use the label draws that class across its row, with z varying the style; where a row mixes classes, the decoder still leans on z for the class.`,
+      html: imagesFigure(values, labels.length, imageShape, columns, 'one class per row'),
+    };
+  }
+  const count = 64;
+  const images = vae.sample(count, { seed: context.seed });
+  const values = images.dataSync();
+  images.dispose();
+  return {
+    heading: 'Samples from the prior',
+    explanation:
+      'New examples made by decoding random codes z ~ N(0, I): the decoder’s mean for each. None of them is in the data. They look plausible only where the encoder’s codes fill the prior, which the KL term asks for.',
+    html: imagesFigure(values, count, imageShape, 8, `${count} draws, seed ${context.seed}`),
+  };
+}
+
+function manifoldSection(
+  context: FamilyContext,
+  imageShape: readonly [number, number],
+): ReportSection {
+  const vae = asVae(context.model);
+  const n = 16;
+  const range = 3;
+  const labels = isConditional(context.model)
+    ? tf.tensor1d(new Int32Array(n * n), 'int32')
+    : undefined;
+  const images = vae.manifoldGrid(n, { range, ...(labels === undefined ? {} : { labels }) });
+  labels?.dispose();
+  const values = images.dataSync();
+  images.dispose();
+  return {
+    heading: 'The learned manifold',
+    explanation: `The decoder's mean at an evenly spaced ${n} × ${n} grid of codes, z₁ left to right and z₂ bottom to top, each from −${range} to ${range} (three prior standard deviations). Neighbouring codes decode to similar images, and the classes blend into one another: the latent space is smooth.${labels === undefined ? '' : ` Drawn for class ${context.data.classNames?.[0] ?? 0}.`}`,
+    html: imagesFigure(values, n * n, imageShape, n, 'decoded grid of the 2-D latent space'),
+  };
+}
+
+/** Paths in latent space between pairs of test examples, linear beside slerp. */
+function interpolationSection(
+  context: FamilyContext,
+  imageShape: readonly [number, number],
+): ReportSection {
+  const vae = asVae(context.model);
+  const { test } = context;
+  const pairs = 6;
+  const steps = 8;
+  const chosen = roundRobinByLabel(test.labels, test.count, 2 * pairs);
+  const conditional = isConditional(context.model);
+  const strips = (method: 'linear' | 'slerp') => {
+    const values = new Float32Array(pairs * steps * test.dim);
+    let made = 0;
+    for (let pair = 0; pair + 1 < chosen.length && made < pairs; pair += 2) {
+      const [a, b] = [chosen[pair]!, chosen[pair + 1]!];
+      const strip = tf.tidy(() => {
+        const xA = tf.tensor2d(pickRows(test.x, test.dim, [a]), [1, test.dim]);
+        const xB = tf.tensor2d(pickRows(test.x, test.dim, [b]), [1, test.dim]);
+        const labels =
+          conditional && test.labels !== null ? tf.tensor1d([test.labels[a]!], 'int32') : undefined;
+        return vae.interpolate(xA, xB, steps, { method, ...(labels ? { labels } : {}) });
+      });
+      values.set(strip.dataSync(), made * steps * test.dim);
+      strip.dispose();
+      made += 1;
+    }
+    return { values, made };
+  };
+  const linear = strips('linear');
+  const slerp = strips('slerp');
+  if (linear.made === 0) {
+    return {
+      heading: 'Interpolations',
+      explanation:
+        'The test split has fewer than two examples, so there is nothing to interpolate between.',
+      html: '',
+    };
+  }
+  return {
+    heading: 'Interpolations',
+    explanation: `Each row walks in ${steps} steps from the code of one test example to the code of another (the ends are their reconstructions). Left: a straight line between the codes; right: a great-circle path (slerp), which keeps the codes at the distance from the origin where the prior puts its mass. A smooth latent space morphs one digit into the other without passing through noise.${conditional ? ' This model is conditional: each whole row is decoded with the label of its first example.' : ''}`,
+    html:
+      imagesFigure(linear.values, linear.made * steps, imageShape, steps, 'linear') +
+      imagesFigure(slerp.values, slerp.made * steps, imageShape, steps, 'spherical (slerp)'),
+  };
+}
+
+/** Per latent dimension: the mean KL to the prior, and the variance of μ across examples. */
+function latentUsage(context: FamilyContext): { kl: number[]; activity: number[] } {
+  const vae = asVae(context.model);
+  const { test } = context;
+  const conditional = isConditional(context.model);
+  const posterior = tf.tidy(() => {
+    const x = tf.tensor2d(test.x, [test.count, test.dim]);
+    const labels = labelTensor(test, 0, test.count, conditional);
+    const { mu, logVar } = vae.posterior(x, labels);
+    return { mu, logVar };
+  });
+  const mu = posterior.mu.dataSync();
+  const logVar = posterior.logVar.dataSync();
+  const latent = posterior.mu.shape[1]!;
+  tf.dispose([posterior.mu, posterior.logVar]);
+  const kl = new Array<number>(latent).fill(0);
+  const meanMu = new Array<number>(latent).fill(0);
+  for (let i = 0; i < test.count; i += 1) {
+    for (let j = 0; j < latent; j += 1) {
+      const m = mu[i * latent + j]!;
+      const v = logVar[i * latent + j]!;
+      kl[j]! += (0.5 * (Math.exp(v) + m * m - 1 - v)) / test.count;
+      meanMu[j]! += m / test.count;
+    }
+  }
+  const activity = new Array<number>(latent).fill(0);
+  for (let i = 0; i < test.count; i += 1) {
+    for (let j = 0; j < latent; j += 1) {
+      activity[j]! += (mu[i * latent + j]! - meanMu[j]!) ** 2 / Math.max(1, test.count - 1);
+    }
+  }
+  return { kl, activity };
+}
+
+function latentUsageSection(context: FamilyContext): ReportSection {
+  const { kl, activity } = latentUsage(context);
+  const active = activity.filter((variance) => variance > 0.01).length;
+  return {
+    heading: 'How much each latent dimension is used',
+    explanation: `The KL term split by latent dimension, averaged over ${context.test.count} test examples: ½(σ² + μ² − 1 − log σ²) in nats. A dimension near 0 is switched off — its posterior equals the prior and the decoder ignores it (posterior collapse, strongest with a large β). ${active} of ${kl.length} dimensions are active (their μ varies across examples with variance above 0.01, the measure of Burda et al.).`,
+    html: barChartSvg(kl, {
+      title: 'mean KL per latent dimension',
+      xLabel: 'latent dimension',
+      yLabel: 'nats per example',
+      width: Math.min(760, Math.max(360, 28 * kl.length + 100)),
+    }),
+  };
+}
+
+function elboSection(
+  context: FamilyContext,
+  imageShape: readonly [number, number] | null,
+): ReportSection {
+  const vae = asVae(context.model);
+  const { test } = context;
+  const samples = 10;
+  const elbo = perExample(context.model, test, 250, (x, labels) =>
+    vae.elbo(x, { samples, seed: context.seed, ...(labels === undefined ? {} : { labels }) }),
+  );
+  const average = mean(elbo);
+  const order = Array.from(elbo.keys()).sort((a, b) => elbo[a]! - elbo[b]!);
+  const shown = Math.min(10, test.count);
+  let html = histogramSvg(elbo, {
+    title: 'ELBO of each test example',
+    xLabel: 'ELBO (nats; higher = more likely under the model)',
+    bins: 40,
+    width: 520,
+    markers: [{ value: average, label: `mean ${average.toFixed(1)}` }],
+  });
+  if (imageShape !== null) {
+    html +=
+      imagesFigure(
+        pickRows(test.x, test.dim, order.slice(0, shown)),
+        shown,
+        imageShape,
+        shown,
+        `the ${shown} least likely test examples (lowest ELBO)`,
+      ) +
+      imagesFigure(
+        pickRows(test.x, test.dim, order.slice(-shown).reverse()),
+        shown,
+        imageShape,
+        shown,
+        `the ${shown} most likely (highest ELBO)`,
+      );
+  }
+  return {
+    heading: 'How likely the model finds each test example',
+    explanation: `The evidence lower bound E_q[log p(x|z)] − KL(q(z|x) ‖ p(z)) of each of ${test.count} test examples (${samples} draws of z each), a lower bound on log p(x). The examples in the low tail are the ones the model finds strange — the idea behind anomaly detection with a VAE; the most likely are simple, common shapes.`,
+    html,
+  };
+}
+
+/**
+ * The variational autoencoder of `@aekit/vae` (Kingma & Welling): Gaussian codes with a
+ * standard-normal prior, a Bernoulli or Gaussian decoder, optionally conditional on the label.
+ */
+export const vaeAdapter: FamilyAdapter = {
+  name: 'vae',
+  title: 'Variational autoencoder',
+  summary:
+    'variational autoencoder: Gaussian codes, a prior to sample from, ELBO and log-likelihood',
+  options: [
+    {
+      flags: '--likelihood <name>',
+      description:
+        'the decoder: bernoulli (values in [0, 1]), gaussian (fixed variance) or gaussian-learned',
+      defaultText: 'bernoulli',
+      choices: likelihoods,
+    },
+    {
+      flags: '--variance <number>',
+      description: 'the fixed variance σ² of --likelihood gaussian',
+      defaultText: '1',
+    },
+    {
+      flags: '--beta <number>',
+      description: 'weight β of the KL term (β-VAE); 1 is the ELBO',
+      defaultText: '1',
+    },
+    {
+      flags: '--samples <n>',
+      description: 'Monte-Carlo draws of z per example in the loss',
+      defaultText: '1',
+    },
+    {
+      flags: '--activation <name>',
+      description: 'activation of the hidden layers',
+      defaultText: 'relu',
+      choices: activationNames,
+    },
+    {
+      flags: '--conditional',
+      description: 'a conditional VAE: the label goes into encoder and decoder (sample --label 7)',
+    },
+  ],
+
+  parseOptions(values): FamilySettings {
+    const command = 'train';
+    const likelihood = choiceFlag(
+      command,
+      '--likelihood',
+      values.likelihood ?? 'bernoulli',
+      likelihoods,
+    );
+    if (values.variance !== undefined && likelihood !== 'gaussian') {
+      throw new InvalidArgumentError({
+        functionName: 'aekit train',
+        argument: '--variance',
+        rule: 'given only with --likelihood gaussian',
+        value: values.variance,
+      });
+    }
+    return {
+      likelihood,
+      variance: numberFlag(command, '--variance', values.variance ?? 1, {
+        min: 0,
+        minExclusive: true,
+      }),
+      beta: numberFlag(command, '--beta', values.beta ?? 1, { min: 0 }),
+      samples: positiveIntegerFlag(command, '--samples', values.samples ?? 1),
+      activation: choiceFlag(command, '--activation', values.activation ?? 'relu', activationNames),
+      conditional: booleanFlag(values.conditional),
+    };
+  },
+
+  create(settings, shape) {
+    if (settings.conditional === true && shape.numClasses === null) {
+      throw new InvalidArgumentError({
+        functionName: 'aekit train',
+        argument: '--conditional',
+        rule: 'left out for data without labels (a conditional VAE is told the class of each example)',
+        value: true,
+      });
+    }
+    return createVae({
+      inputDim: shape.inputDim,
+      latentDim: shape.latentDim ?? vaeDefaults.latentDim,
+      hidden: [...(shape.hidden ?? vaeDefaults.hidden)],
+      activation: settings.activation as (typeof activationNames)[number],
+      likelihood: settings.likelihood as (typeof likelihoods)[number],
+      ...(settings.likelihood === 'gaussian' ? { variance: settings.variance as number } : {}),
+      beta: settings.beta as number,
+      samples: settings.samples as number,
+      conditional:
+        settings.conditional === true && shape.numClasses !== null
+          ? { numClasses: shape.numClasses }
+          : null,
+      seed: shape.seed,
+    });
+  },
+
+  needsLabels: isConditional,
+
+  sample(model, n, options) {
+    const vae = asVae(model);
+    const config = model.config as VaeConfig;
+    if (config.conditional == null) return vae.sample(n, { seed: options.seed });
+    const numClasses = config.conditional.numClasses;
+    // Without --label, the classes in turn, so the grid shows each.
+    const labels = Array.from({ length: n }, (_, index) => options.label ?? index % numClasses);
+    return tf.tidy(() =>
+      vae.sample(n, { seed: options.seed, labels: tf.tensor1d(labels, 'int32') }),
+    );
+  },
+
+  async reportSections(context) {
+    const imageShape = context.data.imageShape;
+    const latent = (context.model.config as VaeConfig).latentDim;
+    const sections: ReportSection[] = [];
+    if (imageShape !== null) {
+      sections.push(samplesSection(context, imageShape));
+      if (latent === 2) sections.push(manifoldSection(context, imageShape));
+      sections.push(interpolationSection(context, imageShape));
+    }
+    sections.push(latentUsageSection(context), elboSection(context, imageShape));
+    return sections;
+  },
+
+  async evaluate(context) {
+    const vae = asVae(context.model);
+    const { test, seed, iwSamples } = context;
+    const elbo = perExample(context.model, test, 500, (x, labels) =>
+      vae.elbo(x, { samples: 1, seed, ...(labels === undefined ? {} : { labels }) }),
+    );
+    const subset = headRows(test, importanceExamples);
+    const batch = Math.max(1, Math.floor(importanceRowBudget / iwSamples));
+    const logLikelihood = perExample(context.model, subset, batch, (x, labels) =>
+      vae.logLikelihood(x, {
+        importanceSamples: iwSamples,
+        seed,
+        ...(labels === undefined ? {} : { labels }),
+      }),
+    );
+    const elboOfSubset = mean(elbo.subarray(0, subset.count));
+    const metrics: Metric[] = [
+      {
+        key: 'elbo',
+        name: 'ELBO',
+        value: mean(elbo),
+        unit: 'nats per example',
+        description: `the evidence lower bound E_q[log p(x|z)] − KL(q(z|x) ‖ N(0, I)) with one draw of z per example and the KL in closed form, averaged over ${test.count} test examples; higher is better, and −ELBO is the training loss at β = 1`,
+      },
+      {
+        key: 'logLikelihood',
+        name: `log-likelihood (IW, k = ${iwSamples})`,
+        value: mean(logLikelihood),
+        unit: 'nats per example',
+        description: `the importance-weighted estimate log (1/k) Σᵢ p(x, zᵢ)/q(zᵢ|x) with k = ${iwSamples} draws zᵢ ~ q(z|x), a tighter lower bound on log p(x) than the ELBO, averaged over the first ${subset.count} of those test examples (whose ELBO is ${elboOfSubset.toFixed(2)}, so the bound tightened by ${(mean(logLikelihood) - elboOfSubset).toFixed(2)} nats)`,
+      },
+    ];
+    return metrics;
+  },
+};

@@ -1,0 +1,134 @@
+import type { Autoencoder } from '@aekit/core';
+import type { Dataset } from '@aekit/data';
+import * as tf from '@tensorflow/tfjs-core';
+import type { FamilyAdapter, LabelledCalls, LabelledRows } from './families/family-adapter';
+
+/** Rows processed per call when a whole split goes through a model. */
+export const inferenceBatchSize = 500;
+
+/**
+ * A subset of `dataset` as one row-major array: all of it when it has at most `limit`
+ * examples, else `limit` examples drawn with `seed` (the same ones every time).
+ */
+export function takeRows(dataset: Dataset, limit: number, seed = 0): LabelledRows {
+  const chosen = dataset.size > limit ? dataset.shuffle(seed).take(limit) : dataset;
+  const x = chosen.toTensor({ epoch: 0 });
+  try {
+    return {
+      x: x.dataSync() as Float32Array,
+      labels: chosen.labels,
+      count: chosen.size,
+      dim: chosen.dim,
+    };
+  } finally {
+    x.dispose();
+  }
+}
+
+/** Rows `[start, start + count)` of `rows` as tensors (labels only when the model needs them). */
+function slice(
+  rows: LabelledRows,
+  start: number,
+  count: number,
+  withLabels: boolean,
+): { x: tf.Tensor2D; labels: tf.Tensor1D | undefined } {
+  const x = tf.tensor2d(rows.x.subarray(start * rows.dim, (start + count) * rows.dim), [
+    count,
+    rows.dim,
+  ]);
+  const labels =
+    withLabels && rows.labels !== null
+      ? tf.tensor1d(rows.labels.subarray(start, start + count), 'int32')
+      : undefined;
+  return { x, labels };
+}
+
+/**
+ * Applies `call` (e.g. `encode`) to `rows` in batches and gathers the results as one
+ * row-major array `[count, outDim]`. Labels go along when the adapter says the model needs
+ * them.
+ */
+export function mapRows(
+  adapter: FamilyAdapter,
+  model: Autoencoder,
+  rows: LabelledRows,
+  call: (
+    model: LabelledCalls,
+    x: tf.Tensor2D,
+    labels: tf.Tensor1D | undefined,
+  ) => tf.Tensor2D | tf.Tensor1D,
+): { values: Float32Array; dim: number } {
+  const withLabels = adapter.needsLabels(model);
+  if (withLabels && rows.labels === null) {
+    throw new Error('mapRows: the model needs labels, but the data has none.');
+  }
+  const parts: Float32Array[] = [];
+  let dim = 1;
+  for (let start = 0; start < rows.count; start += inferenceBatchSize) {
+    const count = Math.min(inferenceBatchSize, rows.count - start);
+    const result = tf.tidy(() => {
+      const { x, labels } = slice(rows, start, count, withLabels);
+      return call(model as unknown as LabelledCalls, x, labels);
+    });
+    dim = result.rank === 2 ? result.shape[1]! : 1;
+    parts.push(result.dataSync() as Float32Array);
+    result.dispose();
+  }
+  const values = new Float32Array(rows.count * dim);
+  let offset = 0;
+  for (const part of parts) {
+    values.set(part, offset);
+    offset += part.length;
+  }
+  return { values, dim };
+}
+
+/** The codes of `rows`: `encode(x)`, `[count, codeDim]`. */
+export function encodeRows(
+  adapter: FamilyAdapter,
+  model: Autoencoder,
+  rows: LabelledRows,
+): { values: Float32Array; dim: number } {
+  return mapRows(adapter, model, rows, (m, x, labels) => m.encode(x, labels));
+}
+
+/** The reconstructions of `rows`: `reconstruct(x)`, `[count, inputDim]`. */
+export function reconstructRows(
+  adapter: FamilyAdapter,
+  model: Autoencoder,
+  rows: LabelledRows,
+): Float32Array {
+  return mapRows(adapter, model, rows, (m, x, labels) => m.reconstruct(x, labels)).values;
+}
+
+/**
+ * The mean of each loss term over `rows` in evaluation mode (`training: false`), per example,
+ * by name: `total` and every term.
+ */
+export function meanLossTerms(
+  model: Autoencoder,
+  rows: LabelledRows,
+  step: number,
+): Record<string, number> {
+  const sums: Record<string, number> = {};
+  for (let start = 0; start < rows.count; start += inferenceBatchSize) {
+    const count = Math.min(inferenceBatchSize, rows.count - start);
+    const values = tf.tidy(() => {
+      const { x, labels } = slice(rows, start, count, true);
+      const loss = model.lossTerms(x, {
+        step,
+        training: false,
+        ...(labels === undefined ? {} : { labels }),
+      });
+      const names = ['total', ...Object.keys(loss.terms)];
+      const packed = tf.stack([loss.total, ...Object.values(loss.terms)]);
+      return { names, packed: tf.keep(packed) };
+    });
+    const numbers = values.packed.dataSync();
+    values.packed.dispose();
+    values.names.forEach((name, index) => {
+      sums[name] = (sums[name] ?? 0) + numbers[index]! * count;
+    });
+  }
+  return Object.fromEntries(Object.entries(sums).map(([name, sum]) => [name, sum / rows.count]));
+}

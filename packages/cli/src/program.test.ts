@@ -1,0 +1,93 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describeBackends, expectNoLeaks } from '@aekit/test-utils';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { CliIo } from './io';
+import { runCli } from './program';
+
+let dir: string;
+
+/** Streams that collect what a command writes. */
+function capture(cwd: string): CliIo & { out: () => string; err: () => string } {
+  let out = '';
+  let err = '';
+  return {
+    stdout: { write: (text: string) => (out += text) },
+    stderr: { write: (text: string) => (err += text) },
+    cwd,
+    out: () => out,
+    err: () => err,
+  };
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'aekit-program-'));
+  // 50 rows of 16 values in [0, 1], two classes.
+  const rows = Array.from({ length: 50 }, (_, i) =>
+    [...Array.from({ length: 16 }, (_, j) => ((i * 7 + j * 3) % 11) / 10), i % 2].join(','),
+  );
+  const header = [...Array.from({ length: 16 }, (_, j) => `p${j}`), 'label'].join(',');
+  await writeFile(join(dir, 'data.csv'), `${header}\n${rows.join('\n')}\n`);
+});
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describeBackends(['cpu', 'wasm'], 'runCli in process', (backend) => {
+  it('trains, evaluates and reports without leaking tensors', async () => {
+    let run = 0;
+    await expectNoLeaks(async () => {
+      run += 1;
+      const io = capture(dir);
+      const out = `run-${backend}-${run}`;
+      const args = ['--backend', backend, '--json'];
+      const trained = await runCli(
+        [
+          'train',
+          '--data',
+          'csv:data.csv',
+          '--label-column',
+          'label',
+          '--latent',
+          '2',
+          '--hidden',
+          '4',
+          '--epochs',
+          '2',
+          '--out',
+          out,
+          ...args,
+        ],
+        io,
+      );
+      expect(io.err()).toBe('');
+      expect(trained).toBe(0);
+      const evaluated = await runCli(['eval', '--model', out, '--iw-samples', '3', ...args], io);
+      const sampled = await runCli(
+        ['sample', '--model', out, '--n', '4', '--out', `${out}.png`, ...args],
+        io,
+      );
+      expect([evaluated, sampled, io.err()]).toEqual([0, 0, '']);
+      // Three JSON lines, one per command.
+      expect(
+        io
+          .out()
+          .trim()
+          .split('\n')
+          .map((line) => Object.keys(JSON.parse(line))[0]),
+      ).toEqual(['family', 'model', 'out']);
+    });
+  });
+
+  it('returns exit code 2 and one line for a mistake, 0 for --help', async () => {
+    const io = capture(dir);
+    expect(await runCli(['train', '--epochs', '0'], io)).toBe(2);
+    expect(io.err()).toBe("aekit train: '--epochs' must be a positive integer, got 0.\n");
+    const help = capture(dir);
+    expect(await runCli(['sample', '--help'], help)).toBe(0);
+    expect(help.out()).toMatch(/^Usage: aekit sample \[options\]/);
+    expect(await runCli([], capture(dir))).toBe(2);
+  });
+});

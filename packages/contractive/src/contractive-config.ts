@@ -1,0 +1,92 @@
+import {
+  aeDefaults,
+  checkConfigObject,
+  closedFormActivations,
+  deepFreeze,
+  type NetworkConfig,
+  type NetworkDefaults,
+  networkConfigFields,
+  type ReconstructionLoss,
+  resolveNetworkConfig,
+} from '@aekit/ae';
+import { type AutoencoderConfig, checkNumber, type DenseActivation } from '@aekit/core';
+import type { ActivationName, InitializerName } from '@aekit/layers';
+
+/** The `config.family` of a contractive autoencoder. */
+export const contractiveFamilyName = 'contractive';
+
+/**
+ * A contractive autoencoder: the network of a vanilla autoencoder whose encoder f is penalised
+ * by λ ‖J_f(x)‖²_F. The encoder's activations must have a closed-form derivative
+ * (`'sigmoid'`, `'tanh'`, `'relu'`, `'softplus'`, `'linear'`); the lecture's model is one
+ * sigmoid layer (`hiddenDims: []`, the default).
+ */
+export interface ContractiveAeConfig extends NetworkConfig {
+  /** `'contractive'` when given (a saved configuration carries it). */
+  readonly family?: typeof contractiveFamilyName;
+  /** Activation of the encoder's (and decoder's) hidden layers. Default `'sigmoid'`. */
+  readonly hiddenActivation?: DenseActivation;
+  /** Activation of the code layer. Default `'sigmoid'`. */
+  readonly codeActivation?: DenseActivation;
+  /** Weight λ ≥ 0 of the contractive penalty. Default 0.1. */
+  readonly lambda?: number;
+}
+
+/** A `ContractiveAeConfig` with every default filled in: plain JSON, frozen. */
+export interface ResolvedContractiveAeConfig extends AutoencoderConfig {
+  readonly family: typeof contractiveFamilyName;
+  readonly inputDim: number;
+  readonly hiddenDims: readonly number[];
+  readonly codeDim: number;
+  readonly hiddenActivation: DenseActivation;
+  readonly codeActivation: DenseActivation;
+  readonly outputActivation: ActivationName;
+  readonly loss: ReconstructionLoss;
+  readonly tiedWeights: boolean;
+  readonly init: InitializerName;
+  readonly seed: number;
+  readonly lambda: number;
+}
+
+/** Sigmoid hidden and code layers, a sigmoid reconstruction, the summed squared error. */
+export const contractiveDefaults: NetworkDefaults = {
+  ...aeDefaults,
+  hiddenActivation: 'sigmoid',
+  codeActivation: 'sigmoid',
+};
+
+/** The default λ. */
+export const defaultContractiveWeight = 0.1;
+
+/**
+ * Checks `config`, fills its defaults and returns it frozen. Throws `InvalidArgumentError`
+ * naming the field, e.g. `createContractiveAe: 'lambda' must be a finite number ≥ 0, got -1.`
+ */
+export function resolveContractiveAeConfig(
+  config: ContractiveAeConfig,
+  functionName = 'createContractiveAe',
+): ResolvedContractiveAeConfig {
+  const record = checkConfigObject(
+    functionName,
+    config,
+    contractiveFamilyName,
+    'ContractiveAeConfig',
+    [...networkConfigFields, 'lambda'],
+  );
+  const network = resolveNetworkConfig(
+    functionName,
+    record,
+    contractiveDefaults,
+    closedFormActivations,
+  );
+  const lambda = checkNumber(functionName, 'lambda', record.lambda ?? defaultContractiveWeight, {
+    min: 0,
+  });
+  return deepFreeze({
+    family: contractiveFamilyName,
+    ...network,
+    hiddenActivation: network.hiddenActivation as DenseActivation,
+    codeActivation: network.codeActivation as DenseActivation,
+    lambda,
+  });
+}

@@ -1,0 +1,16 @@
+import { registerAutoencoderFamily } from '@aekit/core';
+import { contractiveFamily } from './contractive';
+
+export type { ContractiveAe } from './contractive';
+export { contractiveFamily, createContractiveAe } from './contractive';
+export type { ContractiveAeConfig, ResolvedContractiveAeConfig } from './contractive-config';
+export {
+  contractiveDefaults,
+  contractiveFamilyName,
+  defaultContractiveWeight,
+  resolveContractiveAeConfig,
+} from './contractive-config';
+export { contractiveLossTerms } from './contractive-loss';
+
+// Importing the package registers the 'contractive' family, so `loadModel` can rebuild saved models.
+registerAutoencoderFamily(contractiveFamily);
