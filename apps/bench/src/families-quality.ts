@@ -2,6 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { createAe, type MlpAutoencoder } from '@aekit/ae';
+import { knnAccuracy, type LabelledFeatures, linearProbe } from '@aekit/cli';
 import { createContractiveAe } from '@aekit/contractive';
 import { type Dataset, loadFashionMnist } from '@aekit/data';
 import { createDenoisingAe } from '@aekit/denoising';
@@ -10,8 +11,6 @@ import { initBackend } from '@aekit/runtime-wasm';
 import { createSparseAe } from '@aekit/sparse';
 import { fit } from '@aekit/train';
 import * as tf from '@tensorflow/tfjs-core';
-import { knnAccuracy } from './knn';
-import { type LabelledFeatures, linearProbe } from './linear-probe';
 import { markdownTable } from './table';
 
 /**

@@ -80,3 +80,11 @@ export function choiceFlag<const T extends string>(
 export function booleanFlag(raw: unknown): boolean {
   return raw === true;
 }
+
+/** The key commander stores a flag's value under: `--salt-pepper <rate>` → `saltPepper`. */
+export function flagKey(flags: string): string {
+  return flags
+    .split(' ')[0]!
+    .replace(/^--/, '')
+    .replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
+}

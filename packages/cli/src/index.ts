@@ -1,15 +1,32 @@
 export type { DataSpec, LoadedData } from './data-source';
+export type { KnnResult } from './evaluation/knn';
+export { knnAccuracy } from './evaluation/knn';
+export type {
+  LabelledFeatures,
+  LinearProbeOptions,
+  LinearProbeResult,
+} from './evaluation/linear-probe';
+export { linearProbe } from './evaluation/linear-probe';
 export { familyAdapters } from './families';
+export { aeAdapter } from './families/ae';
+export { contractiveAdapter } from './families/contractive';
+export { denoisingAdapter } from './families/denoising';
 export type {
   FamilyAdapter,
   FamilyContext,
   FamilyOption,
   FamilySettings,
+  FamilyTrainContext,
+  FamilyTrainResult,
   LabelledCalls,
   LabelledRows,
   Metric,
+  MetricMatrix,
   ModelShape,
 } from './families/family-adapter';
+export type { MlpFamilyAdapter, MlpFamilySpec, MlpShape } from './families/mlp-families';
+export { sparseAdapter } from './families/sparse';
+export { stackedAdapter } from './families/stacked';
 export { vaeAdapter } from './families/vae';
 export type { CliIo, OutputStream } from './io';
 export { exitCodes, runCli } from './program';

@@ -46,7 +46,7 @@ function slice(
 /**
  * Applies `call` (e.g. `encode`) to `rows` in batches and gathers the results as one
  * row-major array `[count, outDim]`. Labels go along when the adapter says the model needs
- * them.
+ * them; `start` is the batch's first row (to seed per-batch noise).
  */
 export function mapRows(
   adapter: FamilyAdapter,
@@ -56,6 +56,7 @@ export function mapRows(
     model: LabelledCalls,
     x: tf.Tensor2D,
     labels: tf.Tensor1D | undefined,
+    start: number,
   ) => tf.Tensor2D | tf.Tensor1D,
 ): { values: Float32Array; dim: number } {
   const withLabels = adapter.needsLabels(model);
@@ -68,7 +69,7 @@ export function mapRows(
     const count = Math.min(inferenceBatchSize, rows.count - start);
     const result = tf.tidy(() => {
       const { x, labels } = slice(rows, start, count, withLabels);
-      return call(model as unknown as LabelledCalls, x, labels);
+      return call(model as unknown as LabelledCalls, x, labels, start);
     });
     dim = result.rank === 2 ? result.shape[1]! : 1;
     parts.push(result.dataSync() as Float32Array);

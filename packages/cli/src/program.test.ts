@@ -81,6 +81,48 @@ describeBackends(['cpu', 'wasm'], 'runCli in process', (backend) => {
     });
   });
 
+  it('trains, evaluates and reports every other family without leaking tensors', async () => {
+    let run = 0;
+    await expectNoLeaks(async () => {
+      run += 1;
+      const io = capture(dir);
+      const data = ['--data', 'csv:data.csv', '--label-column', 'label', '--epochs', '1'];
+      const args = ['--backend', backend, '--json'];
+      const codes: number[] = [];
+      for (const family of ['ae', 'denoising', 'sparse', 'contractive']) {
+        const out = `${family}-${backend}-${run}`;
+        codes.push(
+          await runCli(
+            ['train', '--family', family, ...data, '--latent', '3', '--out', out, ...args],
+            io,
+          ),
+          await runCli(['eval', '--model', out, ...args], io),
+        );
+      }
+      const stacked = `stacked-${backend}-${run}`;
+      codes.push(
+        await runCli(
+          [
+            'train',
+            '--family',
+            'stacked',
+            ...data,
+            '--layers',
+            '4,2',
+            '--finetune',
+            '--out',
+            stacked,
+            ...args,
+          ],
+          io,
+        ),
+        await runCli(['eval', '--model', stacked, ...args], io),
+        await runCli(['report', '--model', stacked, ...args], io),
+      );
+      expect([...codes, io.err()]).toEqual([...new Array<number>(11).fill(0), '']);
+    });
+  });
+
   it('returns exit code 2 and one line for a mistake, 0 for --help', async () => {
     const io = capture(dir);
     expect(await runCli(['train', '--epochs', '0'], io)).toBe(2);

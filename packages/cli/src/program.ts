@@ -7,6 +7,7 @@ import { reportCommand } from './commands/report';
 import { sampleCommand } from './commands/sample';
 import { backendNames, trainCommand } from './commands/train';
 import { familyAdapters } from './families';
+import type { FamilyOption } from './families/family-adapter';
 import type { CliIo } from './io';
 
 /** Exit codes: 0 success, 1 a failure, 2 a mistake on the command line, 130 interrupted. */
@@ -69,7 +70,7 @@ function buildProgram(io: CliIo, exit: (code: number) => void): Command {
     .option('--label-column <column>', 'CSV only: the column of class labels (name or index)')
     .addOption(option('--epochs <n>', 'passes over the training split', '10'))
     .addOption(option('--batch-size <n>', 'examples per step', '128'))
-    .option('--latent <n>', "size of the code (default: the family's, 20 for vae)")
+    .option('--latent <n>', "size of the code (default: the family's, 20 for vae, 256 for ae…)")
     .option(
       '--hidden <widths>',
       "hidden layer widths, comma-separated, e.g. 400,200 (default: the family's)",
@@ -79,31 +80,48 @@ function buildProgram(io: CliIo, exit: (code: number) => void): Command {
     .option('--out <dir>', 'the run folder (default: runs/<family>-<data>-<date>-<time>)')
     .option('--resume <dir>', 'continue an interrupted run from its last checkpoint');
   commonOptions(train);
-  const seen = new Set<string>();
+  // A flag several families take is listed once, in a group naming all of them.
+  const owners = new Map<string, { spec: FamilyOption; families: string[] }>();
   for (const adapter of familyAdapters) {
     for (const spec of adapter.options) {
       const flag = spec.flags.split(' ')[0]!;
-      if (seen.has(flag)) continue;
-      seen.add(flag);
-      const made = new Option(
-        spec.flags,
-        spec.defaultText === undefined
-          ? spec.description
-          : `${spec.description} (default: ${spec.defaultText})`,
-      );
-      if (spec.choices !== undefined) made.choices(spec.choices);
-      made.helpGroup(`Options of --family ${adapter.name}:`);
-      train.addOption(made);
+      const entry = owners.get(flag) ?? { spec, families: [] };
+      entry.families.push(adapter.name);
+      owners.set(flag, entry);
     }
+  }
+  for (const { spec, families } of owners.values()) {
+    const made = new Option(
+      spec.flags,
+      spec.defaultText === undefined
+        ? spec.description
+        : `${spec.description} (default: ${spec.defaultText})`,
+    );
+    if (spec.choices !== undefined) made.choices(spec.choices);
+    made.helpGroup(`Options of --family ${families.join(', ')}:`);
+    train.addOption(made);
   }
   train
     .addHelpText(
       'after',
       `
+Families ae, denoising, sparse and contractive: --latent is the width of the code (default 256)
+and --hidden the widths of any hidden layers before it (default none: one hidden layer, the code).
+
+Family stacked: each of the --layers stages pretrains for --pretrain-epochs on the codes of the
+stage below, then a softmax head trains for --head-epochs on the labels with the stages fixed;
+with --finetune every layer then trains for --epochs more, and the same network trained from
+scratch for as many epochs as all of that together (stages × pretrain + head + fine-tune) is
+the comparison. --pretrain-epochs and --head-epochs default to --epochs. A stacked run cannot
+be resumed.
+
 Examples:
   aekit train                                   a VAE on the built-in MNIST digits, 10 epochs
   aekit train --data fashion-mnist --latent 2   a 2-D latent space: the report shows the manifold
   aekit train --data csv:points.csv --likelihood gaussian --hidden 64 --latent 2
+  aekit train --family denoising --data fashion-mnist --masking 0.5 --epochs 5
+  aekit train --family sparse --latent 400 --rho 0.05 --lambda 3
+  aekit train --family stacked --layers 256,128 --layer-family sparse --finetune --epochs 5
   aekit train --resume runs/vae-mnist-20250101-120000   continue an interrupted run`,
     )
     .action(async (_options, command: Command) => {
@@ -113,7 +131,7 @@ Examples:
   const evaluate = program
     .command('eval')
     .description(
-      'measure a trained model on the test split: reconstruction error, ELBO and log-likelihood, probes',
+      'measure a trained model on the test split: reconstruction errors, encoder Jacobian, activations, probes, and per family ELBO and log-likelihood or classifier accuracy',
     )
     .requiredOption('--model <dir>', 'a run folder or a model folder')
     .addOption(

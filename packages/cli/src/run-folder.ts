@@ -178,11 +178,15 @@ export async function locateModel(
   });
 }
 
-/** The run record of a run folder to resume, checking that it has a checkpoint. */
+/**
+ * The run record of a run folder to resume, checking that it has a checkpoint; `checkRun`
+ * may refuse the run first (e.g. a family that cannot resume).
+ */
 export async function locateResume(
   command: string,
   cwd: string,
   given: string,
+  checkRun: (run: RunRecord) => void = () => undefined,
 ): Promise<{ dir: string; run: RunRecord }> {
   const dir = absolutePath(cwd, given);
   if (!(await exists(join(dir, runFiles.run)))) {
@@ -195,6 +199,7 @@ export async function locateResume(
     });
   }
   const run = await readRunRecord(command, dir);
+  checkRun(run);
   if (!(await exists(join(dir, runFiles.checkpoints, checkpointFileName)))) {
     throw new AekitError(
       `${commandName(command)}: the run in ${dir} has no checkpoint yet (it stopped before its first epoch ended); start it again without --resume.`,

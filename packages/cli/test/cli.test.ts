@@ -289,7 +289,7 @@ describe.concurrent('aekit errors: one line on stderr, a non-zero exit, no stack
     [
       'an unknown family',
       ['train', '--family', 'gan'],
-      `aekit train: '--family' must be one of 'vae', got "gan".\n`,
+      `aekit train: '--family' must be one of 'vae', 'ae', 'denoising', 'sparse', 'contractive', 'stacked', got "gan".\n`,
     ],
     [
       '--latent 0',
@@ -449,7 +449,10 @@ describe.concurrent('aekit sample, encode, eval, report on the trained model', (
       'loss',
       'reconstruction',
       'kl',
-      'squaredError',
+      'reconstructionError',
+      'corruptedReconstructionError',
+      'jacobianFrobenius',
+      'meanActivation',
       'elbo',
       'logLikelihood',
       'linearProbeAccuracy',
@@ -476,7 +479,7 @@ describe.concurrent('aekit sample, encode, eval, report on the trained model', (
     for (let index = 0; index < original.length; index += 1) {
       sum += (original[index]! - decoded[index]!) ** 2;
     }
-    expectAllClose(metrics.squaredError!.value, sum / test.size, { rtol: 1e-4, atol: 0 });
+    expectAllClose(metrics.reconstructionError!.value, sum / test.size, { rtol: 1e-4, atol: 0 });
     tf.dispose([x, reconstruction]);
     model.dispose();
   });

@@ -22,6 +22,9 @@ await initBackend({ backend: process.env.AEKIT_BACKENDS?.trim() === 'cpu' ? 'cpu
 
 const hang = (what) => {
   process.stdout.write(`PAUSED ${what}\n`);
+  // A timer keeps the event loop alive: with nothing pending, Node would end the process
+  // (exit code 13, unsettled top-level await) before the test's SIGKILL arrives.
+  setInterval(() => {}, 60_000);
   return new Promise(() => {});
 };
 

@@ -1,5 +1,6 @@
 import { initBackend } from '@aekit/runtime-wasm';
 import { evaluateModel } from '../evaluation/evaluate-model';
+import type { MetricMatrix } from '../families/family-adapter';
 import { choiceFlag, integerFlag } from '../flags';
 import { type CliIo, Output, textTable } from '../io';
 import { dataForModel, openModel } from './open-model';
@@ -8,6 +9,17 @@ import { backendNames } from './train';
 function formatMetric(value: number, unit: string): string {
   if (unit === 'accuracy') return `${(100 * value).toFixed(1)}%`;
   return Number(value.toPrecision(5)).toString();
+}
+
+/** A metric's matrix as a text table: row names, then one column per column name. */
+function matrixTable(matrix: MetricMatrix): string {
+  return textTable(
+    ['', ...matrix.columns],
+    matrix.values.map((row, index) => [
+      matrix.rows[index] ?? '',
+      ...row.map((value) => value.toLocaleString('en')),
+    ]),
+  );
 }
 
 /** `aekit eval`: measures a trained model on the test split. */
@@ -34,6 +46,7 @@ export async function evalCommand(
       data,
       iwSamples,
       seed,
+      runDir: opened.located.runDir,
       onStage: (stage) => output.line(`  measuring ${stage}…`),
     });
     const seconds = (performance.now() - started) / 1000;
@@ -52,6 +65,12 @@ export async function evalCommand(
     output.line('What each number measured:');
     for (const metric of evaluation.metrics)
       output.line(`  ${metric.name}: ${metric.description}.`);
+    for (const metric of evaluation.metrics) {
+      if (metric.matrix === undefined) continue;
+      output.line();
+      output.line(`${metric.name} — ${metric.matrix.title}:`);
+      output.line(matrixTable(metric.matrix));
+    }
     for (const note of evaluation.notes) output.line(`Note: ${note}`);
     output.result({
       model: opened.located.modelDir,
@@ -67,6 +86,7 @@ export async function evalCommand(
             value: metric.value,
             unit: metric.unit,
             description: metric.description,
+            ...(metric.matrix === undefined ? {} : { matrix: metric.matrix }),
           },
         ]),
       ),

@@ -50,6 +50,7 @@ export async function reportCommand(
       data,
       history,
       run: located.run,
+      runDir: located.runDir,
       runtime: { backend, versions: opened.versions },
       seed,
     });

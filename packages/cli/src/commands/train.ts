@@ -7,15 +7,16 @@ import {
   InvalidArgumentError,
 } from '@aekit/core';
 import { initBackend } from '@aekit/runtime-wasm';
-import { fit, type History, saveModel } from '@aekit/train';
+import { type FitCallbacks, fit, type History, saveModel } from '@aekit/train';
 import { version_core as tfjsVersion } from '@tensorflow/tfjs-core';
 import { version as cliVersion } from '../../package.json';
 import { loadData, parseDataSpec } from '../data-source';
 import { adapterForFlag, familyAdapters } from '../families';
-import type { FamilyAdapter } from '../families/family-adapter';
+import type { FamilyAdapter, FamilyTrainResult } from '../families/family-adapter';
 import {
   choiceFlag,
   commandName,
+  flagKey,
   integerFlag,
   integerListFlag,
   numberFlag,
@@ -84,7 +85,7 @@ function checkForeignFlags(adapter: FamilyAdapter, flags: TrainFlags, source: Fl
     if (other === adapter) continue;
     for (const option of other.options) {
       const flag = option.flags.split(' ')[0]!;
-      const key = flag.replace(/^--/, '').replace(/-([a-z])/g, (_, letter) => letter.toUpperCase());
+      const key = flagKey(option.flags);
       if (!own.has(flag) && source(key) === 'cli') {
         throw new InvalidArgumentError({
           functionName: 'aekit train',
@@ -124,7 +125,13 @@ export async function trainCommand(
         });
       }
     }
-    const found = await locateResume(command, io.cwd, flags.resume as string);
+    const found = await locateResume(command, io.cwd, flags.resume as string, (record) => {
+      if (adapterForFlag(command, record.family).train !== undefined) {
+        throw new AekitError(
+          `${commandName(command)}: a ${record.family} run cannot be resumed (it trains in phases without checkpoints); start it again without --resume.`,
+        );
+      }
+    });
     runDir = found.dir;
     run = found.run;
     adapter = adapterForFlag(command, run.family);
@@ -222,7 +229,9 @@ export async function trainCommand(
       modelConfig: model.config,
       versions: { ...run.versions, ...familyVersion(model.config.family) },
     };
-    await mkdir(join(runDir, runFiles.checkpoints), { recursive: true });
+    await mkdir(adapter.train === undefined ? join(runDir, runFiles.checkpoints) : runDir, {
+      recursive: true,
+    });
     await writeRunRecord(runDir, run);
   }
   if (resumeGiven && (epochs !== run.training.epochs || backend !== run.training.backend)) {
@@ -233,40 +242,85 @@ export async function trainCommand(
   const shown = relative(io.cwd, runDir) || '.';
   try {
     const stepsPerEpoch = Math.ceil(data.train.size / run.training.batchSize);
-    const progress = new EpochProgress(output, stepsPerEpoch);
     output.line(
-      `${resumeGiven ? 'Resuming' : 'Training'} ${adapter.title.toLowerCase()} (${model.config.family}) on ${data.title}: ${data.train.size.toLocaleString('en')} train / ${data.test.size.toLocaleString('en')} test examples, ${epochs} epoch${epochs === 1 ? '' : 's'} of ${stepsPerEpoch} steps, on ${backend}.`,
+      `${resumeGiven ? 'Resuming' : 'Training'} ${adapter.title.toLowerCase()} (${model.config.family}) on ${data.title}: ${data.train.size.toLocaleString('en')} train / ${data.test.size.toLocaleString('en')} test examples, ${adapter.train === undefined ? `${epochs} epoch${epochs === 1 ? '' : 's'} of ${stepsPerEpoch} steps` : `${stepsPerEpoch} steps per epoch`}, on ${backend}.`,
     );
     output.line(`Run folder: ${shown}`);
     let history: History;
+    let familySummary: FamilyTrainResult['summary'] | null = null;
     const started = performance.now();
-    try {
-      history = await fit(model, data.train, {
-        epochs,
-        batchSize: run.training.batchSize,
-        learningRate: run.training.learningRate,
-        seed: run.training.seed,
-        validation: data.test,
-        checkpoint: { dir: join(runDir, runFiles.checkpoints) },
-        ...(resumeGiven ? { resume: join(runDir, runFiles.checkpoints) } : {}),
-        ...(io.signal === undefined ? {} : { signal: io.signal }),
-        callbacks: {
-          onEpochStart: (info) => {
-            progress.epochStart(info.epoch, info.epochs);
-          },
-          onStepEnd: (info) => {
-            progress.step(info);
-          },
-          onEpochEnd: (info) => {
-            progress.epochEnd(info);
-          },
+    const progressCallbacks = (): FitCallbacks => {
+      let progress: EpochProgress | null = null;
+      return {
+        onEpochStart: (info) => {
+          progress ??= new EpochProgress(output, stepsPerEpoch);
+          progress.epochStart(info.epoch, info.epochs);
         },
+        onStepEnd: (info) => {
+          progress?.step(info);
+        },
+        onEpochEnd: (info) => {
+          progress?.epochEnd(info);
+        },
+        onTrainEnd: () => {
+          progress?.stop();
+        },
+      };
+    };
+    if (adapter.train !== undefined) {
+      const result = await adapter.train({
+        model,
+        settings: run.settings,
+        data,
+        training: {
+          epochs,
+          batchSize: run.training.batchSize,
+          learningRate: run.training.learningRate,
+          seed: run.training.seed,
+        },
+        runDir,
+        ...(io.signal === undefined ? {} : { signal: io.signal }),
+        log: (text) => output.line(text),
+        progress: progressCallbacks,
       });
-    } finally {
-      progress.stop();
+      history = result.history;
+      familySummary = result.summary;
+    } else {
+      const progress = new EpochProgress(output, stepsPerEpoch);
+      try {
+        history = await fit(model, data.train, {
+          epochs,
+          batchSize: run.training.batchSize,
+          learningRate: run.training.learningRate,
+          seed: run.training.seed,
+          validation: data.test,
+          checkpoint: { dir: join(runDir, runFiles.checkpoints) },
+          ...(resumeGiven ? { resume: join(runDir, runFiles.checkpoints) } : {}),
+          ...(io.signal === undefined ? {} : { signal: io.signal }),
+          callbacks: {
+            onEpochStart: (info) => {
+              progress.epochStart(info.epoch, info.epochs);
+            },
+            onStepEnd: (info) => {
+              progress.step(info);
+            },
+            onEpochEnd: (info) => {
+              progress.epochEnd(info);
+            },
+          },
+        });
+      } finally {
+        progress.stop();
+      }
     }
     const seconds = (performance.now() - started) / 1000;
     await writeHistory(runDir, history);
+    if (history.stopReason === 'aborted' && adapter.train !== undefined) {
+      output.warn(
+        `${commandName(command)}: interrupted; a ${adapter.name} run cannot be resumed, start it again.`,
+      );
+      return 130;
+    }
     if (history.stopReason === 'aborted') {
       output.warn(
         `${commandName(command)}: interrupted during epoch ${history.epochs.length + 1}; the checkpoint after epoch ${history.epochs.length} is in ${join(shown, runFiles.checkpoints)}. Continue with: aekit train --resume ${shown}`,
@@ -285,6 +339,7 @@ export async function trainCommand(
       data,
       history,
       run,
+      runDir,
       runtime: { backend, versions: await modelVersions(modelDir) },
       seed: run.training.seed,
     });
@@ -294,17 +349,24 @@ export async function trainCommand(
       history.samplesPerSecond.reduce((sum, rate) => sum + rate, 0) /
       history.samplesPerSecond.length;
     output.line();
-    output.line(finalTable(history));
-    output.line();
+    // A family that trains in phases printed its own summary (its history is one phase's).
+    if (adapter.train === undefined) {
+      output.line(finalTable(history));
+      output.line();
+    }
     output.line(
       textTable(
         ['', ''],
         [
-          [
-            'epochs',
-            `${history.epochs.length}${history.stopReason === 'earlyStopping' ? ' (stopped early)' : ''}`,
-          ],
-          ['examples/s', Math.round(samplesPerSecond).toLocaleString('en')],
+          ...(adapter.train === undefined
+            ? [
+                [
+                  'epochs',
+                  `${history.epochs.length}${history.stopReason === 'earlyStopping' ? ' (stopped early)' : ''}`,
+                ],
+                ['examples/s', Math.round(samplesPerSecond).toLocaleString('en')],
+              ]
+            : []),
           ['time', formatSeconds(seconds)],
           ['model', relative(io.cwd, modelDir)],
         ],
@@ -327,6 +389,7 @@ export async function trainCommand(
       out: runDir,
       model: modelDir,
       report: reportPath,
+      ...(familySummary === null ? {} : { [adapter.name]: familySummary }),
     });
     return 0;
   } finally {

@@ -1,7 +1,9 @@
-import type { Autoencoder } from '@aekit/core';
+import { type Autoencoder, deriveSeed } from '@aekit/core';
+import { maskingNoise } from '@aekit/layers';
 import type { LoadedData } from '../data-source';
 import type { FamilyAdapter, LabelledRows, Metric } from '../families/family-adapter';
-import { encodeRows, meanLossTerms, reconstructRows, takeRows } from '../model-calls';
+import { encodeRows, mapRows, meanLossTerms, reconstructRows, takeRows } from '../model-calls';
+import { encoderJacobianNorms } from './encoder-jacobian';
 import { knnAccuracy } from './knn';
 import { type LabelledFeatures, linearProbe } from './linear-probe';
 
@@ -16,7 +18,12 @@ export const evaluationLimits = {
   test: 2000,
   /** Neighbours of the k-NN vote. */
   k: 5,
+  /** ν of the masking noise of `corruptedReconstructionError`. */
+  maskingRate: 0.25,
 } as const;
+
+/** The seed stream of the test masks: batch b is masked with `deriveSeed(seed, maskingStream, b)`. */
+const maskingStream = 25;
 
 /** What `aekit eval` found. */
 export interface Evaluation {
@@ -25,6 +32,7 @@ export interface Evaluation {
   readonly notes: readonly string[];
 }
 
+/** Σ_j (x_j − x̂_j)² per example, averaged over the rows. */
 function squaredError(rows: LabelledRows, reconstructions: Float32Array): number {
   let sum = 0;
   for (let index = 0; index < rows.x.length; index += 1) {
@@ -38,12 +46,62 @@ function features(values: Float32Array, dim: number, rows: LabelledRows): Labell
 }
 
 /** Measures `model` on `data`'s test split; see `evaluationLimits` for the subsets. */
+function mean(values: ArrayLike<number>): number {
+  let sum = 0;
+  for (let index = 0; index < values.length; index += 1) sum += values[index]!;
+  return sum / values.length;
+}
+
+function describeSubset(test: LabelledRows, data: LoadedData, seed: number): string {
+  return test.count < data.test.size
+    ? `${test.count} of the ${data.test.size} test examples (drawn with seed ${seed})`
+    : `all ${test.count} test examples`;
+}
+
+/** The reconstruction error on clean and on masked inputs, on the whole test split. */
+function reconstructionMetrics(
+  adapter: FamilyAdapter,
+  model: Autoencoder,
+  data: LoadedData,
+  rows: LabelledRows,
+  seed: number,
+  stage: (stage: string) => void,
+): Metric[] {
+  const nu = evaluationLimits.maskingRate;
+  const clean = squaredError(rows, reconstructRows(adapter, model, rows));
+  stage(`reconstructions of masked test inputs (ν = ${nu})`);
+  const masked = mapRows(adapter, model, rows, (calls, x, labels, start) =>
+    calls.reconstruct(
+      maskingNoise(x, { rate: nu, training: true, seed: deriveSeed(seed, maskingStream, start) }),
+      labels,
+    ),
+  );
+  return [
+    {
+      key: 'reconstructionError',
+      name: 'reconstruction error',
+      value: clean,
+      unit: 'per example',
+      description: `Σ over the ${data.dim} values of (x − x̂)², x̂ = reconstruct(x) (values in [0, 1]), averaged over all ${rows.count} test examples`,
+    },
+    {
+      key: 'corruptedReconstructionError',
+      name: `reconstruction error from masked inputs (ν = ${nu})`,
+      value: squaredError(rows, masked.values),
+      unit: 'per example',
+      description: `the same Σ (x − x̂)² against the clean x, but with x̂ reconstructed from x masked by the denoising corruption: each value set to 0 with probability ν = ${nu} (masks drawn with seed ${seed}), averaged over all ${rows.count} test examples; how well the model fills in what is missing`,
+    },
+  ];
+}
+
 export async function evaluateModel(options: {
   adapter: FamilyAdapter;
   model: Autoencoder;
   data: LoadedData;
   iwSamples: number;
   seed: number;
+  /** The run folder of the model, or `null` (see `FamilyContext.runDir`). */
+  runDir: string | null;
   /** Called before each measurement, for progress lines. */
   onStage?: (stage: string) => void;
 }): Promise<Evaluation> {
@@ -60,27 +118,43 @@ export async function evaluateModel(options: {
       key: name === 'total' ? 'loss' : name,
       name: name === 'total' ? 'loss' : `${name} term`,
       value,
-      unit: 'nats per example',
+      // Nats for likelihood terms, squared error or a penalty for others: the family decides.
+      unit: 'per example',
       description: `${name === 'total' ? 'the training objective' : `the '${name}' term of the training objective`}, per example, in evaluation mode (no training noise), averaged over all ${wholeTest.count} test examples`,
     });
   }
-  metrics.push({
-    key: 'squaredError',
-    name: 'squared reconstruction error',
-    value: squaredError(wholeTest, reconstructRows(adapter, model, wholeTest)),
-    unit: 'per example',
-    description: `Σ over the ${data.dim} values of (x − x̂)², x̂ = reconstruct(x) (values in [0, 1]), averaged over all ${wholeTest.count} test examples`,
-  });
+  metrics.push(...reconstructionMetrics(adapter, model, data, wholeTest, seed, stage));
 
   const test = takeRows(data.test, evaluationLimits.test, seed);
-  const subsetNote =
-    test.count < data.test.size
-      ? `${test.count} of the ${data.test.size} test examples (drawn with seed ${seed})`
-      : `all ${test.count} test examples`;
+  const subsetNote = describeSubset(test, data, seed);
+  stage(`the encoder's Jacobian on ${subsetNote}`);
+  const jacobian = encoderJacobianNorms(adapter, model, test);
+  metrics.push({
+    key: 'jacobianFrobenius',
+    name: 'encoder Jacobian norm',
+    value: mean(jacobian.norms),
+    unit: 'Frobenius norm',
+    description: `‖J_f(x)‖_F = (Σ_ij (∂f_i/∂x_j)²)^½ of the encoder f = encode (for a VAE the posterior mean x ↦ μ), how strongly the code moves with the input, computed exactly (${jacobian.method}) and averaged over ${subsetNote}; the contractive penalty lowers it`,
+  });
+  const codes = encodeRows(adapter, model, wholeTest);
+  metrics.push({
+    key: 'meanActivation',
+    name: 'mean code activation',
+    value: mean(codes.values),
+    unit: 'activation',
+    description: `the code encode(x) averaged over its ${codes.dim} units and all ${wholeTest.count} test examples (for a sparse autoencoder ρ̂, which the KL penalty pulls towards ρ; for a VAE the posterior means μ)`,
+  });
   if (adapter.evaluate !== undefined) {
     stage(`the ${adapter.name} metrics on ${subsetNote}`);
     metrics.push(
-      ...(await adapter.evaluate({ model, data, test, seed, iwSamples: options.iwSamples })),
+      ...(await adapter.evaluate({
+        model,
+        data,
+        test,
+        seed,
+        iwSamples: options.iwSamples,
+        runDir: options.runDir,
+      })),
     );
   }
 

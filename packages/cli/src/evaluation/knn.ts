@@ -2,9 +2,13 @@ import { checkInteger } from '@aekit/core';
 import * as tf from '@tensorflow/tfjs-core';
 import type { LabelledFeatures } from './linear-probe';
 
+/** What `knnAccuracy` measured. */
 export interface KnnResult {
+  /** Fraction of test examples whose vote is their label. */
   readonly accuracy: number;
+  /** Neighbours per vote. */
   readonly k: number;
+  /** What was measured, for reports. */
   readonly description: string;
 }
 
@@ -12,6 +16,9 @@ export interface KnnResult {
  * k-nearest-neighbour accuracy: each test example takes the majority label of its `k` nearest
  * training examples (Euclidean distance; a tie goes to the label whose members are nearest).
  * Distances are computed in chunks of test rows, ‖a‖² − 2a·b + ‖b‖², on the active backend.
+ * @param train `[count, dim]` features with labels, the neighbours.
+ * @param test  `[count, dim]` features with labels, the examples to classify.
+ * @param options `k` (default 5, at most `train.count`) and test rows per chunk (default 256).
  */
 export function knnAccuracy(
   train: LabelledFeatures,

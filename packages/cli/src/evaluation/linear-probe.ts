@@ -11,7 +11,9 @@ export interface LabelledFeatures {
   readonly dim: number;
 }
 
+/** Options of `linearProbe`; only `numClasses` is required. */
 export interface LinearProbeOptions {
+  /** Classes in the labels, ≥ 2. */
   readonly numClasses: number;
   /** Passes over the training features. Default 30. */
   readonly epochs?: number;
@@ -21,9 +23,11 @@ export interface LinearProbeOptions {
   readonly learningRate?: number;
   /** L2 weight penalty λ·‖W‖². Default 1e-4. */
   readonly l2?: number;
+  /** Seed of the mini-batch order. Default 0. */
   readonly seed?: number;
 }
 
+/** What `linearProbe` measured. */
 export interface LinearProbeResult {
   /** Fraction of test examples classified correctly. */
   readonly testAccuracy: number;

@@ -1,4 +1,5 @@
 import type { Autoencoder, JsonValue } from '@aekit/core';
+import type { FitCallbacks, History } from '@aekit/train';
 import type { Tensor1D, Tensor2D } from '@tensorflow/tfjs-core';
 import type { LoadedData } from '../data-source';
 import type { ReportSection } from '../report/report-html';
@@ -43,6 +44,20 @@ export interface Metric {
   readonly unit: string;
   /** What was measured, on which examples, how. */
   readonly description: string;
+  /**
+   * A table of numbers that goes with the value, e.g. a confusion matrix: `aekit eval` prints
+   * it under the metrics and `--json` gives it as the metric's `matrix`.
+   */
+  readonly matrix?: MetricMatrix;
+}
+
+/** A labelled table of numbers: `values[row][column]`. */
+export interface MetricMatrix {
+  /** What the rows and columns are: `'rows: actual class · columns: predicted class'`. */
+  readonly title: string;
+  readonly rows: readonly string[];
+  readonly columns: readonly string[];
+  readonly values: readonly (readonly number[])[];
 }
 
 /** What an adapter's report and evaluation hooks get. */
@@ -54,6 +69,43 @@ export interface FamilyContext {
   readonly test: LabelledRows;
   /** Seed of every random draw the hook makes. */
   readonly seed: number;
+  /**
+   * The run folder the model belongs to, or `null` for a bare model folder: a family whose
+   * `train` hook saved more than the model (e.g. a classifier) reads it from here.
+   */
+  readonly runDir: string | null;
+}
+
+/** What a family's own training (`FamilyAdapter.train`) is given. */
+export interface FamilyTrainContext {
+  /** The new model `create` made; the command saves it as `model/` after `train` resolves. */
+  readonly model: Autoencoder;
+  /** The family's settings, as `parseOptions` returned them. */
+  readonly settings: FamilySettings;
+  readonly data: LoadedData;
+  /** `aekit train`'s common options. */
+  readonly training: {
+    readonly epochs: number;
+    readonly batchSize: number;
+    readonly learningRate: number;
+    readonly seed: number;
+  };
+  /** The run folder (it exists), for anything saved beside `model/`. */
+  readonly runDir: string;
+  /** Aborted on Ctrl-C: pass it to `fit` and stop after the current phase. */
+  readonly signal?: AbortSignal;
+  /** Prints a line for people (nothing with `--json`). */
+  log(text?: string): void;
+  /** Callbacks for one `fit`: the progress bar and a line per epoch, as the common training prints. */
+  progress(): FitCallbacks;
+}
+
+/** What a family's own training hands back to `aekit train`. */
+export interface FamilyTrainResult {
+  /** Written as `history.json` and drawn as the report's training curves. */
+  readonly history: History;
+  /** Added to `aekit train --json`'s object under the family's name. */
+  readonly summary: { readonly [key: string]: JsonValue };
 }
 
 /** Examples as one row-major array, with labels when the data has them. */
@@ -74,7 +126,11 @@ export interface LabelledRows {
  * - `parseOptions` and `create`: from flags and the data's shape to a new model;
  * - `needsLabels`: whether a model takes class labels with its inputs (conditional models);
  * - optional `sample`, `reportSections` and `evaluate`: what the family can show and measure
- *   beyond reconstructions, codes and probes.
+ *   beyond reconstructions, codes and probes;
+ * - optional `encoderJacobianNorm`: a closed form for `aekit eval`'s `jacobianFrobenius`
+ *   (without it the command differentiates `encode` by autodiff);
+ * - optional `train`: for a family that does not train as one `fit` of the model (stacked
+ *   autoencoders pretrain stage by stage, then train a classifier). Such runs cannot be resumed.
  *
  * Loading a saved model does not need the adapter's `create`: it goes through the family
  * registry of `@aekit/core`, which the family's package fills when imported.
@@ -108,6 +164,19 @@ export interface FamilyAdapter {
   reportSections?(context: FamilyContext): Promise<readonly ReportSection[]>;
   /** Metrics of `aekit eval` beyond reconstruction error and probes. */
   evaluate?(context: FamilyContext & { readonly iwSamples: number }): Promise<readonly Metric[]>;
+  /**
+   * ‖J_f(x)‖_F per example, `[batch]`, for the encoder f = `encode` at `x` `[batch, inputDim]`,
+   * by a closed form. Absent: `aekit eval` computes it by autodiff of `encode` (exact, slower
+   * for wide codes).
+   */
+  encoderJacobianNorm?(model: Autoencoder, x: Tensor2D): Tensor1D;
+  /**
+   * Trains `context.model` the family's own way instead of one `fit` with checkpoints, e.g.
+   * in phases. Resolves when training ends (also when `context.signal` aborted it: then the
+   * history's `stopReason` is `'aborted'`). The command then saves the model, writes the
+   * history and the report as for any family. Absent: the command runs `fit` on the model.
+   */
+  train?(context: FamilyTrainContext): Promise<FamilyTrainResult>;
 }
 
 /** `Autoencoder` methods with the labels a conditional model takes; the command passes labels only when `needsLabels(model)`. */

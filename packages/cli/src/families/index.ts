@@ -1,13 +1,26 @@
 import { AekitError, InvalidArgumentError } from '@aekit/core';
 import { commandName } from '../flags';
+import { aeAdapter } from './ae';
+import { contractiveAdapter } from './contractive';
+import { denoisingAdapter } from './denoising';
 import type { FamilyAdapter } from './family-adapter';
+import { sparseAdapter } from './sparse';
+import { stackedAdapter } from './stacked';
 import { vaeAdapter } from './vae';
 
 /**
  * The families the `aekit` command knows, in `--help` order. Adding a family: write its
- * adapter (see `FamilyAdapter`) beside `vae.ts` and list it here.
+ * adapter (see `FamilyAdapter`) beside `vae.ts` and list it here; a family of encoder and
+ * decoder MLPs uses `mlpFamilyAdapter` (see `ae.ts`).
  */
-export const familyAdapters: readonly FamilyAdapter[] = [vaeAdapter];
+export const familyAdapters: readonly FamilyAdapter[] = [
+  vaeAdapter,
+  aeAdapter,
+  denoisingAdapter,
+  sparseAdapter,
+  contractiveAdapter,
+  stackedAdapter,
+];
 
 /** The adapter of `--family <name>`. */
 export function adapterForFlag(command: string, name: unknown): FamilyAdapter {

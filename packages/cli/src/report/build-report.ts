@@ -19,6 +19,8 @@ export interface ReportInput {
   /** The run's history; `null` for a bare model folder. */
   readonly history: History | null;
   readonly run: RunRecord | null;
+  /** The run folder, or `null` for a bare model folder. */
+  readonly runDir: string | null;
   /** Backend and versions, for the footer. */
   readonly runtime: {
     readonly backend: string;
@@ -27,13 +29,33 @@ export interface ReportInput {
   readonly seed: number;
 }
 
+function isFamilyList(value: unknown): value is { family: string }[] {
+  return (
+    Array.isArray(value) &&
+    value.length > 0 &&
+    value.every(
+      (item) =>
+        typeof item === 'object' &&
+        item !== null &&
+        typeof (item as { family?: unknown }).family === 'string',
+    )
+  );
+}
+
 /** `latentDim 20 · hidden [400] · …`: a model's configuration for people. */
 export function describeConfig(config: Autoencoder['config']): string {
   return Object.entries(config)
     .filter(([key]) => key !== 'family' && key !== 'inputDim')
     .map(([key, value]) => {
       const shown =
-        value === null ? 'none' : typeof value === 'string' ? value : JSON.stringify(value);
+        value === null
+          ? 'none'
+          : typeof value === 'string'
+            ? value
+            : isFamilyList(value)
+              ? // Nested models (a stacked autoencoder's stages): their families, not their configs.
+                `[${value.map((item) => item.family).join(', ')}]`
+              : JSON.stringify(value);
       return `${key} ${shown}`;
     })
     .join(' · ');
@@ -62,7 +84,10 @@ function facts(input: ReportInput): [string, string][] {
       `Adam, learning rate ${t.learningRate}, batch ${t.batchSize}, seed ${t.seed}, on ${t.backend}`,
     ]);
   }
-  if (history !== null && history.epochs.length > 0) {
+  if (input.adapter.train !== undefined) {
+    // A family that trains in phases: its history is one phase's, so the sections say more.
+    rows.push(['result', 'trained in phases; see the sections below']);
+  } else if (history !== null && history.epochs.length > 0) {
     const testLoss = lastOf(history.validation?.total);
     rows.push([
       'result',
@@ -87,7 +112,7 @@ function facts(input: ReportInput): [string, string][] {
 export async function buildReport(input: ReportInput): Promise<string> {
   const { adapter, model, data } = input;
   const test = takeRows(data.test, reportTestExamples, input.seed);
-  const context: FamilyContext = { model, data, test, seed: input.seed };
+  const context: FamilyContext = { model, data, test, seed: input.seed, runDir: input.runDir };
   const sections = [
     lossCurvesSection(input.history),
     reconstructionsSection(data, test, (rows) => reconstructRows(adapter, model, rows)),

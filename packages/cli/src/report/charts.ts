@@ -100,11 +100,16 @@ export function lineChartSvg(
     `<text x="${margin.left + plotWidth / 2}" y="${height - 8}" text-anchor="middle" font-size="12">${escapeHtml(options.xLabel)}</text>`,
     `<text transform="translate(14 ${margin.top + plotHeight / 2}) rotate(-90)" text-anchor="middle" font-size="12">${escapeHtml(options.yLabel)}</text>`,
   );
-  // The legend goes in the top-right or bottom-right corner, whichever the lines cross less.
-  const legendLeft = width - margin.right - 122;
+  // The legend goes in the corner the lines cross least: top right, bottom right, top left,
+  // bottom left, in that order of preference.
   const legendHeight = 15 * series.length;
-  const corners = [margin.top + 14, margin.top + plotHeight - legendHeight + 6];
-  const crossings = corners.map((top) => {
+  const corners = [
+    { left: width - margin.right - 122, top: margin.top + 14 },
+    { left: width - margin.right - 122, top: margin.top + plotHeight - legendHeight + 6 },
+    { left: margin.left + 4, top: margin.top + 14 },
+    { left: margin.left + 4, top: margin.top + plotHeight - legendHeight + 6 },
+  ];
+  const crossings = corners.map(({ left, top }) => {
     let count = 0;
     for (const line of series) {
       const points = line.points.filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y));
@@ -114,13 +119,19 @@ export function lineChartSvg(
         for (let t = 0; t <= 1; t += 0.05) {
           const px = sx(x0 + t * (x1 - x0));
           const py = sy(y0 + t * (y1 - y0));
-          if (px >= legendLeft && py >= top - 12 && py <= top + legendHeight - 8) count += 1;
+          if (px >= left && px <= left + 122 && py >= top - 12 && py <= top + legendHeight - 8) {
+            count += 1;
+          }
         }
       }
     }
     return count;
   });
-  const legendTop = crossings[1]! < crossings[0]! ? corners[1]! : corners[0]!;
+  let best = 0;
+  crossings.forEach((count, index) => {
+    if (count < crossings[best]!) best = index;
+  });
+  const { left: legendLeft, top: legendTop } = corners[best]!;
   series.forEach((line, index) => {
     const points = line.points.filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y));
     if (points.length === 0) return;
@@ -139,8 +150,8 @@ export function lineChartSvg(
     }
     const legendY = legendTop + index * 15;
     parts.push(
-      `<line x1="${width - margin.right - 118}" x2="${width - margin.right - 98}" y1="${legendY - 4}" y2="${legendY - 4}" stroke="${colour}" stroke-width="2"${line.dashed ? ' stroke-dasharray="5 4"' : ''}/>`,
-      `<text x="${width - margin.right - 94}" y="${legendY}" font-size="11">${escapeHtml(line.name)}</text>`,
+      `<line x1="${legendLeft + 4}" x2="${legendLeft + 24}" y1="${legendY - 4}" y2="${legendY - 4}" stroke="${colour}" stroke-width="2"${line.dashed ? ' stroke-dasharray="5 4"' : ''}/>`,
+      `<text x="${legendLeft + 28}" y="${legendY}" font-size="11">${escapeHtml(line.name)}</text>`,
     );
   });
   parts.push('</svg>');
@@ -210,28 +221,46 @@ export function scatterSvg(
   return parts.join('');
 }
 
-/** Equal-width bins over [low, high]: `counts[i]` values fall in `[edges[i], edges[i + 1])`. */
+/**
+ * Equal-width bins over [low, high], the smallest and largest finite value (widened to cover
+ * `include`, e.g. markers): `counts[i]` values fall in `[edges[i], edges[i + 1])`.
+ */
 export function histogramBins(
   values: ArrayLike<number>,
   bins: number,
+  include: readonly number[] = [],
 ): { edges: number[]; counts: number[] } {
-  const finite = Array.from(values).filter(Number.isFinite);
-  let low = Math.min(...finite);
-  let high = Math.max(...finite);
-  if (finite.length === 0) {
+  // Loops rather than Math.min(...values): a histogram may have a million values.
+  let low = Number.POSITIVE_INFINITY;
+  let high = Number.NEGATIVE_INFINITY;
+  let finite = 0;
+  for (let index = 0; index < values.length; index += 1) {
+    const value = values[index]!;
+    if (!Number.isFinite(value)) continue;
+    finite += 1;
+    if (value < low) low = value;
+    if (value > high) high = value;
+  }
+  if (finite === 0) {
     low = 0;
     high = 1;
   } else if (high === low) {
     low -= 0.5;
     high += 0.5;
   }
+  for (const value of include) {
+    if (!Number.isFinite(value)) continue;
+    low = Math.min(low, value);
+    high = Math.max(high, value);
+  }
   const width = (high - low) / bins;
   const edges = Array.from({ length: bins + 1 }, (_, index) => low + index * width);
   const counts = new Array<number>(bins).fill(0);
-  for (const value of finite) {
+  for (let index = 0; index < values.length; index += 1) {
+    const value = values[index]!;
+    if (!Number.isFinite(value)) continue;
     // The top edge belongs to the last bin.
-    const index = Math.min(bins - 1, Math.floor((value - low) / width));
-    counts[index]! += 1;
+    counts[Math.min(bins - 1, Math.floor((value - low) / width))]! += 1;
   }
   return { edges, counts };
 }
@@ -242,6 +271,8 @@ export function histogramSvg(
   options: {
     title: string;
     xLabel: string;
+    /** What the bars count. Default `'examples'`. */
+    yLabel?: string;
     bins?: number;
     width?: number;
     height?: number;
@@ -249,7 +280,11 @@ export function histogramSvg(
     markers?: readonly { readonly value: number; readonly label: string }[];
   },
 ): string {
-  const { edges, counts } = histogramBins(values, options.bins ?? 40);
+  const { edges, counts } = histogramBins(
+    values,
+    options.bins ?? 40,
+    (options.markers ?? []).map((marker) => marker.value),
+  );
   const bars = counts.map((count, index) => ({
     x0: edges[index]!,
     x1: edges[index + 1]!,
@@ -258,7 +293,7 @@ export function histogramSvg(
   return barsSvg(bars, {
     title: options.title,
     xLabel: options.xLabel,
-    yLabel: 'examples',
+    yLabel: options.yLabel ?? 'examples',
     width: options.width,
     height: options.height,
     markers: options.markers,

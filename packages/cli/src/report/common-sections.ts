@@ -74,6 +74,7 @@ const termTitles: Record<string, string> = {
   total: 'loss (the objective minimised)',
   reconstruction: 'reconstruction term',
   kl: 'KL term',
+  crossEntropy: 'cross-entropy of the classifier',
 };
 
 /** Loss curves of every term: train solid, test dashed. */
@@ -106,7 +107,7 @@ export function lossCurvesSection(history: History | null): ReportSection {
     return lineChartSvg(series, {
       title: termTitles[term] ?? `${term} term`,
       xLabel: 'epoch',
-      yLabel: 'nats per example',
+      yLabel: 'per example',
       width: 330,
       height: 240,
     });

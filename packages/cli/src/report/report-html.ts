@@ -50,6 +50,13 @@ export function renderReportHtml(page: ReportPage): string {
   .figure figure { margin: 0; }
   .figure figcaption { font-size: 13px; color: #555; }
   img { image-rendering: pixelated; }
+  table.data { border-collapse: collapse; font-variant-numeric: tabular-nums; margin-bottom: 8px; }
+  table.data th, table.data td { padding: 3px 10px; border-bottom: 1px solid #e3e3e3; text-align: left; }
+  table.data td.number { text-align: right; }
+  table.data .bar { display: inline-block; height: 12px; background: #1f77b4; vertical-align: middle; }
+  table.confusion th, table.confusion td { padding: 3px 6px; font-size: 13px; }
+  table.confusion thead th { text-align: right; vertical-align: bottom; white-space: nowrap; }
+  table.confusion td.number { min-width: 40px; }
   footer { margin-top: 40px; color: #777; font-size: 13px; }
 </style>
 </head>

@@ -110,6 +110,26 @@ describe('charts and page', () => {
     );
     expect(legendY(falling)).toBe(28 + 14);
     expect(legendY(rising)).toBe(28 + (280 - 28 - 44) - 15 + 6);
+    // Crossing both right-hand corners (a V): the legend goes to the top left.
+    const legendX = (svg: string) =>
+      Number(/<text x="([\d.]+)" y="[\d.]+" font-size="11">up<\/text>/.exec(svg)![1]);
+    const valley = lineChartSvg(
+      [
+        {
+          name: 'up',
+          points: [
+            [0, 5],
+            [1, 4],
+            [2, 0],
+            [2.5, 5],
+            [3, 10],
+          ],
+        },
+      ],
+      options,
+    );
+    expect([legendX(valley), legendY(valley)]).toEqual([64 + 4 + 28, 28 + 14]);
+    expect(legendX(falling)).toBe(460 - 16 - 122 + 28);
   });
 
   it('bins a histogram: equal widths, the top edge in the last bin, non-finite values left out', () => {
@@ -120,6 +140,11 @@ describe('charts and page', () => {
     expect(counts).toEqual([2, 2, 2, 2, 3]);
     // All equal: one bin of width 1 around the value.
     expect(histogramBins([3, 3], 2)).toEqual({ edges: [2.5, 3, 3.5], counts: [0, 2] });
+    // The range widens to cover values to include (markers), here 0 below the data.
+    expect(histogramBins([2, 3, 4], 2, [0])).toEqual({ edges: [0, 2, 4], counts: [0, 3] });
+    // Many values (more than a function call takes as arguments) are counted, not spread.
+    const many = Float32Array.from({ length: 600_000 }, (_, i) => i % 4);
+    expect(histogramBins(many, 4).counts).toEqual([150_000, 150_000, 150_000, 150_000]);
     const svg = histogramSvg(values, {
       title: 'h',
       xLabel: 'v',

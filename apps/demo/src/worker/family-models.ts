@@ -1,0 +1,410 @@
+// How the worker builds each family's model and what it can ask of it beyond the Autoencoder
+// contract. Importing a family package registers it, so `modelFromBytes` can rebuild its
+// saved models. Adding a family: import its package, add an entry to `workerFamilies`.
+import { createAe, type MlpAutoencoder } from '@aekit/ae';
+import { createContractiveAe } from '@aekit/contractive';
+import type { Autoencoder } from '@aekit/core';
+import type { Dataset } from '@aekit/data';
+import { createDenoisingAe } from '@aekit/denoising';
+import { type ActivationName, activate } from '@aekit/layers';
+import { createSparseAe } from '@aekit/sparse';
+import { createStackedAe, type StackedAe, type StageFamily } from '@aekit/stacked';
+import type { FitOptions, StopReason } from '@aekit/train';
+import { createVae, type Vae } from '@aekit/vae';
+import {
+  add,
+  concat,
+  exp,
+  matMul,
+  oneHot,
+  slice,
+  type Tensor1D,
+  type Tensor2D,
+  tidy,
+  transpose,
+  type Variable,
+} from '@tensorflow/tfjs-core';
+import type { Noise, ParameterValues } from '../protocol';
+import { corruptionFor } from './corruption';
+
+/** A sample of values to show as a histogram, computed on a batch of test digits. */
+export interface HistogramValues {
+  readonly title: string;
+  readonly note: string;
+  readonly values: Float32Array;
+  readonly reference?: 'standard-normal';
+}
+
+/**
+ * The operations the views use, on one model. Labels (`[batch]` int32) are passed to a model
+ * conditioned on them and ignored otherwise. Returned tensors belong to the caller.
+ */
+export interface ModelHandle {
+  readonly model: Autoencoder;
+  readonly codeDim: number;
+  readonly numClasses: number | null;
+  encode(x: Tensor2D, labels?: Tensor1D): Tensor2D;
+  decode(z: Tensor2D, labels?: Tensor1D): Tensor2D;
+  reconstruct(x: Tensor2D, labels?: Tensor1D): Tensor2D;
+  /** Decodes `n` draws from the prior, when the family has one. */
+  sample?(n: number, seed: number, labels?: Tensor1D): Tensor2D;
+  /** The first layer's filters `[units ≤ count, inputDim]`, row j for hidden unit j. */
+  filters?(count: number): Tensor2D;
+  /** Histograms of the model's units on a batch of examples. */
+  histograms?(x: Tensor2D, labels?: Tensor1D): HistogramValues[];
+}
+
+/** What the worker needs to know about a family. */
+export interface WorkerFamily {
+  readonly name: string;
+  /** A fresh model from the panel's parameter values. */
+  create(
+    parameters: ParameterValues,
+    context: { readonly inputDim: number; readonly numClasses: number; readonly seed: number },
+  ): Autoencoder;
+  /** The views' operations on a model of this family (built here or loaded from a file). */
+  handle(model: Autoencoder): ModelHandle;
+  /**
+   * How a fresh model of this family trains, when not with one `fit` (a stack: stage by
+   * stage). `phase` names the part training now; it prefixes the loss names in the charts.
+   */
+  pretrain?(
+    model: Autoencoder,
+    data: Dataset,
+    options: FitOptions,
+    phase: (label: string) => void,
+  ): Promise<StopReason>;
+}
+
+function readValues(tensor: Tensor2D): Float32Array {
+  const values = tensor.dataSync() as Float32Array;
+  tensor.dispose();
+  return values;
+}
+
+function readValues1d(tensor: Tensor1D): Float32Array {
+  const values = tensor.dataSync() as Float32Array;
+  tensor.dispose();
+  return values;
+}
+
+const vaeFamily: WorkerFamily = {
+  name: 'vae',
+  create(parameters, { inputDim, numClasses, seed }) {
+    return createVae({
+      inputDim,
+      latentDim: Number(parameters.latentDim),
+      hidden: [Number(parameters.hidden)],
+      beta: Number(parameters.beta),
+      likelihood: parameters.likelihood === 'gaussian' ? 'gaussian' : 'bernoulli',
+      conditional: parameters.conditional === true ? { numClasses } : null,
+      seed,
+    });
+  },
+  handle(model) {
+    const vae = model as Vae;
+    const numClasses = vae.config.conditional?.numClasses ?? null;
+    const given = (labels?: Tensor1D) => (numClasses === null ? undefined : labels);
+    // With no hidden layer there is no encoder.0 (the head to μ, log σ² is not a layer of units).
+    const layer =
+      vae.config.hidden.length > 0 ? denseLayer(vae, 'encoder.0', vae.config.activation) : null;
+    return {
+      model,
+      codeDim: vae.config.latentDim,
+      numClasses,
+      encode: (x, labels) => vae.encode(x, given(labels)),
+      decode: (z, labels) => vae.decode(z, given(labels)),
+      reconstruct: (x, labels) => vae.reconstruct(x, given(labels)),
+      sample: (n, seed, labels) =>
+        vae.sample(n, { seed, ...(numClasses === null ? {} : { labels: labels! }) }),
+      ...(layer === null
+        ? {}
+        : {
+            filters: (count: number) =>
+              tidy(() => {
+                const units = Math.min(count, layer.W.shape[1]!);
+                // Column j of W [784 (+ classes), units] is the pattern unit j responds to.
+                return transpose(slice(layer.W, [0, 0], [vae.config.inputDim, units])) as Tensor2D;
+              }),
+          }),
+      histograms(x, labels) {
+        const hidden =
+          layer === null
+            ? []
+            : [
+                activationValues(
+                  'Hidden units of the first encoder layer',
+                  layer.activation,
+                  readValues(firstLayerActivations(layer, x, numClasses, given(labels))),
+                  x.shape[0],
+                ),
+              ];
+        const { mu, logVar } = vae.posterior(x, given(labels));
+        const sigma = tidy(() => exp(logVar));
+        const sigmaValues = readValues(sigma).map((variance) => Math.sqrt(variance));
+        logVar.dispose();
+        return [
+          ...hidden,
+          {
+            title: 'Posterior means μ',
+            note: 'all latent dimensions pooled, with the prior N(0, 1)',
+            values: readValues(mu),
+            reference: 'standard-normal',
+          },
+          {
+            title: 'Posterior standard deviations σ',
+            note: 'all latent dimensions pooled; the prior has σ = 1',
+            values: sigmaValues,
+          },
+        ];
+      },
+    };
+  },
+};
+
+/**
+ * The views' operations on any model built with `@aekit/ae`'s MLP kit (vanilla, denoising,
+ * sparse, contractive): the code is the last encoder layer; filters and activations come
+ * from the model's own methods. `extra` adds a family's histograms.
+ */
+function mlpHandle(
+  model: MlpAutoencoder,
+  codeActivation: ActivationName,
+  extra?: (x: Tensor2D) => HistogramValues[],
+): ModelHandle {
+  const { config } = model;
+  const hiddenDims = (config.hiddenDims as readonly number[] | undefined) ?? [];
+  return {
+    model,
+    // Sparse models call the code hiddenDim; the others codeDim.
+    codeDim: Number(config.codeDim ?? config.hiddenDim),
+    numClasses: null,
+    encode: (x) => model.encode(x),
+    decode: (z) => model.decode(z),
+    reconstruct: (x) => model.reconstruct(x),
+    filters: (count) =>
+      tidy(() => {
+        const filters = model.filters();
+        const rows = Math.min(count, filters.shape[0]);
+        return slice(filters, [0, 0], [rows, -1]) as Tensor2D;
+      }),
+    histograms: (x) => [
+      activationValues(
+        hiddenDims.length === 0
+          ? 'Code units h = f(x)'
+          : 'Code units h = f(x), the last encoder layer',
+        codeActivation,
+        readValues(model.hiddenActivations(x)),
+        x.shape[0],
+      ),
+      ...(extra?.(x) ?? []),
+    ],
+  };
+}
+
+/** `[h]` for a width h > 0, `[]` for 0 (no hidden layer before the code). */
+function hiddenDimsOf(parameters: ParameterValues): number[] {
+  const width = Number(parameters.hidden);
+  return width > 0 ? [width] : [];
+}
+
+const aeFamily: WorkerFamily = {
+  name: 'ae',
+  create: (parameters, { inputDim, seed }) =>
+    createAe({
+      inputDim,
+      hiddenDims: hiddenDimsOf(parameters),
+      codeDim: Number(parameters.codeDim),
+      loss: parameters.loss === 'bernoulli' ? 'bernoulli' : 'mse-sum',
+      tiedWeights: parameters.tiedWeights === true,
+      seed,
+    }),
+  handle: (model) => mlpHandle(model as MlpAutoencoder, codeActivationOf(model)),
+};
+
+/** The code activation of a family whose config names it (vanilla, denoising, contractive). */
+function codeActivationOf(model: Autoencoder): ActivationName {
+  return model.config.codeActivation as ActivationName;
+}
+
+const denoisingFamily: WorkerFamily = {
+  name: 'denoising',
+  create: (parameters, { inputDim, seed }) =>
+    createDenoisingAe({
+      inputDim,
+      hiddenDims: hiddenDimsOf(parameters),
+      codeDim: Number(parameters.codeDim),
+      corruptions: [corruptionFor(parameters.corruption as Noise['kind'], Number(parameters.nu))],
+      seed,
+    }),
+  handle: (model) => mlpHandle(model as MlpAutoencoder, codeActivationOf(model)),
+};
+
+const sparseFamily: WorkerFamily = {
+  name: 'sparse',
+  create: (parameters, { inputDim, seed }) =>
+    createSparseAe({
+      inputDim,
+      hiddenDim: Number(parameters.hiddenDim),
+      penalty: parameters.penalty === 'l1' ? 'l1' : 'kl',
+      rho: Number(parameters.rho),
+      lambda: Number(parameters.lambda),
+      seed,
+    }),
+  handle(model) {
+    const sparse = model as MlpAutoencoder;
+    const { penalty, rho } = sparse.config;
+    // The KL penalty works on sigmoid units, the L1 penalty on ReLU units.
+    return mlpHandle(sparse, penalty === 'kl' ? 'sigmoid' : 'relu', (x) => [
+      {
+        title: 'Mean activation ρ̂ⱼ of each hidden unit',
+        note:
+          penalty === 'kl'
+            ? `over the test digits; the KL penalty pulls each towards ρ = ${rho}`
+            : 'over the test digits; the L1 penalty pulls every activation towards 0',
+        values: readValues1d(sparse.meanActivations(x)),
+      },
+    ]);
+  },
+};
+
+const contractiveFamily: WorkerFamily = {
+  name: 'contractive',
+  create: (parameters, { inputDim, seed }) =>
+    createContractiveAe({
+      inputDim,
+      hiddenDims: hiddenDimsOf(parameters),
+      codeDim: Number(parameters.codeDim),
+      lambda: Number(parameters.lambda),
+      seed,
+    }),
+  handle(model) {
+    const contractive = model as MlpAutoencoder;
+    return mlpHandle(contractive, codeActivationOf(model), (x) => [
+      {
+        title: 'Encoder Jacobian norm ‖J_f(x)‖_F',
+        note: 'per test digit: how much the code moves when the pixels move a little',
+        values: readValues1d(contractive.jacobianNorm(x)),
+      },
+    ]);
+  },
+};
+
+/** The activation of a stage's code: named in its config, or set by a sparse penalty. */
+function stageCodeActivation(stage: MlpAutoencoder): ActivationName {
+  const { config } = stage;
+  if (config.family === 'sparse') return config.penalty === 'kl' ? 'sigmoid' : 'relu';
+  return config.codeActivation as ActivationName;
+}
+
+const stackedFamily: WorkerFamily = {
+  name: 'stacked',
+  create: (parameters, { inputDim, seed }) =>
+    createStackedAe({
+      inputDim,
+      layers: [parameters.units1, parameters.units2, parameters.units3]
+        .map(Number)
+        .filter((units) => units > 0)
+        .map((units) => ({ units, family: String(parameters.stageFamily) as StageFamily })),
+      seed,
+    }),
+  handle(model) {
+    const stack = model as StackedAe;
+    const { units } = stack.config;
+    const first = stack.stages[0]!;
+    return {
+      model,
+      codeDim: units[units.length - 1]!,
+      numClasses: null,
+      encode: (x) => stack.encode(x),
+      decode: (z) => stack.decode(z),
+      reconstruct: (x) => stack.reconstruct(x),
+      filters: (count) =>
+        tidy(() => {
+          const filters = first.filters();
+          return slice(filters, [0, 0], [Math.min(count, filters.shape[0]), -1]) as Tensor2D;
+        }),
+      histograms: (x) =>
+        stack.stages.map((stage, index) =>
+          activationValues(
+            `Code of stage ${index + 1} (${stage.config.family})`,
+            stageCodeActivation(stage),
+            readValues(stack.encodeTo(x, index + 1)),
+            x.shape[0],
+          ),
+        ),
+    };
+  },
+  async pretrain(model, data, options, phase) {
+    const stack = model as StackedAe;
+    const { epochs, ...rest } = options;
+    const result = await stack.pretrain(data, {
+      ...rest,
+      ...(epochs === undefined ? {} : { epochsPerLayer: epochs }),
+      onStageStart: (stage) => phase(`stage ${stage + 1}:`),
+    });
+    // An abort in one stage leaves the later stages a step or so each; report it as an abort.
+    return options.signal?.aborted === true ? 'aborted' : result.stages.at(-1)!.stopReason;
+  },
+};
+
+/** The families the worker can build and load, by `config.family`. */
+export const workerFamilies: ReadonlyMap<string, WorkerFamily> = new Map(
+  [aeFamily, denoisingFamily, sparseFamily, contractiveFamily, stackedFamily, vaeFamily].map(
+    (family) => [family.name, family],
+  ),
+);
+
+/** A dense layer of `model` by its variables' prefix, e.g. `encoder.0` (W and b). */
+interface DenseLayer {
+  readonly W: Variable;
+  readonly b: Variable;
+  readonly activation: ActivationName;
+}
+
+function denseLayer(model: Autoencoder, prefix: string, activation: ActivationName): DenseLayer {
+  const variables = model.variables();
+  const W = variables[`${prefix}.W`];
+  const b = variables[`${prefix}.b`];
+  if (W === undefined || b === undefined) {
+    throw new Error(`The model has no layer '${prefix}' (${Object.keys(variables).join(', ')}).`);
+  }
+  return { W, b, activation };
+}
+
+/**
+ * Activations of `units · rows` as a histogram sample. Exact zeros (a ReLU's inactive units)
+ * would dwarf every other bar: they are counted in the note and left out.
+ */
+function activationValues(
+  title: string,
+  activation: ActivationName,
+  activations: Float32Array,
+  rows: number,
+): HistogramValues {
+  const values = activations.filter((value) => value !== 0);
+  const zeroShare = (100 * (activations.length - values.length)) / activations.length;
+  const units = activations.length / rows;
+  return {
+    title,
+    note: `${activation} activations of ${rows} test digits × ${units} units${zeroShare > 0 ? `; ${zeroShare.toFixed(0)}% are exactly 0 and not drawn` : ''}`,
+    values,
+  };
+}
+
+/** The first hidden layer's activations `[batch, units]` of `x` (labels one-hot appended). */
+function firstLayerActivations(
+  layer: DenseLayer,
+  x: Tensor2D,
+  numClasses: number | null,
+  labels?: Tensor1D,
+): Tensor2D {
+  return tidy(() => {
+    const inputs =
+      numClasses === null || labels === undefined
+        ? x
+        : (concat([x, oneHot(labels, numClasses)], 1) as Tensor2D);
+    // A conditional model's kernel has rows for the one-hot label too; they are used above.
+    return activate(add(matMul(inputs, layer.W), layer.b), layer.activation) as Tensor2D;
+  });
+}

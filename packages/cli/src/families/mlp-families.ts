@@ -1,0 +1,177 @@
+import { isMlpAutoencoder, type MlpAutoencoder, reconstructionLosses } from '@aekit/ae';
+import { type Autoencoder, InvalidArgumentError, type JsonValue } from '@aekit/core';
+import { booleanFlag, choiceFlag, commandName } from '../flags';
+import { encodeRows } from '../model-calls';
+import type { ReportSection } from '../report/report-html';
+import type { FamilyAdapter, FamilyContext, FamilyOption, FamilySettings } from './family-adapter';
+import { activationsSection, filtersSection } from './mlp-report';
+
+/**
+ * What the four families built on an encoder and a decoder MLP (`@aekit/ae`'s
+ * `MlpAutoencoder`: ae, denoising, sparse, contractive) share in the command: the code width
+ * and hidden widths from `--latent` and `--hidden`, the flags `--loss` and `--tied`, the
+ * closed-form encoder Jacobian for `aekit eval`, and the report's histogram of hidden
+ * activations and tiles of learned filters. Each family's adapter (`ae.ts`, …) adds only its
+ * own flags and factory, through `mlpFamilyAdapter`. A stacked autoencoder's stages take the
+ * same settings (see `stacked.ts`).
+ */
+
+/** The code width when `--latent` is not given, and no hidden layers before it: one hidden layer of 256, the lecture's shape. */
+export const mlpDefaults = { latentDim: 256, hidden: [] as readonly number[] } as const;
+
+/** `--loss`, `--tied`: every MLP family's. */
+export const mlpCommonOptions: readonly FamilyOption[] = [
+  {
+    flags: '--loss <name>',
+    description:
+      'reconstruction loss: mse-sum (squared error summed over the values), mse (its mean over the values, the lecture’s formula) or bernoulli (cross-entropy, for values in [0, 1])',
+    defaultText: 'mse-sum',
+    choices: reconstructionLosses,
+  },
+  {
+    flags: '--tied',
+    description: 'tied weights: the decoder uses the transposed encoder weights',
+  },
+];
+
+/** `--lambda`, shared by sparse and contractive (one flag, one description). */
+export const lambdaOption: FamilyOption = {
+  flags: '--lambda <number>',
+  description:
+    'weight λ ≥ 0 of the penalty: sparse, of the sparsity penalty (default 3 with --penalty kl, 0.01 with l1); contractive, of λ‖J_f(x)‖²_F (default 0.1)',
+};
+
+/** The fields of `--loss` and `--tied`, as every MLP family's config names them. */
+export function parseMlpCommonOptions(values: Readonly<Record<string, unknown>>): {
+  loss: (typeof reconstructionLosses)[number];
+  tiedWeights: boolean;
+} {
+  return {
+    loss: choiceFlag('train', '--loss', values.loss ?? 'mse-sum', reconstructionLosses),
+    tiedWeights: booleanFlag(values.tied),
+  };
+}
+
+/** The widths an MLP family's network gets from `--latent` and `--hidden`. */
+export interface MlpShape {
+  readonly inputDim: number;
+  readonly codeDim: number;
+  readonly hiddenDims: readonly number[];
+  readonly seed: number;
+}
+
+/** What a family gives `mlpFamilyAdapter`. */
+export interface MlpFamilySpec {
+  readonly name: string;
+  readonly title: string;
+  readonly summary: string;
+  /** The family's own flags (`--loss` and `--tied` are added). */
+  readonly options: readonly FamilyOption[];
+  /**
+   * Whether the encoder may have hidden layers before the code (`--hidden`); false for the
+   * sparse autoencoder, whose one hidden layer is the code.
+   */
+  readonly hiddenLayers: boolean;
+  /**
+   * Parses the family's own flags and returns the settings: exactly the fields of the
+   * family's config beyond `inputDim`, the widths and `seed` (plain JSON), so a stage of a
+   * stacked autoencoder takes them as they are. `common` holds `--loss` and `--tied`.
+   */
+  parseFamilyOptions(
+    values: Readonly<Record<string, unknown>>,
+    common: ReturnType<typeof parseMlpCommonOptions>,
+  ): FamilySettings;
+  /** The family's factory on the settings and the widths. */
+  create(settings: FamilySettings, shape: MlpShape): MlpAutoencoder;
+  /** Which figures the report adds: learned filters (sparse, denoising). */
+  readonly showFilters: boolean;
+  /** The activation the family aims for (the KL-sparse ρ), drawn on the histograms. */
+  targetActivation?(model: MlpAutoencoder): number | null;
+  /** Family-specific report sections after the shared ones (e.g. denoising's triplets). */
+  extraSections?(context: FamilyContext, model: MlpAutoencoder): ReportSection[];
+  /** One or two sentences on what the activation histogram should show for this family. */
+  readonly activationNote: string;
+}
+
+/** An adapter of an MLP family, with the spec it was made from (the stacked adapter reuses its parsing). */
+export interface MlpFamilyAdapter extends FamilyAdapter {
+  readonly spec: MlpFamilySpec;
+}
+
+/** The model as an `MlpAutoencoder` (loaded models of these families are). */
+export function asMlp(model: Autoencoder, command: string): MlpAutoencoder {
+  if (!isMlpAutoencoder(model)) {
+    throw new InvalidArgumentError({
+      functionName: commandName(command),
+      argument: 'model',
+      rule: 'an autoencoder made of an encoder and a decoder MLP',
+      value: model.config.family,
+    });
+  }
+  return model;
+}
+
+/** A `FamilyAdapter` for an MLP family: shared flags, shapes, Jacobian and report sections. */
+export function mlpFamilyAdapter(spec: MlpFamilySpec): MlpFamilyAdapter {
+  const adapter: MlpFamilyAdapter = {
+    spec,
+    name: spec.name,
+    title: spec.title,
+    summary: spec.summary,
+    options: [...spec.options, ...mlpCommonOptions],
+    parseOptions(values) {
+      if (!spec.hiddenLayers && values.hidden !== undefined) {
+        throw new InvalidArgumentError({
+          functionName: 'aekit train',
+          argument: '--hidden',
+          rule: `left out with --family ${spec.name} (its one hidden layer is the code: set its width with --latent)`,
+          value: values.hidden,
+        });
+      }
+      return spec.parseFamilyOptions(values, parseMlpCommonOptions(values));
+    },
+    create(settings, shape) {
+      return spec.create(settings, {
+        inputDim: shape.inputDim,
+        codeDim: shape.latentDim ?? mlpDefaults.latentDim,
+        hiddenDims: shape.hidden ?? mlpDefaults.hidden,
+        seed: shape.seed,
+      });
+    },
+    needsLabels: () => false,
+    encoderJacobianNorm: (model, x) => asMlp(model, 'eval').jacobianNorm(x),
+    async reportSections(context) {
+      const model = asMlp(context.model, 'report');
+      const codes = encodeRows(adapter, model, context.test);
+      const sections = [
+        activationsSection(codes, {
+          target: spec.targetActivation?.(model) ?? null,
+          note: spec.activationNote,
+        }),
+      ];
+      if (spec.showFilters) {
+        const filters = model.filters();
+        try {
+          sections.push(
+            filtersSection(context.data, filters.dataSync() as Float32Array, filters.shape[0], {
+              heading: 'Learned filters',
+              explanation: `Each tile is one hidden unit's weights from every input (a row of W₁ᵀ), drawn as an image: the input pattern that excites the unit most. ${spec.name === 'sparse' ? 'A sparse code makes each unit specialise: the lecture shows strokes and edge detectors appear where a plain autoencoder learns noisy, global patterns.' : 'Corrupted inputs force the units to look at larger structures: the lecture shows stroke and blob detectors where a plain autoencoder learns noisy patterns.'}`,
+            }),
+          );
+        } finally {
+          filters.dispose();
+        }
+      }
+      sections.push(...(spec.extraSections?.(context, model) ?? []));
+      return sections;
+    },
+  };
+  return adapter;
+}
+
+/** A settings field for JSON: `undefined` left out. */
+export function definedFields(fields: Record<string, JsonValue | undefined>): FamilySettings {
+  return Object.fromEntries(
+    Object.entries(fields).filter((entry): entry is [string, JsonValue] => entry[1] !== undefined),
+  );
+}

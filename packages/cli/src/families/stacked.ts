@@ -1,0 +1,220 @@
+import { access } from 'node:fs/promises';
+import { join } from 'node:path';
+import { encoderJacobianNorm } from '@aekit/ae';
+import { InvalidArgumentError } from '@aekit/core';
+import {
+  createStackedAe,
+  type StackedAe,
+  type StackedClassifier,
+  type StageFamily,
+  stageFamilies,
+} from '@aekit/stacked';
+import { configFileName, loadModel } from '@aekit/train';
+import { booleanFlag, choiceFlag, flagKey, integerListFlag, positiveIntegerFlag } from '../flags';
+import { aeAdapter } from './ae';
+import { contractiveAdapter } from './contractive';
+import { denoisingAdapter } from './denoising';
+import type { FamilyAdapter, FamilyOption, Metric } from './family-adapter';
+import type { MlpFamilyAdapter } from './mlp-families';
+import { sparseAdapter } from './sparse';
+import { readStackedRecord, stackedFiles } from './stacked-record';
+import { stackedSections } from './stacked-report';
+import { type StackedSettings, trainStacked } from './stacked-training';
+
+/** The adapters whose flags a stage takes, by `--layer-family`. */
+const stageAdapters: Readonly<Record<StageFamily, MlpFamilyAdapter>> = {
+  ae: aeAdapter,
+  denoising: denoisingAdapter,
+  sparse: sparseAdapter,
+  contractive: contractiveAdapter,
+};
+
+/** `--layers` and `--layer-family` when not given. */
+export const stackedDefaults = { layers: [256, 128], layerFamily: 'denoising' } as const;
+
+/** Every stage family's flags, once each (in the order of the families). */
+function stageOptions(): FamilyOption[] {
+  const seen = new Set<string>();
+  const options: FamilyOption[] = [];
+  for (const family of stageFamilies) {
+    for (const option of stageAdapters[family].options) {
+      if (seen.has(option.flags)) continue;
+      seen.add(option.flags);
+      options.push(option);
+    }
+  }
+  return options;
+}
+
+/** Refuses flags of stage families other than `--layer-family`'s (`--rho` with `--layer-family ae`). */
+function checkStageFlags(
+  layerFamily: StageFamily,
+  values: Readonly<Record<string, unknown>>,
+): void {
+  const own = new Set(stageAdapters[layerFamily].options.map((option) => option.flags));
+  for (const family of stageFamilies) {
+    for (const option of stageAdapters[family].options) {
+      const value = values[flagKey(option.flags)];
+      if (own.has(option.flags) || value === undefined) continue;
+      throw new InvalidArgumentError({
+        functionName: 'aekit train',
+        argument: option.flags.split(' ')[0]!,
+        rule: `left out with --layer-family ${layerFamily} (it is an option of --family ${family})`,
+        value,
+      });
+    }
+  }
+}
+
+/**
+ * Stacked autoencoders from `@aekit/stacked`, trained the lecture's way (see `trainStacked`):
+ * greedy layer-wise pretraining, a softmax head with the stages fixed, optionally fine-tuning
+ * against the same network from scratch. `model/` of a run is the stack as pretrained;
+ * `classifier/` and `stacked.json` sit beside it (see `stackedFiles`).
+ */
+export const stackedAdapter: FamilyAdapter = {
+  name: 'stacked',
+  title: 'Stacked autoencoder',
+  summary:
+    'stacked autoencoder: stages pretrained one after another on the codes below, then a softmax classifier, optionally fine-tuned',
+  options: [
+    {
+      flags: '--layers <widths>',
+      description: "the stages' code widths from the input up, comma-separated",
+      defaultText: stackedDefaults.layers.join(','),
+    },
+    {
+      flags: '--layer-family <name>',
+      description:
+        "the family of every stage; the stages take that family's options (--masking, --rho, --lambda, --loss, …)",
+      defaultText: stackedDefaults.layerFamily,
+      choices: stageFamilies,
+    },
+    {
+      flags: '--finetune',
+      description:
+        'after the head, fine-tune every layer, and train the same network from scratch for as many epochs to compare',
+    },
+    {
+      flags: '--pretrain-epochs <n>',
+      description: "epochs of each stage's pretraining",
+      defaultText: 'the value of --epochs',
+    },
+    {
+      flags: '--head-epochs <n>',
+      description: 'epochs of the softmax head with the stages fixed',
+      defaultText: 'the value of --epochs',
+    },
+    ...stageOptions(),
+  ],
+
+  parseOptions(values) {
+    for (const [key, flag] of [
+      ['latent', '--latent'],
+      ['hidden', '--hidden'],
+    ] as const) {
+      if (values[key] !== undefined) {
+        throw new InvalidArgumentError({
+          functionName: 'aekit train',
+          argument: flag,
+          rule: "left out with --family stacked (set the stages' widths with --layers)",
+          value: values[key],
+        });
+      }
+    }
+    const layers = integerListFlag(
+      'train',
+      '--layers',
+      values.layers ?? stackedDefaults.layers.join(','),
+    );
+    const layerFamily = choiceFlag(
+      'train',
+      '--layer-family',
+      values.layerFamily ?? stackedDefaults.layerFamily,
+      stageFamilies,
+    );
+    checkStageFlags(layerFamily, values);
+    const settings: StackedSettings = {
+      layers,
+      layerFamily,
+      stage: stageAdapters[layerFamily].parseOptions(values),
+      finetune: booleanFlag(values.finetune),
+      pretrainEpochs:
+        values.pretrainEpochs === undefined
+          ? null
+          : positiveIntegerFlag('train', '--pretrain-epochs', values.pretrainEpochs),
+      headEpochs:
+        values.headEpochs === undefined
+          ? null
+          : positiveIntegerFlag('train', '--head-epochs', values.headEpochs),
+    };
+    return settings as unknown as ReturnType<FamilyAdapter['parseOptions']>;
+  },
+
+  create(settings, shape) {
+    if (shape.numClasses === null || shape.numClasses < 2) {
+      throw new InvalidArgumentError({
+        functionName: 'aekit train',
+        argument: '--data',
+        rule: 'labelled, with at least 2 classes, for --family stacked (its softmax classifier learns the classes)',
+        value: shape.numClasses === null ? 'data without labels' : 'data of one class',
+      });
+    }
+    const { layers, layerFamily, stage } = settings as unknown as StackedSettings;
+    return createStackedAe({
+      inputDim: shape.inputDim,
+      layers: layers.map((units) => ({
+        ...(stage as Record<string, never>),
+        units,
+        family: layerFamily as StageFamily,
+      })),
+      seed: shape.seed,
+    });
+  },
+
+  needsLabels: () => false,
+
+  encoderJacobianNorm: (model, x) => encoderJacobianNorm((model as StackedAe).encoder(), x),
+
+  train: trainStacked,
+
+  async reportSections(context) {
+    return stackedSections(
+      context,
+      context.model as StackedAe,
+      await readStackedRecord(context.runDir),
+    );
+  },
+
+  async evaluate(context) {
+    if (context.runDir === null) return [];
+    const dir = join(context.runDir, stackedFiles.classifier);
+    try {
+      await access(join(dir, configFileName));
+    } catch {
+      return [];
+    }
+    const classifier = await loadModel<StackedClassifier>(dir);
+    try {
+      const { accuracy, confusion, count } = await classifier.evaluate(context.data.test);
+      const fineTuned = classifier.config.trainable.every((flag) => flag);
+      const classNames = context.data.classNames ?? confusion.map((_, label) => String(label));
+      const metric: Metric = {
+        key: 'classifierAccuracy',
+        name: `classifier accuracy (${fineTuned ? 'fine-tuned' : 'head only'})`,
+        value: accuracy,
+        unit: 'accuracy',
+        description: `the softmax classifier saved in ${stackedFiles.classifier}/ (${fineTuned ? 'fine-tuned: every layer trained with the labels after pretraining' : 'the head trained on the fixed pretrained stages'}) on all ${count} test examples; the matrix counts test examples by true class (rows) and predicted class (columns)`,
+        matrix: {
+          title: 'confusion matrix, rows: true class, columns: predicted class',
+          rows: classNames,
+          columns: classNames,
+          values: confusion,
+        },
+      };
+      return [metric];
+    } finally {
+      classifier.dispose();
+    }
+  },
+};
