@@ -8,6 +8,8 @@ export default defineConfig({
     'families-quality': 'src/families-quality.ts',
     'stacked-quality': 'src/stacked-quality.ts',
   },
+  // Native or heavy dependencies load from node_modules at run time.
+  external: ['@resvg/resvg-js', 'echarts'],
   format: ['esm'],
   platform: 'node',
   target: 'node20',

@@ -14,6 +14,7 @@ import argparse
 import gzip
 import json
 import os
+import resource
 import struct
 import time
 
@@ -145,6 +146,8 @@ def main():
                 "batchSize": args.batch_size,
                 "samplesPerSecond": trained_samples / train_seconds,
                 "test": history[-1]["test"],
+                # Peak resident set size of the whole run (Linux reports kilobytes).
+                "peakRssMB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1000,
                 "history": history,
             }
         )

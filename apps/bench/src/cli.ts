@@ -1,24 +1,41 @@
-import { cpus } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { runtimeInfo } from '@aekit/runtime-wasm';
 import { version_core } from '@tensorflow/tfjs-core';
 import { benchData, type DataResult } from './data';
+import { benchFullRun, type FullRunResult } from './full-run';
 import { benchFusedDense } from './fused-dense';
 import { benchMatMul } from './matmul';
+import type { Spread } from './measure';
+import { scalingPlot } from './plot';
 import { markdownTable } from './table';
+import { benchVaeTraining, type ThroughputRow, type VaeTrainingResult } from './vae-training';
 
-const usage = `Usage: pnpm bench [--json] [--quick]
+const usage = `Usage: pnpm bench [--json] [--quick] [--full-run] [--out DIR]
 
-Runs aekit's benchmarks and prints a markdown table (default) or, with --json, one JSON object.
-  --json    print only one JSON object on stdout
-  --quick   a few iterations only, to check the benchmark runs (numbers are not meaningful)
-  --help    show this help`;
+Runs aekit's benchmarks and prints markdown tables (default) or, with --json, one JSON object.
+  --json      print only one JSON object on stdout
+  --quick     a few iterations only, to check the benchmark runs (numbers are not meaningful)
+  --full-run  also train the reference VAE for 10 full epochs, aekit and PyTorch each in a
+              process of its own, for peak resident memory (several minutes more)
+  --only vae  only the VAE rows (training, encoding, scaling; with --full-run, that too)
+  --out DIR   where the scaling plot (vae-scaling.png) goes; default apps/bench/results
+              (a temporary folder with --quick)
+  --help      show this help`;
+
+const benchDir = fileURLToPath(new URL('..', import.meta.url));
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       json: { type: 'boolean', default: false },
       quick: { type: 'boolean', default: false },
+      'full-run': { type: 'boolean', default: false },
+      out: { type: 'string' },
+      only: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -26,10 +43,33 @@ async function main(): Promise<void> {
     console.log(usage);
     return;
   }
+  if (values.only !== undefined && values.only !== 'vae') {
+    throw new Error(`pnpm bench: '--only' must be 'vae', got '${values.only}'.`);
+  }
+  const all = values.only === undefined;
   // Data first: its memory figures are then the dataset's, not what other benchmarks left.
-  const data = await benchData();
-  const matMul = await benchMatMul({ quick: values.quick });
-  const fusedDense = await benchFusedDense({ quick: values.quick });
+  const data = all ? await benchData() : null;
+  const matMul = all ? await benchMatMul({ quick: values.quick }) : null;
+  const fusedDense = all ? await benchFusedDense({ quick: values.quick }) : null;
+  const vaeTraining = await benchVaeTraining({ quick: values.quick });
+  let plot: string | null = null;
+  if (vaeTraining.available) {
+    const outDir = resolve(
+      values.out ?? (values.quick ? join(tmpdir(), 'aekit-bench') : join(benchDir, 'results')),
+    );
+    mkdirSync(outDir, { recursive: true });
+    plot = join(outDir, 'vae-scaling.png');
+    writeFileSync(plot, scalingPlot(vaeTraining.scaling));
+  }
+  const fullRun = values['full-run']
+    ? await benchFullRun({
+        epochs: 10,
+        pytorchThreads:
+          vaeTraining.available && vaeTraining.pytorch.available
+            ? vaeTraining.pytorch.bestThreads
+            : 1,
+      })
+    : null;
   const info = runtimeInfo();
   const environment = {
     node: process.version,
@@ -39,7 +79,7 @@ async function main(): Promise<void> {
     wasmSimd: info.backend === 'wasm' ? info.simd : undefined,
   };
   const wasmRatio = (kernels: string, variant: string) =>
-    matMul.rows.find(
+    matMul?.rows.find(
       (row) => row.backend === 'wasm' && row.kernels === kernels && row.variant === variant,
     )?.ratioToPlain ?? null;
   const summary = {
@@ -56,43 +96,55 @@ async function main(): Promise<void> {
   };
   if (values.json) {
     console.log(
-      JSON.stringify({ environment, quick: values.quick, matMul, data, fusedDense, summary }),
+      JSON.stringify({
+        environment,
+        quick: values.quick,
+        matMul,
+        data,
+        fusedDense,
+        vaeTraining: vaeTraining.available ? { ...vaeTraining, plot } : vaeTraining,
+        fullRun,
+        summary: { ...summary, targets: targets(vaeTraining) },
+      }),
     );
     return;
   }
-  const { m, k, n } = matMul.shape;
-  console.log(`## matMul ${m}×${k}×${n} (float32), median of timed windows\n`);
-  console.log(
-    markdownTable(
-      ['backend', 'kernels', 'variant', 'ms', 'GFLOP/s', 'time / plain'],
-      matMul.rows.map((row) => [
-        row.backend,
-        row.kernels,
-        row.variant,
-        row.medianMs.toFixed(3),
-        row.gflops.toFixed(2),
-        row.ratioToPlain.toFixed(2),
-      ]),
-    ),
-  );
-  const dense = fusedDense.shape;
-  console.log(
-    `\n## dense layer act(x·W + b), ${dense.batch}×${dense.inDim}→${dense.outDim}: separate ops vs tf.fused.matMul\n`,
-  );
-  console.log(
-    markdownTable(
-      ['backend', 'pass', 'activation', 'separate ms', 'fused ms', 'speed-up'],
-      fusedDense.rows.map((row) => [
-        row.backend,
-        row.pass,
-        row.activation,
-        row.separateMs.toFixed(3),
-        row.fusedMs.toFixed(3),
-        row.speedup.toFixed(2),
-      ]),
-    ),
-  );
-  printData(data);
+  if (matMul !== null && fusedDense !== null && data !== null) {
+    const { m, k, n } = matMul.shape;
+    console.log(`## matMul ${m}×${k}×${n} (float32), median of timed windows\n`);
+    console.log(
+      markdownTable(
+        ['backend', 'kernels', 'variant', 'ms', 'GFLOP/s', 'time / plain'],
+        matMul.rows.map((row) => [
+          row.backend,
+          row.kernels,
+          row.variant,
+          row.medianMs.toFixed(3),
+          row.gflops.toFixed(2),
+          row.ratioToPlain.toFixed(2),
+        ]),
+      ),
+    );
+    const dense = fusedDense.shape;
+    console.log(
+      `\n## dense layer act(x·W + b), ${dense.batch}×${dense.inDim}→${dense.outDim}: separate ops vs tf.fused.matMul\n`,
+    );
+    console.log(
+      markdownTable(
+        ['backend', 'pass', 'activation', 'separate ms', 'fused ms', 'speed-up'],
+        fusedDense.rows.map((row) => [
+          row.backend,
+          row.pass,
+          row.activation,
+          row.separateMs.toFixed(3),
+          row.fusedMs.toFixed(3),
+          row.speedup.toFixed(2),
+        ]),
+      ),
+    );
+    printData(data);
+  }
+  printVaeTraining(vaeTraining, plot, fullRun);
   console.log(
     `\nNode ${environment.node}, tfjs ${environment.tfjs}, ${environment.cores} × ${environment.cpu}` +
       (values.quick ? ' — quick run: numbers are not meaningful.' : ''),
@@ -130,6 +182,158 @@ function printData(data: DataResult): void {
   }
   console.log(markdownTable(['what', 'size', 'result'], rows));
   if (!fashionMnist.available) console.log(`\nFashion-MNIST skipped: ${fashionMnist.reason}`);
+}
+
+const integer = (value: number) => Math.round(value).toLocaleString('en-US');
+const range = (value: Spread) =>
+  `${integer(value.median)} (${integer(value.min)}–${integer(value.max)})`;
+const ratio = (value: number | null) => (value === null ? '—' : `${value.toFixed(2)}×`);
+
+/** The issue's targets, measured: aekit wasm on one core, against stock and PyTorch. */
+function targets(result: VaeTrainingResult) {
+  if (!result.available) return null;
+  const median = (name: string) =>
+    result.training.find((row) => row.contender === name)?.samplesPerSecond.median ?? null;
+  const aekit = median('aekit wasm');
+  const stock = median('tfjs wasm (stock)');
+  const best = Math.max(
+    ...result.training
+      .filter((row) => row.contender.startsWith('aekit'))
+      .map((row) => row.samplesPerSecond.median),
+  );
+  const pytorch = result.training
+    .filter((row) => row.contender.startsWith('PyTorch'))
+    .map((row) => row.samplesPerSecond.median);
+  return {
+    aekitWasmSamplesPerSecond: aekit,
+    aekitWasmOver8000: aekit === null ? null : aekit / 8000,
+    aekitWasmOverStock: aekit === null || stock === null ? null : aekit / stock,
+    bestAekitOverBestPyTorch: pytorch.length === 0 ? null : best / Math.max(...pytorch),
+  };
+}
+
+function throughputTable(rows: readonly ThroughputRow[]): string {
+  return markdownTable(
+    ['contender', 'backend', 'threads', 'samples/s, median (min–max)', 'ratio to PyTorch'],
+    rows.map((row) => [
+      row.contender,
+      row.backend,
+      String(row.threads),
+      range(row.samplesPerSecond),
+      ratio(row.ratioToPyTorch),
+    ]),
+  );
+}
+
+function printVaeTraining(
+  result: VaeTrainingResult,
+  plot: string | null,
+  fullRun: FullRunResult | null,
+): void {
+  if (!result.available) {
+    console.log(`\nVAE training skipped: ${result.reason}`);
+    return;
+  }
+  console.log(
+    `\n## VAE 784-400-20 training, batch 128, Adam 1e-3, on ${result.dataset}: contenders interleaved\n`,
+  );
+  console.log(throughputTable(result.training));
+  if (!result.pytorch.available) console.log(`\nPyTorch rows skipped: ${result.pytorch.reason}`);
+  const goals = targets(result);
+  if (goals !== null) {
+    console.log(
+      `\naekit wasm: ${goals.aekitWasmSamplesPerSecond === null ? '—' : integer(goals.aekitWasmSamplesPerSecond)} samples/s ` +
+        `(${ratio(goals.aekitWasmOver8000)} the 8,000 target), ${ratio(goals.aekitWasmOverStock)} stock tfjs; ` +
+        `best aekit / best PyTorch: ${ratio(goals.bestAekitOverBestPyTorch)}`,
+    );
+  }
+  console.log('\n## Where a training step goes (wasm, tf.profile per kernel)\n');
+  console.log(
+    markdownTable(
+      [
+        'contender',
+        'step ms',
+        'kernels',
+        'kernel ms',
+        'matMul ms',
+        'matMul GFLOP/s',
+        'samples/s if only matMuls ran',
+        'step − kernel ms',
+      ],
+      result.profile.map((row) => [
+        row.contender,
+        row.stepMs.toFixed(2),
+        String(Math.round(row.kernelsPerStep)),
+        row.kernelMsPerStep.toFixed(2),
+        row.matMulMsPerStep.toFixed(2),
+        (row.matMulMflopPerStep / row.matMulMsPerStep).toFixed(1),
+        integer((128 * 1000) / row.matMulMsPerStep),
+        (row.stepMs - row.kernelMsPerStep).toFixed(2),
+      ]),
+    ),
+  );
+  console.log(
+    "\nKernel times are tf.profile's, which reads every output and so adds a little to each: " +
+      'step − kernel time can come out negative; it bounds the engine and JavaScript work from above.',
+  );
+  for (const row of result.profile) {
+    console.log(`\n${row.contender}, kernels by time per step:\n`);
+    console.log(
+      markdownTable(
+        ['kernel', 'calls', 'ms'],
+        row.kernels
+          .slice(0, 10)
+          .map((kernel) => [
+            kernel.kernel,
+            String(kernel.callsPerStep),
+            kernel.msPerStep.toFixed(3),
+          ]),
+      ),
+    );
+  }
+  console.log('\n## Encoding (posterior mean), batch 1,000\n');
+  console.log(throughputTable(result.encoding));
+  const names = [
+    ...new Set(
+      [...result.scaling.hidden, ...result.scaling.batch].flatMap((point) =>
+        Object.keys(point.samplesPerSecond),
+      ),
+    ),
+  ];
+  console.log('\n## Scaling: training samples/s (median) by hidden width and batch size\n');
+  console.log(
+    markdownTable(
+      ['hidden', 'batch', ...names],
+      [...result.scaling.hidden, ...result.scaling.batch].map((point) => [
+        String(point.hidden),
+        String(point.batchSize),
+        ...names.map((name) => {
+          const value = point.samplesPerSecond[name];
+          return value === undefined ? '—' : integer(value);
+        }),
+      ]),
+    ),
+  );
+  if (plot !== null) console.log(`\nPlot: ${plot}`);
+  if (fullRun === null) {
+    console.log('\nPeak memory of a full 10-epoch run: run `pnpm bench --full-run`.');
+    return;
+  }
+  console.log('\n## Full 10-epoch run, each in its own process\n');
+  console.log(
+    markdownTable(
+      ['implementation', 'samples/s', 'test −ELBO', 'peak RSS', 'wall time'],
+      fullRun.rows.map((row) => [
+        row.implementation,
+        integer(row.samplesPerSecond),
+        row.testNegativeElbo.toFixed(2),
+        `${integer(row.peakRssMB)} MB`,
+        `${integer(row.seconds)} s`,
+      ]),
+    ),
+  );
+  if (fullRun.pytorchSkipped !== undefined)
+    console.log(`\nPyTorch skipped: ${fullRun.pytorchSkipped}`);
 }
 
 main().catch((error: unknown) => {

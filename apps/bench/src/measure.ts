@@ -38,3 +38,14 @@ export function timeInterleaved(
     names.map((name) => [name, { medianMs: median(windows[name]!), windowsMs: windows[name]! }]),
   );
 }
+
+/** The median of repeated measurements and how far they spread. */
+export interface Spread {
+  readonly median: number;
+  readonly min: number;
+  readonly max: number;
+}
+
+export function spread(values: readonly number[]): Spread {
+  return { median: median(values), min: Math.min(...values), max: Math.max(...values) };
+}

@@ -78,6 +78,8 @@ async function main(): Promise<void> {
     },
   });
   const testNegativeElbo = meanOver(test, (x) => tf.tidy(() => tf.neg(vae.elbo(x, { seed: 7 }))));
+  // What the PyTorch reference measures too: training plus test −ELBO (before the IW estimates).
+  const trainingPeakRssMB = process.resourceUsage().maxRSS / 1000;
   const iwSubset = test.take(args.iwExamples);
   const iw: Record<string, number> = {};
   for (const k of [1, 10, 100]) {
@@ -96,6 +98,10 @@ async function main(): Promise<void> {
     trainNegativeElbo: history.train.total?.at(-1),
     testNegativeElbo,
     importanceWeighted: { examples: args.iwExamples, elbo: elboSubset, logLikelihood: iw },
+    // Peak resident set size (Node reports kilobytes): after training and the test −ELBO, and
+    // at the end, after the importance-weighted estimates.
+    trainingPeakRssMB,
+    peakRssMB: process.resourceUsage().maxRSS / 1000,
   };
   log(`test −ELBO per example: ${testNegativeElbo.toFixed(2)} nats`);
   log(

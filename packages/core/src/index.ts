@@ -23,6 +23,8 @@ export {
 } from './checks';
 export type { DenseLayer } from './dense-jacobian';
 export { denseJacobianFrobeniusSquared } from './dense-jacobian';
+export type { DenseKernelAttrs } from './dense-kernel';
+export { denseKernelActivations, denseKernelName } from './dense-kernel';
 export type { InvalidArgumentDetails, ShapeMismatchDetails, ShapePattern } from './errors';
 export {
   AekitError,
@@ -46,6 +48,8 @@ export { klMultivariateGaussians } from './kl-multivariate-gaussians';
 export { bernoulliLogLikelihood, gaussianLogLikelihood } from './likelihoods';
 export { logMeanExp, logSumExp } from './log-sum-exp';
 export { mlpJacobianFrobeniusSquared } from './mlp-jacobian';
+export type { OptimizerStepAttrs, OptimizerStepMethod } from './optimizer-step-kernel';
+export { optimizerStepKernelName, optimizerStepStateNames } from './optimizer-step-kernel';
 export type { RngState } from './random';
 export {
   createRng,

@@ -1,4 +1,4 @@
-import { createRng, ShapeMismatchError } from '@aekit/core';
+import { createRng, denseKernelName, ShapeMismatchError } from '@aekit/core';
 import { initBackend } from '@aekit/runtime-wasm';
 import {
   describeBackends,
@@ -147,11 +147,37 @@ describeBackends(['cpu', 'wasm'], 'applyDense', (backend) => {
     disposeDense(params);
   });
 
+  it("runs relu and linear layers as @aekit/runtime-wasm's dense kernel under a gradient tape", async () => {
+    const { params, x } = fixture(50);
+    for (const name of ['relu', 'linear'] as const) {
+      const profile = await tf.profile(() => {
+        const { value, grads } = tf.variableGrads(() => tf.sum(applyDense(params, x, name)));
+        return [value, ...Object.values(grads)];
+      });
+      // One kernel forward; backward only ∂W (one product), since x is data.
+      expect(profile.kernelNames).toContain(denseKernelName);
+      expect(profile.kernelNames).not.toContain('Add');
+      expect(profile.kernels.filter((kernel) => kernel.name === 'BatchMatMul')).toHaveLength(1);
+      tf.dispose(profile.result);
+    }
+    const tanh = await tf.profile(() => {
+      const { value, grads } = tf.variableGrads(() => tf.sum(applyDense(params, x, 'tanh')));
+      return [value, ...Object.values(grads)];
+    });
+    expect(tanh.kernelNames).not.toContain(denseKernelName);
+    tf.dispose([tanh.result, x]);
+    disposeDense(params);
+  });
+
   it.each([
     ['sigmoid', false],
     ['leakyRelu', false],
     ['elu', true],
     ['tanh', true],
+    ['relu', false],
+    ['relu', true],
+    ['linear', false],
+    ['linear', true],
   ] as const)('gradients of Σ %s(x·W + b) match float64 (transposeW %s)', (name, transposeW) => {
     const { params, x, z } = fixture(40, transposeW);
     const { value, grads } = tf.variableGrads(() =>

@@ -4,6 +4,8 @@ import {
   checkPositiveInteger,
   checkSeed,
   checkTensor,
+  type DenseKernelAttrs,
+  denseKernelName,
   ShapeMismatchError,
 } from '@aekit/core';
 import {
@@ -11,7 +13,9 @@ import {
   engine,
   fused,
   getBackend,
+  getKernel,
   matMul,
+  type NamedAttrMap,
   type Rank,
   type Tensor2D,
   tidy,
@@ -86,11 +90,27 @@ const fusedActivations: Partial<Record<ActivationName, fused.Activation>> = {
  * (typically 2–4%, never slower). Under a gradient tape tfjs fuses only the bias, and that
  * measured up to 35% slower and never clearly faster (its custom gradient also computes the
  * input's gradient when nothing needs it); on `cpu` the fused kernel runs the same three ops
- * and measured the same. So: fuse on `wasm` outside gradients, nowhere else.
+ * and measured the same. So: fuse with `tf.fused.matMul` on `wasm` outside gradients only;
+ * under a gradient, relu and linear layers use the dense kernel (see below), which does not
+ * have that flaw.
  */
 function fusedActivation(activation: ActivationName): fused.Activation | undefined {
   if (getBackend() !== 'wasm' || engine().state.gradientDepth > 0) return undefined;
   return fusedActivations[activation];
+}
+
+/**
+ * Under a gradient tape, the dense kernel of `@aekit/core`'s contract (`denseKernelName`), when
+ * the active backend has it (`@aekit/runtime-wasm` registers it on `wasm` and `cpu`) and the
+ * activation is one it fuses: one kernel forward, and a gradient that skips the input's
+ * product when the input is data. Otherwise separate ops, as before.
+ */
+function denseKernelActivation(
+  activation: ActivationName,
+): DenseKernelAttrs['activation'] | undefined {
+  if (activation !== 'relu' && activation !== 'linear') return undefined;
+  if (engine().state.gradientDepth === 0) return undefined;
+  return getKernel(denseKernelName, getBackend()) === undefined ? undefined : activation;
 }
 
 /**
@@ -119,6 +139,15 @@ export function applyDense(
       expected: [outDim],
       actual: b.shape,
     });
+  }
+  const kernelActivation = x.dtype === 'float32' ? denseKernelActivation(name) : undefined;
+  if (kernelActivation !== undefined) {
+    const attrs: DenseKernelAttrs = { transposeW, activation: kernelActivation };
+    return engine().runKernel(
+      denseKernelName,
+      { x, W, b },
+      attrs as unknown as NamedAttrMap,
+    ) as Tensor2D;
   }
   const fusedName = fusedActivation(name);
   if (fusedName !== undefined) {

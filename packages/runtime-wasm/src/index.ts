@@ -4,6 +4,7 @@ import { type InitBackendOptions, startBackend } from './start-backend';
 
 export { assertKernels } from './assert-kernels';
 export type { RuntimeInfo } from './runtime-info';
+export { setSharedIdentityPatch, sharedIdentityPatchEnabled } from './shared-identity';
 export type { BackendName, InitBackendOptions } from './start-backend';
 export { setTransposedMatMulPatch, transposedMatMulPatchEnabled } from './transposed-matmul';
 

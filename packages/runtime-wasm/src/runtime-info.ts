@@ -1,4 +1,5 @@
 import { getBackend, version_core } from '@tensorflow/tfjs-core';
+import { sharedIdentityPatchEnabled } from './shared-identity';
 import { transposedMatMulPatchEnabled } from './transposed-matmul';
 
 /** What `runtimeInfo()` reports about the running tfjs. */
@@ -15,6 +16,8 @@ export interface RuntimeInfo {
   readonly platform: 'node' | 'browser';
   /** Whether transposed matMuls on WASM take the fast path (see `setTransposedMatMulPatch`). */
   readonly transposedMatMulPatch: boolean;
+  /** Whether `Identity` (tfjs's clone) on WASM shares data instead of copying it (see `setSharedIdentityPatch`). */
+  readonly sharedIdentityPatch: boolean;
 }
 
 /** Facts that are known only once a backend has started; recorded by `initBackend`. */
@@ -39,5 +42,6 @@ export function describeRuntime(platform: 'node' | 'browser'): RuntimeInfo {
     tfjsVersion: version_core,
     platform,
     transposedMatMulPatch: backend === 'wasm' && transposedMatMulPatchEnabled(),
+    sharedIdentityPatch: backend === 'wasm' && sharedIdentityPatchEnabled(),
   };
 }

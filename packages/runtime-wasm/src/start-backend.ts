@@ -2,7 +2,10 @@ import { checkOneOf, checkPositiveInteger, InvalidArgumentError } from '@aekit/c
 import { getThreadsCount, setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { env, findBackend, getBackend, ready, setBackend } from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
+import { installDenseKernel } from './dense-kernel';
+import { installOptimizerStep } from './optimizer-step';
 import { type BackendFacts, recordBackendFacts } from './runtime-info';
+import { installSharedIdentity } from './shared-identity';
 import { installTransposedMatMul } from './transposed-matmul';
 
 /** The backends aekit starts. */
@@ -45,8 +48,11 @@ export function startBackend(
       ? undefined
       : checkPositiveInteger(functionName, 'threads', options.threads);
   const run = async () => {
+    installOptimizerStep(backend);
+    installDenseKernel(backend);
     if (backend === 'wasm') {
       installTransposedMatMul('wasm');
+      installSharedIdentity('wasm');
       if (getBackend() !== 'wasm' && findBackend('wasm') === null) {
         hooks.beforeWasmStart?.();
         if (threads !== undefined) {

@@ -17,6 +17,7 @@ export type {
   FitCallbacks,
   FitOptions,
   LossValues,
+  ParallelOptions,
   StepEndInfo,
   StopReason,
   TrainEndInfo,

@@ -1,5 +1,6 @@
 import {
   checkBoolean,
+  checkInteger,
   checkNumber,
   checkPositiveInteger,
   checkSeed,
@@ -105,6 +106,30 @@ export interface CheckpointOptions {
   readonly everyEpochs?: number;
 }
 
+/**
+ * Data-parallel training on worker threads (Node): each step's batch is split into `workers`
+ * nearly equal shares; this thread computes the gradient of one, each worker thread (with a
+ * WASM instance of its own) that of another, the gradients are summed through
+ * `SharedArrayBuffer` (each weighted by its share of the rows, so the sum is the gradient of
+ * the whole batch's mean loss) and this thread applies one optimiser update and sends the new
+ * weights back. The result is the same update as training on the whole batch in one thread,
+ * up to float32 rounding and the model's random draws: a worker's replica of the model is built
+ * with its own `config.seed` (when the config has one), so its noise is independent of this
+ * thread's, as the noise of different rows is in one thread.
+ */
+export interface ParallelOptions {
+  /** Threads computing gradients, this one included, ≥ 1 (1: no worker threads). */
+  readonly workers: number;
+  /**
+   * Modules each worker imports before it builds its replica of the model: paths, `file:`
+   * URLs or package names (resolved from the current folder or the main script). They must
+   * register the model's family. Default: the package the family was registered from (e.g.
+   * `@aekit/vae`). Workers also import `@aekit/runtime-wasm` to start the backend this thread
+   * runs on.
+   */
+  readonly modules?: readonly string[];
+}
+
 /** Options of `fit`; every field is optional. */
 export interface FitOptions {
   /** Total epochs, counting any done before a resume. Default 10. */
@@ -136,6 +161,8 @@ export interface FitOptions {
   readonly checkpoint?: CheckpointOptions;
   /** A checkpoint folder to continue from (Node only); it must hold a checkpoint. */
   readonly resume?: string;
+  /** Split each batch among worker threads (Node only). Default: one thread. */
+  readonly parallel?: ParallelOptions;
 }
 
 /** `FitOptions` checked, with defaults. */
@@ -160,6 +187,9 @@ export interface ResolvedFitOptions {
   readonly callbacks: FitCallbacks;
   readonly checkpoint: { readonly dir: string; readonly everyEpochs: number } | undefined;
   readonly resume: string | undefined;
+  readonly parallel:
+    | { readonly workers: number; readonly modules: readonly string[] | undefined }
+    | undefined;
 }
 
 function checkObject(argument: string, value: unknown): Record<string, unknown> {
@@ -283,7 +313,28 @@ export function resolveFitOptions(value: unknown): ResolvedFitOptions {
       ),
     };
   }
+  let parallel: ResolvedFitOptions['parallel'];
+  if (options.parallel !== undefined) {
+    const given = checkObject('options.parallel', options.parallel);
+    const modules = given.modules;
+    if (
+      modules !== undefined &&
+      (!Array.isArray(modules) || !modules.every((item) => typeof item === 'string' && item !== ''))
+    ) {
+      throw new InvalidArgumentError({
+        functionName: 'fit',
+        argument: 'options.parallel.modules',
+        rule: 'an array of module paths, file: URLs or package names',
+        value: modules,
+      });
+    }
+    parallel = {
+      workers: checkInteger('fit', 'options.parallel.workers', given.workers, { min: 1, max: 64 }),
+      modules: modules as readonly string[] | undefined,
+    };
+  }
   return {
+    parallel,
     epochs: checkPositiveInteger('fit', 'options.epochs', options.epochs ?? 10),
     batchSize: checkPositiveInteger('fit', 'options.batchSize', options.batchSize ?? 128),
     dropLast: checkBoolean('fit', 'options.dropLast', options.dropLast ?? false),

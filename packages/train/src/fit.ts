@@ -1,14 +1,5 @@
 import { type Batch, createRng, InvalidArgumentError, type TrainableModel } from '@aekit/core';
-import {
-  clone,
-  dispose,
-  keep,
-  type Optimizer,
-  type Scalar,
-  type Tensor,
-  tidy,
-  variableGrads,
-} from '@tensorflow/tfjs-core';
+import { clone, dispose, type Optimizer, tidy } from '@tensorflow/tfjs-core';
 import { NonFiniteLossError } from './errors';
 import type { FileSystem } from './file-system';
 import { type EpochReader, type FitData, readFitData } from './fit-data';
@@ -18,9 +9,11 @@ import {
   type ResolvedFitOptions,
   resolveFitOptions,
 } from './fit-options';
+import { batchGradients, type GradientSource } from './gradient-shares';
 import { emptyHistory, type History, recordEpoch } from './history';
 import { LossMeans, type LossReading, packLoss, toLossValues } from './loss-reading';
 import { noFileSystem } from './model-files';
+import { applyOptimizerStep } from './optimizer-step';
 import { captureOptimizerState, createOptimizer, setLearningRate } from './optimizers';
 import { type NamedVariable, type RunState, resumeRun, saveCheckpoint } from './run-state';
 import { scheduledLearningRate } from './schedules';
@@ -61,25 +54,14 @@ function batchRows(batch: Batch): number {
  * or infinite value throws `NonFiniteLossError` and leaves the weights as they were.
  */
 async function trainStep(
-  model: TrainableModel,
+  source: GradientSource,
   optimizer: Optimizer,
   trained: readonly NamedVariable[],
   batch: Batch,
   state: RunState,
 ): Promise<LossReading> {
-  let names: readonly string[] = [];
-  let packed: Tensor | undefined;
-  const { value, grads } = variableGrads(
-    () => {
-      const loss = packLoss(model, batch, state.step, true);
-      names = loss.names;
-      packed = keep(loss.packed);
-      return loss.total as Scalar;
-    },
-    trained.map(([, variable]) => variable),
-  );
+  const { names, values, grads } = await source.gradients(batch, state.step);
   try {
-    const values = (await packed!.data()) as Float32Array;
     const reading = { names, values };
     const allNames = ['total', ...names];
     if (!values.every(Number.isFinite)) {
@@ -103,13 +85,15 @@ async function trainStep(
     });
     // In the order of `trained`, so the optimiser's per-variable state lines up with it in
     // every run (tfjs indexes its moments by position). A variable the loss does not reach
-    // has no gradient and is skipped by the optimiser.
-    optimizer.applyGradients(
-      trained.map(([, variable]) => ({ name: variable.name, tensor: grads[variable.name]! })),
+    // has no gradient and is skipped by the optimiser. Fused into one kernel call where the
+    // backend has it (see applyOptimizerStep).
+    applyOptimizerStep(
+      optimizer,
+      trained.map(([, variable]) => ({ name: variable.name, tensor: grads[variable.name] })),
     );
     return reading;
   } finally {
-    dispose([value, packed!, ...Object.values(grads)]);
+    dispose(Object.values(grads));
   }
 }
 
@@ -139,14 +123,24 @@ async function evaluate(
   return means.means();
 }
 
+/** Starts data-parallel gradient computation on worker threads (Node only). */
+export type StartParallel = (
+  model: TrainableModel,
+  trained: readonly NamedVariable[],
+  parallel: NonNullable<ResolvedFitOptions['parallel']>,
+  batchSize: number,
+) => Promise<GradientSource>;
+
 /**
- * `fit` with the file system for checkpoints (`undefined` in a browser). See `fit`.
+ * `fit` with the file system for checkpoints (`undefined` in a browser) and the worker-thread
+ * starter for `options.parallel` (`undefined` where there are no worker threads). See `fit`.
  */
 export async function fitWith(
   files: FileSystem | undefined,
   model: TrainableModel,
   data: FitData,
   options: FitOptions = {},
+  startParallel?: StartParallel,
 ): Promise<History> {
   const checkedModel = checkModel(model);
   const resolved: ResolvedFitOptions = resolveFitOptions(options);
@@ -161,6 +155,14 @@ export async function fitWith(
   }
   if (files === undefined && resolved.resume !== undefined) {
     noFileSystem('fit', 'options.resume', resolved.resume);
+  }
+  if (startParallel === undefined && (resolved.parallel?.workers ?? 1) > 1) {
+    throw new InvalidArgumentError({
+      functionName: 'fit',
+      argument: 'options.parallel.workers',
+      rule: '1 here: data-parallel training needs worker threads (Node)',
+      value: resolved.parallel!.workers,
+    });
   }
   const trained: NamedVariable[] = Object.entries(checkedModel.variables()).filter(
     ([, variable]) => variable.trainable,
@@ -181,6 +183,7 @@ export async function fitWith(
       : resolved.optimizer;
   const started = performance.now();
   let run: RunState | undefined;
+  let source: GradientSource | undefined;
   try {
     if (!ownsOptimizer && (resolved.checkpoint !== undefined || resolved.resume !== undefined)) {
       await checkOptimizerCanSave(optimizer, trained);
@@ -197,6 +200,13 @@ export async function fitWith(
             lastFinite: new Map(),
           }
         : await resumeRun(files!, resolved.resume, checkedModel, optimizer, trained);
+    source =
+      resolved.parallel === undefined || resolved.parallel.workers === 1
+        ? {
+            gradients: (batch, step) => batchGradients(checkedModel, trained, batch, step, 1),
+            close: async () => {},
+          }
+        : await startParallel!(checkedModel, trained, resolved.parallel, batchSize);
     const { history } = run;
     // A resumed run that had stopped early is finished; any other continues.
     if (history.stopReason !== 'earlyStopping') history.stopReason = 'completed';
@@ -236,7 +246,7 @@ export async function fitWith(
         let reading: LossReading;
         const rows = batchRows(batch);
         try {
-          reading = await trainStep(checkedModel, optimizer, trained, batch, run);
+          reading = await trainStep(source, optimizer, trained, batch, run);
         } finally {
           disposeBatch(batch);
         }
@@ -327,6 +337,7 @@ export async function fitWith(
     });
     return history;
   } finally {
+    await source?.close();
     if (run?.bestWeights !== undefined) dispose([...run.bestWeights.values()]);
     if (ownsOptimizer) optimizer.dispose();
   }

@@ -5,6 +5,7 @@ import type { FitOptions } from './fit-options';
 import type { History } from './history';
 import { loadModelWith, saveModelWith } from './model-files';
 import { nodeFileSystem } from './node-file-system';
+import { startParallel } from './parallel';
 
 export { checkpointFileName } from './checkpoint';
 export type { NonFiniteLossDetails } from './errors';
@@ -18,6 +19,7 @@ export type {
   FitCallbacks,
   FitOptions,
   LossValues,
+  ParallelOptions,
   StepEndInfo,
   StopReason,
   TrainEndInfo,
@@ -54,6 +56,9 @@ export type { LearningRateSchedule } from './schedules';
  * - `checkpoint` saves model, optimiser state, epoch, step and the shuffling state atomically;
  *   `resume: dir` continues exactly where it stopped (also after the process was killed).
  * - The data is not disposed; memory stays flat from epoch to epoch.
+ * - Adam, SGD and momentum run as one fused kernel per step where `@aekit/runtime-wasm` has
+ *   registered it (same values as tfjs's own update); `parallel: { workers: 2 }` splits each
+ *   batch among worker threads (see `ParallelOptions`).
  *
  * @param data `[N, inputDim]` float32 examples, `{ x, labels? }`, or a `BatchSource`.
  */
@@ -62,7 +67,7 @@ export function fit(
   data: FitData,
   options: FitOptions = {},
 ): Promise<History> {
-  return fitWith(nodeFileSystem, model, data, options);
+  return fitWith(nodeFileSystem, model, data, options, startParallel);
 }
 
 /**
