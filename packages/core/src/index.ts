@@ -8,6 +8,7 @@ export type {
   TrainableModel,
 } from './autoencoder';
 export type { Batch, BatchSource } from './batch-source';
+export { bernoulliLogLikelihoodKernelName } from './bernoulli-kernel';
 export { bhattacharyyaGaussians } from './bhattacharyya';
 export type { NumberRange, TensorRequirements } from './checks';
 export {

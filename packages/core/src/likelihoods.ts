@@ -1,6 +1,9 @@
 import {
   add,
+  engine,
   exp,
+  getBackend,
+  getKernel,
   mul,
   neg,
   square,
@@ -11,6 +14,7 @@ import {
   tidy,
 } from '@tensorflow/tfjs-core';
 import { stableSoftplus } from './activations';
+import { bernoulliLogLikelihoodKernelName } from './bernoulli-kernel';
 import { checkNumber, checkTensor } from './checks';
 import { ShapeMismatchError } from './errors';
 import { checkFloatTensorsAlike } from './math-checks';
@@ -35,6 +39,10 @@ export function bernoulliLogLikelihood(x: Tensor, logits: Tensor): Tensor1D {
     ['x', x],
     ['logits', logits],
   ]);
+  if (getKernel(bernoulliLogLikelihoodKernelName, getBackend()) !== undefined) {
+    // One kernel (with its own gradient) where the backend has one: see bernoulli-kernel.ts.
+    return engine().runKernel(bernoulliLogLikelihoodKernelName, { x, logits }) as Tensor1D;
+  }
   return tidy(() => sum(sub(mul(x, logits), stableSoftplus(logits)), 1) as Tensor1D);
 }
 

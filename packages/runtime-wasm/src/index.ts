@@ -5,6 +5,7 @@ import { type InitBackendOptions, startBackend } from './start-backend';
 export { assertKernels } from './assert-kernels';
 export type { RuntimeInfo } from './runtime-info';
 export { setSharedIdentityPatch, sharedIdentityPatchEnabled } from './shared-identity';
+export { setSimdKernels, simdKernelsEnabled } from './simd-kernels';
 export type { BackendName, InitBackendOptions } from './start-backend';
 export { setTransposedMatMulPatch, transposedMatMulPatchEnabled } from './transposed-matmul';
 

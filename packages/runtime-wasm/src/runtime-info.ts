@@ -1,5 +1,7 @@
 import { getBackend, version_core } from '@tensorflow/tfjs-core';
+import { backendFacts } from './backend-facts';
 import { sharedIdentityPatchEnabled } from './shared-identity';
+import { simdKernelsEnabled } from './simd-kernels';
 import { transposedMatMulPatchEnabled } from './transposed-matmul';
 
 /** What `runtimeInfo()` reports about the running tfjs. */
@@ -16,25 +18,18 @@ export interface RuntimeInfo {
   readonly platform: 'node' | 'browser';
   /** Whether transposed matMuls on WASM take the fast path (see `setTransposedMatMulPatch`). */
   readonly transposedMatMulPatch: boolean;
+  /**
+   * Whether aekit's compiled WASM kernels run (see `setSimdKernels`): the matrix product (where
+   * the backend computes on one thread), the Bernoulli log-likelihood and column sums.
+   */
+  readonly simdKernels: boolean;
   /** Whether `Identity` (tfjs's clone) on WASM shares data instead of copying it (see `setSharedIdentityPatch`). */
   readonly sharedIdentityPatch: boolean;
 }
 
-/** Facts that are known only once a backend has started; recorded by `initBackend`. */
-export interface BackendFacts {
-  readonly simd: boolean | null;
-  readonly threads: number;
-}
-
-const factsByBackend = new Map<string, BackendFacts>();
-
-export function recordBackendFacts(backend: string, facts: BackendFacts): void {
-  factsByBackend.set(backend, facts);
-}
-
 export function describeRuntime(platform: 'node' | 'browser'): RuntimeInfo {
   const backend = getBackend();
-  const facts = factsByBackend.get(backend) ?? { simd: null, threads: 1 };
+  const facts = backendFacts(backend);
   return {
     backend,
     simd: facts.simd,
@@ -42,6 +37,7 @@ export function describeRuntime(platform: 'node' | 'browser'): RuntimeInfo {
     tfjsVersion: version_core,
     platform,
     transposedMatMulPatch: backend === 'wasm' && transposedMatMulPatchEnabled(),
+    simdKernels: backend === 'wasm' && facts.simd === true && simdKernelsEnabled(),
     sharedIdentityPatch: backend === 'wasm' && sharedIdentityPatchEnabled(),
   };
 }

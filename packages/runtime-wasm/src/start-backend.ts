@@ -2,10 +2,13 @@ import { checkOneOf, checkPositiveInteger, InvalidArgumentError } from '@aekit/c
 import { getThreadsCount, setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { env, findBackend, getBackend, ready, setBackend } from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
+import { type BackendFacts, recordBackendFacts } from './backend-facts';
+import { installBernoulliKernel } from './bernoulli-kernel';
+import { installColumnSum } from './column-sum';
 import { installDenseKernel } from './dense-kernel';
 import { installOptimizerStep } from './optimizer-step';
-import { type BackendFacts, recordBackendFacts } from './runtime-info';
 import { installSharedIdentity } from './shared-identity';
+import { prepareSimdKernels } from './simd-kernels';
 import { installTransposedMatMul } from './transposed-matmul';
 
 /** The backends aekit starts. */
@@ -53,6 +56,8 @@ export function startBackend(
     if (backend === 'wasm') {
       installTransposedMatMul('wasm');
       installSharedIdentity('wasm');
+      installBernoulliKernel('wasm');
+      installColumnSum('wasm');
       if (getBackend() !== 'wasm' && findBackend('wasm') === null) {
         hooks.beforeWasmStart?.();
         if (threads !== undefined) {
@@ -77,6 +82,7 @@ export function startBackend(
       });
     }
     await ready();
+    if (backend === 'wasm') await prepareSimdKernels(findBackend('wasm'));
     quietNodeBanner(backend);
     const facts = await readFacts(backend);
     recordBackendFacts(backend, facts);

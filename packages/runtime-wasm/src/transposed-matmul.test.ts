@@ -1,8 +1,13 @@
 import { expectAllClose } from '@aekit/test-utils';
 import * as tf from '@tensorflow/tfjs-core';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { initBackend } from './index';
-import { setTransposedMatMulPatch, transposedMatMulFastCalls } from './transposed-matmul';
+import { setSimdKernels } from './simd-kernels';
+import {
+  compiledMatMulCalls,
+  setTransposedMatMulPatch,
+  transposedMatMulFastCalls,
+} from './transposed-matmul';
 
 // Reference products come from plain JS float64 loops, not from any tfjs kernel.
 function referenceMatMul(
@@ -30,11 +35,23 @@ function randomMatrix(rows: number, columns: number, seed: number): number[][] {
 // float32 sums of up to 70 products: rounding grows with k, so atol is 1e-5, not 1e-6.
 const tolerance = { rtol: 1e-5, atol: 1e-5 };
 
-describe('transposed matMul on wasm', () => {
+// Two fast paths serve a transposed product: aekit's compiled gemm (the default where WASM SIMD
+// runs on one thread) and explicit transposes around the backend's plain kernel (the fallback).
+// Each is checked on its own, with the counter of the path that must have served the call.
+const paths = [
+  { path: 'compiled gemm', compiled: true, calls: compiledMatMulCalls },
+  { path: 'explicit transposes', compiled: false, calls: transposedMatMulFastCalls },
+] as const;
+
+describe.each(paths)('transposed matMul on wasm, $path', ({ compiled, calls }) => {
   beforeAll(async () => {
     await initBackend({ backend: 'wasm' });
   });
-  afterEach(() => setTransposedMatMulPatch(true));
+  beforeEach(() => setSimdKernels(compiled));
+  afterEach(() => {
+    setTransposedMatMulPatch(true);
+    setSimdKernels(true);
+  });
 
   // Shapes where each of the two forms (transpose the inputs, or swap and transpose the
   // output) is the cheaper one, so both code paths run.
@@ -52,12 +69,12 @@ describe('transposed matMul on wasm', () => {
       it(`matches float64 for ${m}x${k}x${n}, transposeA=${transposeA}, transposeB=${transposeB}`, () => {
         const a = randomMatrix(transposeA ? k : m, transposeA ? m : k, m + k);
         const b = randomMatrix(transposeB ? n : k, transposeB ? k : n, n + 7);
-        const before = transposedMatMulFastCalls();
+        const before = calls();
         const numTensors = tf.memory().numTensors;
         const product = tf.matMul(tf.tensor2d(a), tf.tensor2d(b), transposeA, transposeB);
         const values = product.arraySync() as number[][];
         tf.dispose(product);
-        expect(transposedMatMulFastCalls()).toBe(before + 1);
+        expect(calls()).toBe(before + 1);
         expectAllClose(values, referenceMatMul(a, b, transposeA, transposeB), tolerance);
         // Only the two inputs created inline remain; the kernel's temporaries are freed.
         expect(tf.memory().numTensors).toBe(numTensors + 2);
@@ -98,13 +115,14 @@ describe('transposed matMul on wasm', () => {
     const w1 = tf.variable(tf.randomNormal([20, 8], 0, 0.3, 'float32', 6));
     const w2 = tf.variable(tf.randomNormal([8, 20], 0, 0.3, 'float32', 7));
     const optimizer = tf.train.sgd(0.1);
-    const before = transposedMatMulFastCalls();
+    const before = calls();
     const loss = optimizer.minimize(
       () => tf.losses.meanSquaredError(x, tf.matMul(tf.relu(tf.matMul(x, w1)), w2)),
       true,
     );
     // dW1 = xᵀ·g1 and dW2 = hᵀ·g2 (transposeA), dh = g2·W2ᵀ (transposeB); x needs no gradient.
-    expect(transposedMatMulFastCalls() - before).toBe(3);
+    // The compiled gemm also serves the two plain forward products.
+    expect(calls() - before).toBe(compiled ? 5 : 3);
     expect(Number.isFinite(loss!.dataSync()[0])).toBe(true);
     tf.dispose([x, w1, w2, loss!]);
     optimizer.dispose();
@@ -112,8 +130,8 @@ describe('transposed matMul on wasm', () => {
 
   it('can be switched off to measure the stock path', () => {
     setTransposedMatMulPatch(false);
-    const before = transposedMatMulFastCalls();
+    const before = calls();
     tf.tidy(() => tf.matMul(tf.ones([4, 3]), tf.ones([4, 3]), true, false));
-    expect(transposedMatMulFastCalls()).toBe(before);
+    expect(calls()).toBe(before);
   });
 });

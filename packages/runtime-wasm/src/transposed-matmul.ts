@@ -1,4 +1,5 @@
 import {
+  backend_util,
   getKernel,
   type KernelConfig,
   type KernelFunc,
@@ -8,13 +9,24 @@ import {
   type TensorInfo,
   unregisterKernel,
 } from '@tensorflow/tfjs-core';
+import { gemmFlags, simdMatMulKernels } from './simd-kernels';
 
 /**
  * On the WASM backend, `BatchMatMul` and `_FusedMatMul` with `transposeA`/`transposeB` run about
  * ten times slower than the plain product, and tfjs's gradient of a matMul uses exactly those
- * flags, so stock training spends most of its time there. This module wraps both kernels: a
- * transposed call becomes an explicit `Transpose` (cheap, memory-bound) plus the fast plain
- * kernel. It chooses the cheaper of two equivalent forms by the number of elements moved:
+ * flags, so stock training spends most of its time there. Even the plain product pays for a
+ * fresh right operand: XNNPACK repacks it into a new operator (cached by tensor, so in training,
+ * where weights and gradients change every step, every call repacks). This module wraps both
+ * kernels.
+ *
+ * Where aekit's compiled kernels run (`simdMatMulKernels`: WebAssembly SIMD, one thread), every
+ * float32 product with a linear or ReLU epilogue goes to the compiled `gemm`, which reads either
+ * operand transposed or not, packs 8 columns of the right operand at a time into a buffer that
+ * stays in cache, and adds bias and ReLU as it stores.
+ *
+ * Otherwise a transposed call becomes an explicit `Transpose` (cheap, memory-bound) plus the
+ * fast plain kernel. It chooses the cheaper of two equivalent forms by the number of elements
+ * moved:
  *
  *   A·Bᵀ  = transpose(B)             then A·B'   or   (B·Aᵀ)ᵀ  = transpose(A), product, transpose(C)
  *   Aᵀ·B  = transpose(A)             then A'·B   or   (Bᵀ·A)ᵀ  = transpose(B), product, transpose(C)
@@ -29,13 +41,16 @@ const wrapperMarker = Symbol.for('@aekit/runtime-wasm.transposed-matmul');
 
 interface PatchState {
   enabled: boolean;
-  /** Transposed calls served by the fast path since start-up (read by tests). */
+  /** Transposed calls served by explicit transposes since start-up (read by tests). */
   fastCalls: number;
+  /** Calls served by the compiled product since start-up (read by tests). */
+  compiledCalls: number;
 }
 
 // One switch per process, shared by every copy of this package that may be loaded.
 const globalState = globalThis as { [wrapperMarker]?: PatchState };
-globalState[wrapperMarker] ??= { enabled: true, fastCalls: 0 };
+globalState[wrapperMarker] ??= { enabled: true, fastCalls: 0, compiledCalls: 0 };
+globalState[wrapperMarker].compiledCalls ??= 0;
 const state: PatchState = globalState[wrapperMarker];
 
 interface KernelBackend {
@@ -53,14 +68,99 @@ function size(shape: readonly number[]): number {
   return shape.reduce((product, dim) => product * dim, 1);
 }
 
+interface MatMulInputs extends NamedTensorInfoMap {
+  a: TensorInfo;
+  b: TensorInfo;
+}
+
+/** The product by the compiled `gemm`, or `undefined` when it does not apply to this call. */
+function compiledMatMul(
+  args: Parameters<KernelFunc>[0],
+  attrs: NamedAttrMap & { transposeA?: boolean; transposeB?: boolean; activation?: string },
+): TensorInfo | undefined {
+  const kernels = simdMatMulKernels(args.backend);
+  if (kernels === null) return undefined;
+  const { a, b, bias, preluActivationWeights } = args.inputs as MatMulInputs;
+  const activation = attrs.activation ?? 'linear';
+  if (
+    a.dtype !== 'float32' ||
+    b.dtype !== 'float32' ||
+    a.shape.length < 2 ||
+    b.shape.length < 2 ||
+    preluActivationWeights !== undefined ||
+    (activation !== 'linear' && activation !== 'relu')
+  ) {
+    return undefined;
+  }
+  const transposeA = attrs.transposeA === true;
+  const transposeB = attrs.transposeB === true;
+  const m = transposeA ? a.shape.at(-1)! : a.shape.at(-2)!;
+  const k = transposeA ? a.shape.at(-2)! : a.shape.at(-1)!;
+  const n = transposeB ? b.shape.at(-2)! : b.shape.at(-1)!;
+  if (k !== (transposeB ? b.shape.at(-1)! : b.shape.at(-2)!)) return undefined;
+  if (
+    bias !== undefined &&
+    (bias.dtype !== 'float32' || size(bias.shape) !== n || bias.shape.at(-1) !== n)
+  ) {
+    return undefined;
+  }
+  // Batches: equal, or one side a single matrix broadcast over the other's batch.
+  const outerA = a.shape.slice(0, -2);
+  const outerB = b.shape.slice(0, -2);
+  const batchA = size(outerA);
+  const batchB = size(outerB);
+  let outer: number[];
+  try {
+    outer = backend_util.assertAndGetBroadcastShape(outerA, outerB);
+  } catch {
+    return undefined; // tfjs's own kernel reports the mismatch
+  }
+  const batch = size(outer);
+  if (batch !== Math.max(batchA, batchB) || (batchA !== batchB && batchA !== 1 && batchB !== 1)) {
+    return undefined;
+  }
+  state.compiledCalls += 1;
+  const out = kernels.makeOutput([...outer, m, n]);
+  if (m === 0 || n === 0 || batch === 0) return out;
+  let flags = (transposeA ? gemmFlags.transposeA : 0) | (transposeB ? gemmFlags.transposeB : 0);
+  if (bias !== undefined) flags |= gemmFlags.bias;
+  if (activation === 'relu') flags |= gemmFlags.relu;
+  const scratch = kernels.scratch((k + 1) * 8 * 4);
+  const aPointer = kernels.pointer(a);
+  const bPointer = kernels.pointer(b);
+  const biasPointer = bias === undefined ? 0 : kernels.pointer(bias);
+  const outPointer = kernels.pointer(out);
+  for (let index = 0; index < batch; index += 1) {
+    kernels.exports.gemm(
+      aPointer + (batchA === 1 ? 0 : index * m * k * 4),
+      bPointer + (batchB === 1 ? 0 : index * k * n * 4),
+      biasPointer,
+      outPointer + index * m * n * 4,
+      m,
+      k,
+      n,
+      flags,
+      scratch,
+    );
+  }
+  return out;
+}
+
 function wrap(backendName: string, original: KernelConfig): KernelFunc {
   const transpose = getKernel('Transpose', backendName)?.kernelFunc;
   if (transpose === undefined) return original.kernelFunc;
   const kernel: KernelFunc = (args) => {
-    const attrs = args.attrs as NamedAttrMap & { transposeA?: boolean; transposeB?: boolean };
+    const attrs = args.attrs as NamedAttrMap & {
+      transposeA?: boolean;
+      transposeB?: boolean;
+      activation?: string;
+    };
+    if (!state.enabled) return original.kernelFunc(args);
+    const compiled = compiledMatMul(args, attrs);
+    if (compiled !== undefined) return compiled;
     const transposeA = attrs.transposeA === true;
     const transposeB = attrs.transposeB === true;
-    if (!state.enabled || (!transposeA && !transposeB)) return original.kernelFunc(args);
+    if (!transposeA && !transposeB) return original.kernelFunc(args);
 
     state.fastCalls += 1;
     const backend = args.backend as unknown as KernelBackend;
@@ -152,7 +252,12 @@ export function transposedMatMulPatchEnabled(): boolean {
   return state.enabled;
 }
 
-/** @internal How many transposed matMuls took the fast path so far. */
+/** @internal How many matMuls the compiled product served so far. */
+export function compiledMatMulCalls(): number {
+  return state.compiledCalls;
+}
+
+/** @internal How many transposed matMuls took the explicit-transpose path so far. */
 export function transposedMatMulFastCalls(): number {
   return state.fastCalls;
 }

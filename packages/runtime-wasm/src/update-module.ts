@@ -10,6 +10,8 @@
  * would.
  */
 
+import { name, section, unsignedLeb, vec } from './wasm-bytes';
+
 /** The updates, by export name. Pointers are byte offsets into the memory, `n` an element count. */
 export interface UpdateExports {
   /** out = (−η · g) + θ */
@@ -97,17 +99,6 @@ const vector = {
   div: [0xfd, 0xe7, 0x01],
 };
 
-function unsignedLeb(value: number): number[] {
-  const bytes: number[] = [];
-  let rest = value >>> 0;
-  do {
-    const byte = rest & 0x7f;
-    rest >>>= 7;
-    bytes.push(rest === 0 ? byte : byte | 0x80);
-  } while (rest !== 0);
-  return bytes;
-}
-
 function signedLeb(value: number): number[] {
   const bytes: number[] = [];
   let rest = value | 0;
@@ -118,18 +109,6 @@ function signedLeb(value: number): number[] {
     bytes.push(done ? byte : byte | 0x80);
     if (done) return bytes;
   }
-}
-
-function vec(items: readonly number[][]): number[] {
-  return [...unsignedLeb(items.length), ...items.flat()];
-}
-
-function name(text: string): number[] {
-  return vec([...new TextEncoder().encode(text)].map((byte) => [byte]));
-}
-
-function section(id: number, content: number[]): number[] {
-  return [id, ...unsignedLeb(content.length), ...content];
 }
 
 /** An expression over one element (or 4 lanes) of the update, evaluated onto the stack. */
