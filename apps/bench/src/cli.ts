@@ -88,9 +88,13 @@ async function main(): Promise<void> {
         transposeA: wasmRatio('stock', 'transposeA'),
         transposeB: wasmRatio('stock', 'transposeB'),
       },
-      patched: {
-        transposeA: wasmRatio('patched', 'transposeA'),
-        transposeB: wasmRatio('patched', 'transposeB'),
+      transposes: {
+        transposeA: wasmRatio('transposes', 'transposeA'),
+        transposeB: wasmRatio('transposes', 'transposeB'),
+      },
+      compiled: {
+        transposeA: wasmRatio('compiled', 'transposeA'),
+        transposeB: wasmRatio('compiled', 'transposeB'),
       },
     },
   };

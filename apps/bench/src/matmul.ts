@@ -1,18 +1,31 @@
-import { initBackend, setTransposedMatMulPatch } from '@aekit/runtime-wasm';
+import { initBackend, setSimdKernels, setTransposedMatMulPatch } from '@aekit/runtime-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import { timeInterleaved } from './measure';
 
 /** One matMul variant on one backend. */
 export interface MatMulRow {
   readonly backend: 'wasm' | 'cpu';
-  /** `'stock'`: tfjs's own kernels; `'patched'`: aekit's transposed-matMul fast path. */
-  readonly kernels: 'stock' | 'patched';
+  /**
+   * `'stock'`: tfjs's own kernels (XNNPACK for the plain product, which keeps the packed right
+   * operand between calls because it is the same tensor); `'transposes'`: aekit's explicit
+   * transposes around XNNPACK (its fallback without WASM SIMD or with threads); `'compiled'`:
+   * aekit's compiled gemm, which packs the right operand at every call (as training needs).
+   */
+  readonly kernels: MatMulKernels;
   /** `'plain'`: A·B; `'transposeA'`: Aᵀ·B; `'transposeB'`: A·Bᵀ (same m, k, n). */
   readonly variant: 'plain' | 'transposeA' | 'transposeB';
   readonly medianMs: number;
   readonly gflops: number;
   /** Time relative to the plain product on the same backend (1 = as fast as plain). */
   readonly ratioToPlain: number;
+}
+
+export type MatMulKernels = 'stock' | 'transposes' | 'compiled';
+
+/** Switches aekit's matMul paths for one contender. */
+function useKernels(kernels: MatMulKernels): void {
+  setTransposedMatMulPatch(kernels !== 'stock');
+  setSimdKernels(kernels === 'compiled');
 }
 
 export interface MatMulResult {
@@ -22,9 +35,11 @@ export interface MatMulResult {
 
 /**
  * GFLOP/s of an m×k by k×n product, plain and with either operand transposed, with tfjs's
- * stock kernels and with aekit's fast path, on wasm and cpu. The contenders of one backend
+ * stock kernels and with aekit's two paths (on wasm), on wasm and cpu. The contenders of one backend
  * are interleaved so machine drift cancels.
  */
+const kernelSets = ['stock', 'transposes', 'compiled'] as const;
+
 export async function benchMatMul(
   options: { m?: number; k?: number; n?: number; quick?: boolean } = {},
 ): Promise<MatMulResult> {
@@ -38,19 +53,16 @@ export async function benchMatMul(
     const aT = tf.transpose(a);
     const bT = tf.transpose(b);
     const call =
-      (patched: boolean, left: tf.Tensor, right: tf.Tensor, tA: boolean, tB: boolean) => () => {
-        setTransposedMatMulPatch(patched);
+      (kernels: MatMulKernels, left: tf.Tensor, right: tf.Tensor, tA: boolean, tB: boolean) =>
+      () => {
+        useKernels(kernels);
         tf.matMul(left, right, tA, tB).dispose();
       };
-    const contenders: Record<string, () => void> = {
-      'stock plain': call(false, a, b, false, false),
-      'stock transposeA': call(false, aT, b, true, false),
-      'stock transposeB': call(false, a, bT, false, true),
-    };
-    if (backend === 'wasm') {
-      contenders['patched plain'] = call(true, a, b, false, false);
-      contenders['patched transposeA'] = call(true, aT, b, true, false);
-      contenders['patched transposeB'] = call(true, a, bT, false, true);
+    const contenders: Record<string, () => void> = {};
+    for (const kernels of backend === 'wasm' ? kernelSets : (['stock'] as const)) {
+      contenders[`${kernels} plain`] = call(kernels, a, b, false, false);
+      contenders[`${kernels} transposeA`] = call(kernels, aT, b, true, false);
+      contenders[`${kernels} transposeB`] = call(kernels, a, bT, false, true);
     }
     const slow = backend === 'cpu';
     const timings = timeInterleaved(contenders, {
@@ -58,10 +70,10 @@ export async function benchMatMul(
       windows: quick ? 2 : slow ? 3 : 7,
       callsPerWindow: quick ? 1 : slow ? 2 : 10,
     });
-    setTransposedMatMulPatch(true);
+    useKernels('compiled');
     tf.dispose([a, b, aT, bT]);
     for (const [name, timing] of Object.entries(timings)) {
-      const [kernels, variant] = name.split(' ') as [MatMulRow['kernels'], MatMulRow['variant']];
+      const [kernels, variant] = name.split(' ') as [MatMulKernels, MatMulRow['variant']];
       const plain = timings[`${kernels} plain`]!;
       rows.push({
         backend,

@@ -1,5 +1,10 @@
 import type { Dataset } from '@aekit/data';
-import { initBackend, setSharedIdentityPatch, setTransposedMatMulPatch } from '@aekit/runtime-wasm';
+import {
+  initBackend,
+  setSharedIdentityPatch,
+  setSimdKernels,
+  setTransposedMatMulPatch,
+} from '@aekit/runtime-wasm';
 import { fit } from '@aekit/train';
 import { createVae } from '@aekit/vae';
 import * as tf from '@tensorflow/tfjs-core';
@@ -15,7 +20,7 @@ export interface KernelRow {
 
 /** Where the time of one training step goes, for one contender. */
 export interface StepProfile {
-  readonly contender: 'aekit wasm' | 'tfjs wasm (stock)';
+  readonly contender: 'aekit wasm' | 'aekit wasm, XNNPACK products' | 'tfjs wasm (stock)';
   /** Wall-clock milliseconds per step, median over repeats (without the profiler). */
   readonly stepMs: number;
   /** Kernel calls per step and their summed time (as `tf.profile` reports it). */
@@ -49,28 +54,36 @@ export async function profileTrainingStep(
   const vae = createVae({ inputDim: data.dim, latentDim: 20, hidden: [400], seed: 1 });
   const optimizer = tf.train.adam(1e-3);
   const stock = new StockTfjsVae(data.dim, 400, 20);
-  const aekitSteps = async () => {
-    setTransposedMatMulPatch(true);
-    setSharedIdentityPatch(true);
-    await fit(vae, subset, { epochs: 1, batchSize: 128, optimizer, shuffle: false });
+  // Every switch back on after each contender: aekit as users get it.
+  const patches = (enabled: boolean, simdKernels = enabled) => {
+    setTransposedMatMulPatch(enabled);
+    setSharedIdentityPatch(enabled);
+    setSimdKernels(simdKernels);
+  };
+  const aekitSteps = (simdKernels: boolean) => async () => {
+    patches(true, simdKernels);
+    try {
+      await fit(vae, subset, { epochs: 1, batchSize: 128, optimizer, shuffle: false });
+    } finally {
+      patches(true);
+    }
   };
   const stockSteps = async () => {
-    setTransposedMatMulPatch(false);
-    setSharedIdentityPatch(false);
+    patches(false);
     try {
       for (const batch of subset.batches(128)) {
         await stock.step(batch.x);
         batch.x.dispose();
       }
     } finally {
-      setTransposedMatMulPatch(true);
-      setSharedIdentityPatch(true);
+      patches(true);
     }
   };
   const results: StepProfile[] = [];
   try {
     for (const [contender, run] of [
-      ['aekit wasm', aekitSteps],
+      ['aekit wasm', aekitSteps(true)],
+      ['aekit wasm, XNNPACK products', aekitSteps(false)],
       ['tfjs wasm (stock)', stockSteps],
     ] as const) {
       await run(); // warm-up

@@ -1,5 +1,10 @@
 import { DataNotFoundError, type Dataset, loadFashionMnist, loadMnist } from '@aekit/data';
-import { initBackend, setSharedIdentityPatch, setTransposedMatMulPatch } from '@aekit/runtime-wasm';
+import {
+  initBackend,
+  setSharedIdentityPatch,
+  setSimdKernels,
+  setTransposedMatMulPatch,
+} from '@aekit/runtime-wasm';
 import { fit } from '@aekit/train';
 import { createVae, type Vae } from '@aekit/vae';
 import * as tf from '@tensorflow/tfjs-core';
@@ -75,6 +80,7 @@ export async function timeWindows(
 function setAekitPatches(enabled: boolean): void {
   setTransposedMatMulPatch(enabled);
   setSharedIdentityPatch(enabled);
+  setSimdKernels(enabled);
 }
 
 export interface ModelShape {
@@ -84,15 +90,18 @@ export interface ModelShape {
 
 /**
  * aekit's VAE trained with `fit` (Adam 1e-3) on `backend`, windows of whole batches; with
- * `workers` > 1, data-parallel on worker threads. A window is the epoch loop of one `fit` call
- * (`history.samplesPerSecond`: without fit's set-up and the workers' start).
+ * `workers` > 1, data-parallel on worker threads; with `simdKernels: false`, without aekit's
+ * compiled WASM kernels (the products then run on XNNPACK, as before they existed). A window is
+ * the epoch loop of one `fit` call (`history.samplesPerSecond`: without fit's set-up and the
+ * workers' start).
  */
 export function aekitTraining(
   backend: 'wasm' | 'cpu',
   data: Dataset,
   shape: ModelShape,
-  workers = 1,
+  options: { readonly workers?: number; readonly simdKernels?: boolean } = {},
 ): WindowedContender & { readonly vae: () => Vae } {
+  const { workers = 1, simdKernels = true } = options;
   let vae: Vae | undefined;
   let optimizer: tf.Optimizer | undefined;
   let window = 0;
@@ -108,14 +117,19 @@ export function aekitTraining(
     async run(steps) {
       window += 1;
       const subset = data.shuffle(window).take(steps * shape.batchSize);
-      const history = await fit(vae!, subset, {
-        epochs: 1,
-        batchSize: shape.batchSize,
-        optimizer: optimizer!,
-        seed: window,
-        ...(workers > 1 ? { parallel: { workers } } : {}),
-      });
-      return subset.size / history.samplesPerSecond[0]!;
+      setSimdKernels(simdKernels);
+      try {
+        const history = await fit(vae!, subset, {
+          epochs: 1,
+          batchSize: shape.batchSize,
+          optimizer: optimizer!,
+          seed: window,
+          ...(workers > 1 ? { parallel: { workers } } : {}),
+        });
+        return subset.size / history.samplesPerSecond[0]!;
+      } finally {
+        setSimdKernels(true);
+      }
     },
     async dispose() {
       vae?.dispose();
@@ -290,7 +304,8 @@ export async function benchVaeTraining(options: Options): Promise<VaeTrainingRes
     const stock = stockTraining(data, shape);
     const contenders: Record<string, WindowedContender> = {
       'aekit wasm': aekitWasm,
-      'aekit wasm, 2 workers': aekitTraining('wasm', data, shape, 2),
+      'aekit wasm, 2 workers': aekitTraining('wasm', data, shape, { workers: 2 }),
+      'aekit wasm, XNNPACK products': aekitTraining('wasm', data, shape, { simdKernels: false }),
       'tfjs wasm (stock)': stock,
       'aekit cpu': aekitTraining('cpu', data, shape),
     };
