@@ -1,7 +1,7 @@
-import { getBackend, version_core } from '@tensorflow/tfjs-core';
+import { findBackend, getBackend, version_core } from '@tensorflow/tfjs-core';
 import { backendFacts } from './backend-facts';
 import { sharedIdentityPatchEnabled } from './shared-identity';
-import { simdKernelsEnabled } from './simd-kernels';
+import { simdKernels } from './simd-kernels';
 import { transposedMatMulPatchEnabled } from './transposed-matmul';
 
 /** What `runtimeInfo()` reports about the running tfjs. */
@@ -19,8 +19,9 @@ export interface RuntimeInfo {
   /** Whether transposed matMuls on WASM take the fast path (see `setTransposedMatMulPatch`). */
   readonly transposedMatMulPatch: boolean;
   /**
-   * Whether aekit's compiled WASM kernels run (see `setSimdKernels`): the matrix product (where
-   * the backend computes on one thread), the Bernoulli log-likelihood and column sums.
+   * Whether aekit's compiled WASM kernels run (switched on, see `setSimdKernels`, and loaded):
+   * the Bernoulli log-likelihood, sums over rows, and the matrix product where the backend
+   * computes on one thread (with more, XNNPACK's threaded product runs).
    */
   readonly simdKernels: boolean;
   /** Whether `Identity` (tfjs's clone) on WASM shares data instead of copying it (see `setSharedIdentityPatch`). */
@@ -37,7 +38,7 @@ export function describeRuntime(platform: 'node' | 'browser'): RuntimeInfo {
     tfjsVersion: version_core,
     platform,
     transposedMatMulPatch: backend === 'wasm' && transposedMatMulPatchEnabled(),
-    simdKernels: backend === 'wasm' && facts.simd === true && simdKernelsEnabled(),
+    simdKernels: backend === 'wasm' && simdKernels(findBackend('wasm')) !== null,
     sharedIdentityPatch: backend === 'wasm' && sharedIdentityPatchEnabled(),
   };
 }

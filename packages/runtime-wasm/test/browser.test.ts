@@ -52,7 +52,14 @@ function serve(root: string): Promise<Server> {
 }
 
 interface PageResult {
-  info: { backend: string; platform: string; threads: number; simd: boolean | null };
+  info: {
+    backend: string;
+    platform: string;
+    threads: number;
+    simd: boolean | null;
+    simdKernels: boolean;
+  };
+  after: { simdKernels: boolean };
   losses: number[];
   gradient: number[];
   error?: string;
@@ -143,11 +150,16 @@ describe.skipIf(!haveChromium)('built package in Chromium (browser entry)', () =
     expect(requested).toContain('/wasm/tfjs-backend-wasm-simd.wasm');
     expect(result.info.threads).toBe(1);
     expect(result.warnings).toEqual([]);
+    // aekit's compiled kernels load beside the backend's (not shared) memory.
+    expect(result.info.simdKernels).toBe(true);
+    expect(result.after.simdKernels).toBe(true);
   });
 
   it('loads the threaded binary when the page is cross-origin isolated', async () => {
     const result = await runPage('?isolated&threads=2');
     expect(requested).toContain('/wasm/tfjs-backend-wasm-threaded-simd.wasm');
+    // ... and beside the threaded backend's shared memory.
+    expect(result.info.simdKernels).toBe(true);
     // tfjs sizes its pool at half the logical cores (at least 1, at most 8).
     const expected = Math.min(2, Math.max(1, Math.floor(result.cores / 2)));
     expect(result.info.threads).toBe(expected);

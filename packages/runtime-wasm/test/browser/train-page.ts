@@ -1,9 +1,11 @@
 // Runs in Chromium: what a user's bundled web page does with @aekit/runtime-wasm.
-import { initBackend } from '@aekit/runtime-wasm';
+import { initBackend, runtimeInfo } from '@aekit/runtime-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 
 interface PageResult {
   info: Awaited<ReturnType<typeof initBackend>>;
+  /** runtimeInfo() after training. */
+  after: ReturnType<typeof runtimeInfo>;
   losses: number[];
   gradient: number[];
   error?: string;
@@ -30,7 +32,7 @@ async function run(): Promise<PageResult> {
     losses.push(loss!.dataSync()[0]!);
     loss!.dispose();
   }
-  return { info, losses, gradient };
+  return { info, after: runtimeInfo(), losses, gradient };
 }
 
 const target = window as unknown as { aekitResult?: PageResult };
