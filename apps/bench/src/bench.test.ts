@@ -175,6 +175,9 @@ describe('pnpm bench --json', () => {
     for (const point of [...vae.scaling.hidden, ...vae.scaling.batch]) {
       expect(point.samplesPerSecond['aekit wasm']).toBeGreaterThan(0);
     }
+    for (const point of vae.scaling.batch) {
+      expect(point.samplesPerSecond['aekit wasm, 2 workers']).toBeGreaterThan(0);
+    }
     const profiles = vae.profile.map((row: { contender: string }) => row.contender);
     expect(profiles).toEqual(['aekit wasm', 'aekit wasm, XNNPACK products', 'tfjs wasm (stock)']);
     for (const row of vae.profile) {

@@ -393,11 +393,20 @@ export async function benchVaeTraining(options: Options): Promise<VaeTrainingRes
       repeats: quick ? 1 : 3,
     });
 
-    // Scaling: aekit wasm and the best PyTorch setting, fresh models per point.
-    const scalingPoint = async (hidden: number, batchSize: number): Promise<ScalingPoint> => {
+    // Scaling: aekit wasm and the best PyTorch setting, fresh models per point; along the batch
+    // sizes also aekit on two workers, whose fixed costs per step (weights out, gradients back,
+    // one update) weigh less as batches grow.
+    const scalingPoint = async (
+      hidden: number,
+      batchSize: number,
+      withWorkers = false,
+    ): Promise<ScalingPoint> => {
       const pointShape = { hidden, batchSize };
       const pointContenders: Record<string, WindowedContender> = {
         'aekit wasm': aekitTraining('wasm', data, pointShape),
+        ...(withWorkers
+          ? { 'aekit wasm, 2 workers': aekitTraining('wasm', data, pointShape, { workers: 2 }) }
+          : {}),
       };
       if (bestContender !== undefined) {
         pointContenders[`PyTorch ${bestThreads} thread${bestThreads === 1 ? '' : 's'}`] =
@@ -426,7 +435,7 @@ export async function benchVaeTraining(options: Options): Promise<VaeTrainingRes
     const hiddenPoints: ScalingPoint[] = [];
     for (const hidden of hiddenWidths) hiddenPoints.push(await scalingPoint(hidden, 128));
     const batchPoints: ScalingPoint[] = [];
-    for (const batchSize of batchSizes) batchPoints.push(await scalingPoint(400, batchSize));
+    for (const batchSize of batchSizes) batchPoints.push(await scalingPoint(400, batchSize, true));
 
     return {
       available: true,
