@@ -119,8 +119,9 @@ export interface CheckpointOptions {
  *
  * It pays for large batches only: each step's weights out, gradients back and single update do
  * not shrink with the shares, and two threads slow each other's memory-bound kernels. Measured
- * on two cores (784-400-20 VAE on WASM, `pnpm bench` runs the sweep): 2 workers trained at
- * 0.76× one thread's samples/s with batches of 128, 1.19× with 256 and 1.25× with 512.
+ * on two cores (784-400-20 VAE on WASM; `pnpm bench` sweeps batch sizes): two workers trained
+ * at 0.72× one thread's samples/s with batches of 128 and 1.15× with 512; with 256, 0.87× in the
+ * benchmark's short runs and 1.19× once the workers' WebAssembly had warmed up in a longer one.
  */
 export interface ParallelOptions {
   /** Threads computing gradients, this one included, ≥ 1 (1: no worker threads). */
