@@ -12,6 +12,7 @@ import {
   type TensorInfo,
   util,
 } from '@tensorflow/tfjs-core';
+import { backendMemory } from './simd-kernels';
 import { type UpdateExports, updateFunctions } from './update-module';
 
 /**
@@ -42,7 +43,6 @@ interface WasmBackendInternals {
   makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
   typedArrayFromHeap(info: TensorInfo): Float32Array;
   dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
-  wasm: { asm?: { memory?: unknown } };
 }
 
 interface CpuBackendInternals {
@@ -52,8 +52,8 @@ interface CpuBackendInternals {
 
 function wasmMemory(backend: unknown): FloatMemory {
   const wasm = backend as WasmBackendInternals;
-  const memory = wasm.wasm?.asm?.memory;
-  const updates = memory instanceof WebAssembly.Memory ? updateFunctions(memory) : null;
+  const memory = backendMemory(backend);
+  const updates = memory === null ? null : updateFunctions(memory);
   return {
     allocate: (shape) => wasm.makeOutput([...shape], 'float32'),
     view: (info) => wasm.typedArrayFromHeap(info),

@@ -109,8 +109,8 @@ function instantiate(memory: WebAssembly.Memory): AekitKernelExports | null {
  * limit synchronous compilation on the main thread). Called by `initBackend`.
  */
 export async function prepareSimdKernels(backend: unknown): Promise<void> {
-  const memory = (backend as Partial<WasmBackendInternals> | null)?.wasm?.asm?.memory;
-  if (!(memory instanceof WebAssembly.Memory) || instances.has(memory)) return;
+  const memory = backendMemory(backend);
+  if (memory === null || instances.has(memory)) return;
   const bytes = kernelsModuleBytes(isShared(memory));
   if (!WebAssembly.validate(bytes)) {
     instances.set(memory, null);
@@ -125,9 +125,20 @@ interface WasmBackendInternals {
   dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
   wasm: {
     asm?: { memory?: unknown };
+    wasmMemory?: unknown;
     _malloc?(bytes: number): number;
     _free?(pointer: number): void;
   };
+}
+
+/**
+ * The WASM backend's memory: exported by the module in the single-threaded builds
+ * (`asm.memory`), created by the loader and imported in the threaded build (`wasmMemory`).
+ */
+export function backendMemory(backend: unknown): WebAssembly.Memory | null {
+  const wasm = (backend as Partial<WasmBackendInternals> | null)?.wasm;
+  const memory = wasm?.asm?.memory ?? wasm?.wasmMemory;
+  return memory instanceof WebAssembly.Memory ? memory : null;
 }
 
 /** The compiled kernels with what calling them needs on one WASM backend instance. */
@@ -147,13 +158,11 @@ function simdKernelsOf(backend: object): SimdKernels | null {
   let kernels = byBackend.get(backend);
   if (kernels !== undefined) return kernels;
   const internals = backend as WasmBackendInternals;
-  const memory = internals.wasm?.asm?.memory;
+  const memory = backendMemory(backend);
   const malloc = internals.wasm?._malloc;
   const free = internals.wasm?._free;
   const exports =
-    memory instanceof WebAssembly.Memory && malloc !== undefined && free !== undefined
-      ? instantiate(memory)
-      : null;
+    memory !== null && malloc !== undefined && free !== undefined ? instantiate(memory) : null;
   if (exports === null) {
     kernels = null;
   } else {
