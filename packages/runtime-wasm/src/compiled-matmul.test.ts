@@ -159,19 +159,49 @@ describe('compiled gemm on wasm', () => {
     }
   });
 
-  it('leaves activations other than linear and ReLU to the backend', () => {
-    const before = compiledMatMulCalls();
-    const elu = tf.tidy(() =>
-      tf.fused
-        .matMul({
-          a: tf.tensor2d([1, -2], [1, 2]),
-          b: tf.tensor2d([1, 1], [2, 1]),
-          activation: 'elu',
-        })
-        .dataSync(),
-    );
-    expectAllClose(Array.from(elu), [Math.expm1(-1)], { rtol: 1e-5, atol: 1e-6 });
-    expect(compiledMatMulCalls()).toBe(before);
+  it('applies the other fused activations with the backend’s kernels', () => {
+    const dims = { m: 5, k: 7, n: 9 };
+    const a = uniformValues(5 * 7, 11).map((value) => 4 * value);
+    const b = uniformValues(7 * 9, 12).map((value) => 4 * value);
+    const bias = uniformValues(9, 13);
+    const alphas = uniformValues(9, 14).map((value) => value + 0.5);
+    const linear = reference(a, b, dims, { bias });
+    const cases = [
+      { activation: 'sigmoid', expected: (v: number) => 1 / (1 + Math.exp(-v)) },
+      { activation: 'elu', expected: (v: number) => (v > 0 ? v : Math.expm1(v)) },
+      { activation: 'relu6', expected: (v: number) => Math.min(6, Math.max(0, v)) },
+      { activation: 'leakyrelu', expected: (v: number) => (v > 0 ? v : 0.1 * v) },
+      { activation: 'prelu', expected: (v: number, j: number) => (v > 0 ? v : alphas[j]! * v) },
+    ] as const;
+    for (const { activation, expected } of cases) {
+      const before = compiledMatMulCalls();
+      const numTensors = tf.memory().numTensors;
+      const values = tf.tidy(() =>
+        Array.from(
+          tf.fused
+            .matMul({
+              a: tf.tensor2d(a, [5, 7]),
+              b: tf.tensor2d(b, [7, 9]),
+              bias: tf.tensor1d(bias),
+              activation,
+              ...(activation === 'prelu' ? { preluActivationWeights: tf.tensor1d(alphas) } : {}),
+              ...(activation === 'leakyrelu' ? { leakyreluAlpha: 0.1 } : {}),
+            })
+            .dataSync(),
+        ),
+      );
+      expectAllClose(
+        values,
+        linear.map((value, index) => expected(value, index % 9)),
+        { rtol: 1e-5, atol: 1e-5 },
+      );
+      expect(compiledMatMulCalls()).toBe(before + 1);
+      // The product before its activation is freed.
+      expect(tf.memory().numTensors).toBe(numTensors);
+    }
+    // The products reach every branch: negative and positive, and past 6 for relu6.
+    expect(Math.min(...linear)).toBeLessThan(-1);
+    expect(Math.max(...linear)).toBeGreaterThan(6);
   });
 
   it('leaves the product to XNNPACK where the backend computes on several threads', () => {

@@ -73,22 +73,43 @@ interface MatMulInputs extends NamedTensorInfoMap {
   b: TensorInfo;
 }
 
+/**
+ * `_FusedMatMul`'s activations other than linear and ReLU (which the compiled product applies as
+ * it stores): the backend's kernel for each, run on the product afterwards.
+ */
+const activationKernels: Record<string, string> = {
+  sigmoid: 'Sigmoid',
+  elu: 'Elu',
+  relu6: 'Relu6',
+  leakyrelu: 'LeakyRelu',
+  prelu: 'Prelu',
+};
+
 /** The product by the compiled `gemm`, or `undefined` when it does not apply to this call. */
 function compiledMatMul(
   args: Parameters<KernelFunc>[0],
-  attrs: NamedAttrMap & { transposeA?: boolean; transposeB?: boolean; activation?: string },
+  attrs: NamedAttrMap & {
+    transposeA?: boolean;
+    transposeB?: boolean;
+    activation?: string;
+    leakyreluAlpha?: number;
+  },
 ): TensorInfo | undefined {
   const kernels = simdMatMulKernels(args.backend);
   if (kernels === null) return undefined;
   const { a, b, bias, preluActivationWeights } = args.inputs as MatMulInputs;
   const activation = attrs.activation ?? 'linear';
+  const activationKernel =
+    activation === 'linear' || activation === 'relu'
+      ? undefined
+      : getKernel(activationKernels[activation] ?? '', 'wasm')?.kernelFunc;
   if (
     a.dtype !== 'float32' ||
     b.dtype !== 'float32' ||
     a.shape.length < 2 ||
     b.shape.length < 2 ||
-    preluActivationWeights !== undefined ||
-    (activation !== 'linear' && activation !== 'relu')
+    (activation !== 'linear' && activation !== 'relu' && activationKernel === undefined) ||
+    (activation === 'prelu') !== (preluActivationWeights !== undefined)
   ) {
     return undefined;
   }
@@ -143,7 +164,16 @@ function compiledMatMul(
       scratch,
     );
   }
-  return out;
+  if (activationKernel === undefined) return out;
+  try {
+    return activationKernel({
+      inputs: activation === 'prelu' ? { x: out, alpha: preluActivationWeights! } : { x: out },
+      backend: args.backend,
+      attrs: activation === 'leakyrelu' ? { alpha: attrs.leakyreluAlpha ?? 0.2 } : {},
+    }) as TensorInfo;
+  } finally {
+    (args.backend as unknown as KernelBackend).disposeData(out.dataId);
+  }
 }
 
 function wrap(backendName: string, original: KernelConfig): KernelFunc {
