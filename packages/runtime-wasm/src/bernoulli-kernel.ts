@@ -68,7 +68,7 @@ const forward: KernelFunc = ({ inputs, backend }) => {
     exports.bernoulli_log_likelihood(pointer(x), pointer(logits), pointer(out), rows, columns);
     return out;
   }
-  // Without WebAssembly SIMD (or with aekit's kernels switched off): a loop in float64.
+  // With aekit's kernels switched off (or a backend restarted without them): a float64 loop.
   const xs = wasm.typedArrayFromHeap(x);
   const ls = wasm.typedArrayFromHeap(logits);
   const values = wasm.typedArrayFromHeap(out);
@@ -120,6 +120,7 @@ const backward: KernelFunc = ({ inputs, backend }) => {
  * Registers `@aekit/core`'s Bernoulli log-likelihood kernel (`bernoulliLogLikelihoodKernelName`)
  * on `wasm`, with its gradient: one pass over the logits forward (e^−|l| and ln(1 + ·) computed
  * four lanes at a time) and one backward, where tfjs's ops take about fifteen kernels.
+ * `initBackend` registers it where aekit's compiled kernels load.
  */
 export function installBernoulliKernel(backendName: string): void {
   if (backendName !== 'wasm') return;

@@ -8,7 +8,7 @@ import { installColumnSum } from './column-sum';
 import { installDenseKernel } from './dense-kernel';
 import { installOptimizerStep } from './optimizer-step';
 import { installSharedIdentity } from './shared-identity';
-import { prepareSimdKernels } from './simd-kernels';
+import { prepareSimdKernels, simdKernels } from './simd-kernels';
 import { installTransposedMatMul } from './transposed-matmul';
 
 /** The backends aekit starts. */
@@ -56,7 +56,6 @@ export function startBackend(
     if (backend === 'wasm') {
       installTransposedMatMul('wasm');
       installSharedIdentity('wasm');
-      installBernoulliKernel('wasm');
       installColumnSum('wasm');
       if (getBackend() !== 'wasm' && findBackend('wasm') === null) {
         hooks.beforeWasmStart?.();
@@ -82,7 +81,12 @@ export function startBackend(
       });
     }
     await ready();
-    if (backend === 'wasm') await prepareSimdKernels(findBackend('wasm'));
+    if (backend === 'wasm') {
+      await prepareSimdKernels(findBackend('wasm'));
+      // Where the compiled kernels cannot load (no WebAssembly SIMD), tfjs's element-wise
+      // kernels compute the Bernoulli log-likelihood faster than a JavaScript loop would.
+      if (simdKernels(findBackend('wasm')) !== null) installBernoulliKernel('wasm');
+    }
     quietNodeBanner(backend);
     const facts = await readFacts(backend);
     recordBackendFacts(backend, facts);
