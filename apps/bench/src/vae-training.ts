@@ -319,11 +319,12 @@ export async function benchVaeTraining(options: Options): Promise<VaeTrainingRes
       ...(quick ? { maxSteps: 2 } : {}),
     });
     const pytorchNames = Object.keys(timings).filter((key) => key.startsWith('PyTorch'));
-    const bestPyTorch = pytorchNames.sort(
+    const bestPyTorch = [...pytorchNames].sort(
       (a, b) => timings[b]!.samplesPerSecond.median - timings[a]!.samplesPerSecond.median,
     )[0];
+    // The names are `PyTorch <threads> thread(s)`, in the order of `pytorch`.
     const bestThreads =
-      bestPyTorch === undefined ? 1 : (pytorch[pytorchNames.indexOf(bestPyTorch)]?.threads ?? 1);
+      bestPyTorch === undefined ? 1 : pytorch[pytorchNames.indexOf(bestPyTorch)]!.threads;
     const bestContender = pytorch.find((contender) => contender.threads === bestThreads);
     const reference =
       bestPyTorch === undefined ? null : timings[bestPyTorch]!.samplesPerSecond.median;
