@@ -1,5 +1,3 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createNetwork, disposeNetwork } from '@aekit/ae';
 import { findAutoencoderFamily, InvalidArgumentError } from '@aekit/core';
@@ -9,18 +7,20 @@ import {
   describeBackends,
   expectAllClose,
   expectNoLeaks,
+  expectOneStepLowersLoss,
   finiteDifferenceJacobian,
   forward64,
   frobeniusSquared64,
   jacobian64,
   type Matrix,
   setVariables64,
+  temporaryFolder,
   uniformMatrix,
 } from '@aekit/test-utils';
 // Called as trainer.fit: biome reads a bare `fit(` as a focused Jasmine test.
 import * as trainer from '@aekit/train';
 import * as tf from '@tensorflow/tfjs-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import packageJson from '../package.json';
 import {
   type ContractiveAe,
@@ -30,13 +30,7 @@ import {
   resolveContractiveAeConfig,
 } from './index';
 
-let root: string;
-beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'aekit-contractive-'));
-});
-afterAll(async () => {
-  await rm(root, { recursive: true, force: true });
-});
+const root = temporaryFolder('aekit-contractive-');
 
 const mean64 = (values: readonly number[]) =>
   values.reduce((sum, value) => sum + value, 0) / values.length;
@@ -174,21 +168,7 @@ describeBackends(['cpu', 'wasm'], 'createContractiveAe', () => {
   it('one step of fit lowers the loss on a fixed batch and changes every weight', async () => {
     const model = createContractiveAe({ inputDim: 6, codeDim: 4, lambda: 0.5, seed: 1 });
     const x = tf.tensor2d(uniformMatrix(16, 6, 8, 0, 1));
-    const lossOf = () =>
-      tf.tidy(() => model.lossTerms(x, { step: 0, training: true }).total.dataSync()[0]!);
-    const before = lossOf();
-    const weightsBefore = Object.values(model.variables()).map((v) => Array.from(v.dataSync()));
-    await trainer.fit(model, x, {
-      epochs: 1,
-      batchSize: 16,
-      shuffle: false,
-      optimizer: 'sgd',
-      learningRate: 0.05,
-    });
-    expect(lossOf()).toBeLessThan(before);
-    Object.values(model.variables()).forEach((variable, index) => {
-      expect(Array.from(variable.dataSync())).not.toEqual(weightsBefore[index]);
-    });
+    await expectOneStepLowersLoss(model, x, trainer.fit);
     x.dispose();
     model.dispose();
   });
@@ -221,7 +201,7 @@ describeBackends(['cpu', 'wasm'], 'createContractiveAe', () => {
       lambda: 0.2,
     });
     setVariables64(model.variables(), 9, 1);
-    const dir = join(root, 'deep-tied');
+    const dir = join(root(), 'deep-tied');
     await trainer.saveModel(model, dir);
     const loaded = (await trainer.loadModel(dir)) as ContractiveAe;
     expect(loaded.config).toEqual(model.config);

@@ -1,5 +1,3 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Ae, createAe, createNetwork, disposeNetwork } from '@aekit/ae';
 import { findAutoencoderFamily, InvalidArgumentError } from '@aekit/core';
@@ -8,15 +6,17 @@ import {
   describeBackends,
   expectAllClose,
   expectNoLeaks,
+  expectOneStepLowersLoss,
   forward64,
   type Matrix,
   setVariables64,
+  temporaryFolder,
   uniformMatrix,
 } from '@aekit/test-utils';
 // Called as trainer.fit: biome reads a bare `fit(` as a focused Jasmine test.
 import * as trainer from '@aekit/train';
 import * as tf from '@tensorflow/tfjs-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import packageJson from '../package.json';
 import {
   createSparseAe,
@@ -28,13 +28,7 @@ import {
   sparsityPenalty,
 } from './index';
 
-let root: string;
-beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'aekit-sparse-'));
-});
-afterAll(async () => {
-  await rm(root, { recursive: true, force: true });
-});
+const root = temporaryFolder('aekit-sparse-');
 
 const mean64 = (values: readonly number[]) =>
   values.reduce((sum, value) => sum + value, 0) / values.length;
@@ -179,21 +173,7 @@ describeBackends(['cpu', 'wasm'], 'createSparseAe', () => {
     async (penalty) => {
       const model = createSparseAe({ inputDim: 6, hiddenDim: 8, penalty, lambda: 0.5, seed: 1 });
       const x = tf.tensor2d(uniformMatrix(16, 6, 8, 0, 1));
-      const lossOf = () =>
-        tf.tidy(() => model.lossTerms(x, { step: 0, training: true }).total.dataSync()[0]!);
-      const before = lossOf();
-      const weightsBefore = Object.values(model.variables()).map((v) => Array.from(v.dataSync()));
-      await trainer.fit(model, x, {
-        epochs: 1,
-        batchSize: 16,
-        shuffle: false,
-        optimizer: 'sgd',
-        learningRate: 0.05,
-      });
-      expect(lossOf()).toBeLessThan(before);
-      Object.values(model.variables()).forEach((variable, index) => {
-        expect(Array.from(variable.dataSync())).not.toEqual(weightsBefore[index]);
-      });
+      await expectOneStepLowersLoss(model, x, trainer.fit);
       x.dispose();
       model.dispose();
     },
@@ -220,7 +200,7 @@ describeBackends(['cpu', 'wasm'], 'createSparseAe', () => {
   it('save → load gives the same config and bit-identical outputs', async () => {
     const model = createSparseAe({ inputDim: 5, hiddenDim: 7, penalty: 'l1', tiedWeights: true });
     setVariables64(model.variables(), 9, 1);
-    const dir = join(root, 'l1-tied');
+    const dir = join(root(), 'l1-tied');
     await trainer.saveModel(model, dir);
     const loaded = (await trainer.loadModel(dir)) as SparseAe;
     expect(loaded.config).toEqual(model.config);

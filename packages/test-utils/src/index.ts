@@ -2,6 +2,8 @@ export type { Numeric, Tolerance } from './all-close';
 export { expectAllClose } from './all-close';
 export type { BackendActivator, TestBackend } from './describe-backends';
 export { describeBackends, selectedBackends, setBackendActivator } from './describe-backends';
+export type { OneStepOptions, SteppableModel } from './family-checks';
+export { expectOneStepLowersLoss, temporaryFolder } from './family-checks';
 export type { Activation64, Dense64, Matrix, Values64 } from './float64';
 export {
   activate64,

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { expectAllClose } from './all-close';
 import { describeBackends, selectedBackends } from './describe-backends';
+import { expectOneStepLowersLoss, type OneStepOptions, temporaryFolder } from './family-checks';
 import {
   type Activation64,
   activate64,
@@ -68,6 +69,60 @@ describeBackends(['cpu'], 'expectNoLeaks', () => {
       cache ??= tf.ones([3]);
     });
     cache?.dispose();
+  });
+});
+
+describeBackends(['cpu'], 'expectOneStepLowersLoss', () => {
+  // A least-squares "model" with two variables: loss = mean((x·w + b)²).
+  const model = () => {
+    const w = tf.variable(tf.tensor2d([[1], [2]]));
+    const b = tf.variable(tf.scalar(0.5));
+    return {
+      w,
+      b,
+      lossTerms: (x: tf.Tensor2D) => ({
+        total: tf.mean(tf.square(tf.add(tf.matMul(x, w), b))) as tf.Scalar,
+      }),
+      variables: () => ({ w, b }),
+    };
+  };
+  const x = () =>
+    tf.tensor2d([
+      [1, 0],
+      [0, 1],
+      [1, 1],
+    ]);
+  // One gradient step, as fit would take it.
+  const sgd = async (m: ReturnType<typeof model>, batch: tf.Tensor2D, options: OneStepOptions) => {
+    tf.train.sgd(options.learningRate).minimize(() => m.lossTerms(batch).total);
+    return options.batchSize;
+  };
+
+  it('passes for a real step and resolves with what train resolved with', async () => {
+    const m = model();
+    const batch = x();
+    await expect(expectOneStepLowersLoss(m, batch, sgd)).resolves.toBe(3);
+    tf.dispose([m.w, m.b, batch]);
+  });
+
+  it('fails when the loss does not fall, or when a variable does not change', async () => {
+    const m = model();
+    const batch = x();
+    await expect(expectOneStepLowersLoss(m, batch, async () => undefined)).rejects.toThrow();
+    // A step that moves only w leaves b as it was.
+    const onlyW = async () => {
+      m.w.assign(tf.mul(m.w, 0.5));
+    };
+    await expect(expectOneStepLowersLoss(m, batch, onlyW)).rejects.toThrow(/variable 'b'/);
+    tf.dispose([m.w, m.b, batch]);
+  });
+});
+
+describe('temporaryFolder', () => {
+  const folder = temporaryFolder('aekit-test-utils-');
+  it('gives a folder that exists during the tests', async () => {
+    const { stat } = await import('node:fs/promises');
+    expect((await stat(folder())).isDirectory()).toBe(true);
   });
 });
 
