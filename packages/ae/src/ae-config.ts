@@ -1,8 +1,6 @@
-import type { AutoencoderConfig } from '@aekit/core';
+import { type AutoencoderConfig, checkConfigObject, deepFreeze } from '@aekit/core';
 import type { ActivationName, InitializerName } from '@aekit/layers';
 import {
-  checkConfigObject,
-  deepFreeze,
   type NetworkConfig,
   type NetworkDefaults,
   networkConfigFields,

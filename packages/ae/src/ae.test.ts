@@ -339,7 +339,7 @@ describe('resolveAeConfig errors', () => {
     [
       'an unknown field',
       { ...tiny, latentDim: 2 },
-      "createAe: 'latentDim' must be absent: it is not a field of AeConfig (the fields are family, inputDim, hiddenDims, codeDim, hiddenActivation, codeActivation, outputActivation, loss, tiedWeights, init, seed), got 2.",
+      "createAe: unknown option 'latentDim' (got 2); the options are family, inputDim, hiddenDims, codeDim, hiddenActivation, codeActivation, outputActivation, loss, tiedWeights, init, seed.",
     ],
     [
       'no inputDim',

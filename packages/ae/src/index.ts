@@ -26,9 +26,6 @@ export {
 } from './network';
 export type { NetworkConfig, NetworkDefaults } from './network-config';
 export {
-  checkConfigObject,
-  checkKnownFields,
-  deepFreeze,
   networkConfigFields,
   resolveNetworkConfig,
 } from './network-config';

@@ -65,63 +65,6 @@ export interface NetworkDefaults {
 }
 
 /**
- * Checks that `config` is an object for family `family` (its `family` field, when present,
- * must be `family`) with no field outside `fields`, and returns it as a record.
- * @param typeName the config's type in messages, e.g. `'AeConfig'`.
- */
-export function checkConfigObject(
-  functionName: string,
-  config: unknown,
-  family: string,
-  typeName: string,
-  fields: readonly string[],
-): Record<string, unknown> {
-  if (typeof config !== 'object' || config === null || Array.isArray(config)) {
-    throw new InvalidArgumentError({
-      functionName,
-      argument: 'config',
-      rule: `an object (${typeName})`,
-      value: config,
-    });
-  }
-  const record = config as Record<string, unknown>;
-  if (record.family !== undefined && record.family !== family) {
-    throw new InvalidArgumentError({
-      functionName,
-      argument: 'family',
-      rule: `'${family}'`,
-      value: record.family,
-    });
-  }
-  checkKnownFields(functionName, '', record, typeName, ['family', ...fields]);
-  return record;
-}
-
-/**
- * Checks that `record` has no field outside `fields`: `createAe: 'latentDim' must be absent: it
- * is not a field of AeConfig (the fields are …), got 2.`
- * @param prefix prepended to a field's name in the message, e.g. `'corruptions[0].'`.
- */
-export function checkKnownFields(
-  functionName: string,
-  prefix: string,
-  record: Readonly<Record<string, unknown>>,
-  typeName: string,
-  fields: readonly string[],
-): void {
-  for (const key of Object.keys(record)) {
-    if (!fields.includes(key)) {
-      throw new InvalidArgumentError({
-        functionName,
-        argument: `${prefix}${key}`,
-        rule: `absent: it is not a field of ${typeName} (the fields are ${fields.join(', ')})`,
-        value: record[key],
-      });
-    }
-  }
-}
-
-/**
  * Fills and checks the network fields of `config` (see `NetworkConfig`).
  * @param activations the activations the family allows for its encoder (default: all).
  */
@@ -192,13 +135,4 @@ export function resolveOutputActivation(
     });
   }
   return activation;
-}
-
-/** Freezes `value` and every object and array inside it; returns it. */
-export function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    for (const item of Object.values(value)) deepFreeze(item);
-    Object.freeze(value);
-  }
-  return value;
 }

@@ -1,15 +1,19 @@
 import {
   aeDefaults,
-  checkConfigObject,
   closedFormActivations,
-  deepFreeze,
   type NetworkConfig,
   type NetworkDefaults,
   networkConfigFields,
   type ReconstructionLoss,
   resolveNetworkConfig,
 } from '@aekit/ae';
-import { type AutoencoderConfig, checkNumber, type DenseActivation } from '@aekit/core';
+import {
+  type AutoencoderConfig,
+  checkConfigObject,
+  checkNumber,
+  type DenseActivation,
+  deepFreeze,
+} from '@aekit/core';
 import type { ActivationName, InitializerName } from '@aekit/layers';
 
 /** The `config.family` of a contractive autoencoder. */

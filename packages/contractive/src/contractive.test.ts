@@ -274,7 +274,7 @@ describe('resolveContractiveAeConfig errors', () => {
     [
       'an unknown field',
       { ...base, beta: 1 },
-      "createContractiveAe: 'beta' must be absent: it is not a field of ContractiveAeConfig (the fields are family, inputDim, hiddenDims, codeDim, hiddenActivation, codeActivation, outputActivation, loss, tiedWeights, init, seed, lambda), got 1.",
+      "createContractiveAe: unknown option 'beta' (got 1); the options are family, inputDim, hiddenDims, codeDim, hiddenActivation, codeActivation, outputActivation, loss, tiedWeights, init, seed, lambda.",
     ],
   ])('rejects %s', (_, config, message) => {
     let caught: unknown;

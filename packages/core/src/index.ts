@@ -51,6 +51,15 @@ export { logMeanExp, logSumExp } from './log-sum-exp';
 export { mlpJacobianFrobeniusSquared } from './mlp-jacobian';
 export type { OptimizerStepAttrs, OptimizerStepMethod } from './optimizer-step-kernel';
 export { optimizerStepKernelName, optimizerStepStateNames } from './optimizer-step-kernel';
+export type { UnknownOptionDetails } from './options';
+export {
+  checkConfigObject,
+  checkKnownFields,
+  checkOptionsObject,
+  closestName,
+  deepFreeze,
+  UnknownOptionError,
+} from './options';
 export type { RngState } from './random';
 export {
   createRng,

@@ -181,7 +181,7 @@ describe('corrupt errors', () => {
     [
       'a misspelt field',
       [{ type: 'gaussian', sigma: 0.1 }],
-      "corrupt: 'corruptions[0].sigma' must be absent: it is not a field of a 'gaussian' corruption (the fields are type, std, clip), got 0.1.",
+      "corrupt: unknown option 'corruptions[0].sigma' (got 0.1); the options are type, std, clip.",
     ],
     [
       'a salt-and-pepper rate above 1',

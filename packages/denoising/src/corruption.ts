@@ -1,5 +1,5 @@
-import { checkKnownFields } from '@aekit/ae';
 import {
+  checkKnownFields,
   checkNumber,
   checkOneOf,
   checkSeed,
@@ -127,10 +127,7 @@ function resolveCorruption(
   const type = checkOneOf(functionName, `${prefix}.type`, record.type, corruptionTypes);
   switch (type) {
     case 'masking':
-      checkKnownFields(functionName, `${prefix}.`, record, "a 'masking' corruption", [
-        'type',
-        'rate',
-      ]);
+      checkKnownFields(functionName, record, ['type', 'rate'], `${prefix}.`);
       return {
         type,
         rate: checkNumber(functionName, `${prefix}.rate`, record.rate, {
@@ -140,11 +137,7 @@ function resolveCorruption(
         }),
       };
     case 'gaussian':
-      checkKnownFields(functionName, `${prefix}.`, record, "a 'gaussian' corruption", [
-        'type',
-        'std',
-        'clip',
-      ]);
+      checkKnownFields(functionName, record, ['type', 'std', 'clip'], `${prefix}.`);
       return {
         type,
         std: checkNumber(functionName, `${prefix}.std`, record.std, {
@@ -154,12 +147,7 @@ function resolveCorruption(
         clip: checkClip(functionName, `${prefix}.clip`, record.clip),
       };
     case 'salt-and-pepper':
-      checkKnownFields(functionName, `${prefix}.`, record, "a 'salt-and-pepper' corruption", [
-        'type',
-        'rate',
-        'low',
-        'high',
-      ]);
+      checkKnownFields(functionName, record, ['type', 'rate', 'low', 'high'], `${prefix}.`);
       return {
         type,
         rate: checkNumber(functionName, `${prefix}.rate`, record.rate, { min: 0, max: 1 }),

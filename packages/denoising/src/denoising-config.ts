@@ -1,13 +1,11 @@
 import {
   aeDefaults,
-  checkConfigObject,
-  deepFreeze,
   type NetworkConfig,
   networkConfigFields,
   type ReconstructionLoss,
   resolveNetworkConfig,
 } from '@aekit/ae';
-import type { AutoencoderConfig } from '@aekit/core';
+import { type AutoencoderConfig, checkConfigObject, deepFreeze } from '@aekit/core';
 import type { ActivationName, InitializerName } from '@aekit/layers';
 import { type Corruption, type ResolvedCorruption, resolveCorruptions } from './corruption';
 

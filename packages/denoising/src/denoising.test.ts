@@ -310,7 +310,7 @@ describe('resolveDenoisingAeConfig errors', () => {
     [
       'an unknown field',
       { ...tiny, noise: 0.3 },
-      "createDenoisingAe: 'noise' must be absent: it is not a field of DenoisingAeConfig (the fields are family, inputDim, hiddenDims, codeDim, hiddenActivation, codeActivation, outputActivation, loss, tiedWeights, init, seed, corruptions), got 0.3.",
+      "createDenoisingAe: unknown option 'noise' (got 0.3); the options are family, inputDim, hiddenDims, codeDim, hiddenActivation, codeActivation, outputActivation, loss, tiedWeights, init, seed, corruptions.",
     ],
     [
       'a bad code width',

@@ -1,17 +1,13 @@
-import {
-  checkConfigObject,
-  deepFreeze,
-  type NetworkOptions,
-  type ReconstructionLoss,
-  reconstructionLosses,
-} from '@aekit/ae';
+import { type NetworkOptions, type ReconstructionLoss, reconstructionLosses } from '@aekit/ae';
 import {
   type AutoencoderConfig,
   checkBoolean,
+  checkConfigObject,
   checkNumber,
   checkOneOf,
   checkPositiveInteger,
   checkSeed,
+  deepFreeze,
   InvalidArgumentError,
 } from '@aekit/core';
 import { type InitializerName, initializerNames } from '@aekit/layers';

@@ -290,7 +290,7 @@ describe('resolveSparseAeConfig errors', () => {
     [
       'codeDim instead of hiddenDim',
       { ...base, codeDim: 4 },
-      "createSparseAe: 'codeDim' must be absent: it is not a field of SparseAeConfig (the fields are family, inputDim, hiddenDim, penalty, rho, lambda, loss, tiedWeights, init, seed), got 4.",
+      "createSparseAe: unknown option 'codeDim' (got 4); the options are family, inputDim, hiddenDim, penalty, rho, lambda, loss, tiedWeights, init, seed.",
     ],
   ])('rejects %s', (_, config, message) => {
     let caught: unknown;
