@@ -51,6 +51,35 @@ export { logMeanExp, logSumExp } from './log-sum-exp';
 export { mlpJacobianFrobeniusSquared } from './mlp-jacobian';
 export type { OptimizerStepAttrs, OptimizerStepMethod } from './optimizer-step-kernel';
 export { optimizerStepKernelName, optimizerStepStateNames } from './optimizer-step-kernel';
+export type {
+  BooleanOptionSpec,
+  ChoiceOptionSpec,
+  IntegerListOptionSpec,
+  IntegerOptionSpec,
+  JsonOptionSpec,
+  NumberOptionSpec,
+  OptionCondition,
+  OptionSchema,
+  OptionSpec,
+  OptionValue,
+  ResolvedOptions,
+  ResolvedSoFar,
+  SeedOptionSpec,
+  SuggestedRange,
+} from './option-schema';
+export {
+  booleanOption,
+  checkOptionValue,
+  choiceOption,
+  describeOption,
+  integerListOption,
+  integerOption,
+  jsonOption,
+  numberOption,
+  optionDefault,
+  resolveOptions,
+  seedOption,
+} from './option-schema';
 export type { UnknownOptionDetails } from './options';
 export {
   checkConfigObject,
