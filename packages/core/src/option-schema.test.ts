@@ -4,12 +4,14 @@ import {
   booleanOption,
   checkOptionValue,
   choiceOption,
+  describeDefault,
   describeOption,
   integerListOption,
   integerOption,
   jsonOption,
   numberOption,
   optionDefault,
+  optionFlag,
   resolveOptions,
   seedOption,
 } from './option-schema';
@@ -161,5 +163,24 @@ describe('option specs', () => {
     expect(describeOption(schema.penalty)).toBe("one of 'kl', 'l1'");
     expect(describeOption(schema.tiedWeights)).toBe('true or false');
     expect(describeOption(schema.conditional)).toBe('null or an object { numClasses }');
+  });
+
+  it('name their command-line flag: the key in kebab case, or their own', () => {
+    expect(optionFlag('tiedWeights', schema.tiedWeights)).toBe('--tied-weights');
+    expect(optionFlag('tiedWeights', booleanOption({ flag: 'tied', help: '' }))).toBe('--tied');
+    expect(optionFlag('rho', schema.rho)).toBe('--rho');
+  });
+
+  it('describe their default for people', () => {
+    expect(describeDefault(schema.rho)).toBe('0.05');
+    expect(describeDefault(schema.penalty)).toBe('kl');
+    expect(describeDefault(schema.hiddenDims)).toBe('none');
+    expect(describeDefault(integerListOption({ default: [400, 200], help: '' }))).toBe('400,200');
+    expect(describeDefault(schema.conditional)).toBe('null');
+    expect(describeDefault(schema.latentDim)).toBeUndefined();
+    expect(describeDefault(schema.lambda)).toBeUndefined();
+    expect(
+      describeDefault(numberOption({ default: () => 1, defaultHelp: '3 with kl', help: '' })),
+    ).toBe('3 with kl');
   });
 });

@@ -45,6 +45,10 @@ interface OptionBase<T extends JsonValue> {
    * required.
    */
   readonly default?: T | ((resolved: ResolvedSoFar) => T);
+  /** The default for people where it is a function: `'3 with penalty kl, 0.01 with l1'`. */
+  readonly defaultHelp?: string;
+  /** Its name on a command line, without dashes. Default: the key in kebab case (`tiedWeights` → `tied-weights`). */
+  readonly flag?: string;
   /**
    * When the option is used. It is resolved and stored either way (configs keep one shape);
    * front ends refuse or hide it where it is not used.
@@ -240,6 +244,20 @@ export function resolveOptions<S extends OptionSchema>(
     resolved[key] = checkOptionValue(functionName, key, spec, value, resolved);
   }
   return deepFreeze(resolved) as ResolvedOptions<S>;
+}
+
+/** The option's name on a command line, with dashes: `--tied-weights`, or its `flag`. */
+export function optionFlag(key: string, spec: OptionSpec): string {
+  return `--${spec.flag ?? key.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`;
+}
+
+/** The default for people: `'0.05'`, `'[]'`, its `defaultHelp`, or `undefined` when required. */
+export function describeDefault(spec: OptionSpec): string | undefined {
+  if (spec.defaultHelp !== undefined) return spec.defaultHelp;
+  const value = spec.default;
+  if (value === undefined || typeof value === 'function') return undefined;
+  if (Array.isArray(value)) return value.length === 0 ? 'none' : value.join(',');
+  return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
 /** What values an option takes, for people: `'an integer ≥ 1'`, `"one of 'kl', 'l1'"`. */
