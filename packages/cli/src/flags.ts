@@ -5,6 +5,7 @@ import {
   checkPositiveInteger,
   checkPositiveIntegerList,
   type NumberRange,
+  type OptionSpec,
 } from '@aekit/core';
 
 /**
@@ -87,4 +88,27 @@ export function flagKey(flags: string): string {
     .split(' ')[0]!
     .replace(/^--/, '')
     .replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
+}
+
+/**
+ * A flag's text as the value its option schema entry checks: a number for numeric options, a
+ * list of numbers for `400,200`, `true` for a switch, the word for a choice. Text that spells
+ * no such value is returned as typed, so the check's error shows it.
+ */
+export function parseFlagText(spec: OptionSpec, raw: unknown): unknown {
+  switch (spec.kind) {
+    case 'integer':
+    case 'number':
+    case 'seed':
+      return asNumber(raw);
+    case 'integerList': {
+      if (typeof raw !== 'string') return raw;
+      const items = raw.split(',').map((item) => asNumber(item));
+      return items.every((item) => typeof item === 'number') ? items : raw;
+    }
+    case 'boolean':
+      return raw === true;
+    default:
+      return raw;
+  }
 }
