@@ -1,12 +1,4 @@
 export type { DataSpec, LoadedData } from './data-source';
-export type { KnnResult } from './evaluation/knn';
-export { knnAccuracy } from './evaluation/knn';
-export type {
-  LabelledFeatures,
-  LinearProbeOptions,
-  LinearProbeResult,
-} from './evaluation/linear-probe';
-export { linearProbe } from './evaluation/linear-probe';
 export { familyAdapters } from './families';
 export { aeAdapter } from './families/ae';
 export { contractiveAdapter } from './families/contractive';

@@ -6,6 +6,7 @@ import { expect, it } from 'vitest';
 import { vaeAdapter } from './families/vae';
 import {
   encodeRows,
+  forEachBatch,
   inferenceBatchSize,
   meanLossTerms,
   reconstructRows,
@@ -32,6 +33,44 @@ describeBackends(['cpu', 'wasm'], 'model calls in batches', () => {
     const some = takeRows(dataset, 10, 3);
     expect(some.count).toBe(10);
     expect(takeRows(dataset, 10, 3).x).toEqual(some.x);
+  });
+
+  it('forEachBatch visits every row once, in order, labels only when asked, and frees all', async () => {
+    const rows = takeRows(rowsDataset(), 23);
+    for (const withLabels of [false, true]) {
+      const seen: { start: number; count: number; labelled: boolean }[] = [];
+      const sums = new Float64Array(rows.count);
+      const visit = () =>
+        forEachBatch(
+          rows,
+          { batchSize: 10, withLabels },
+          ({ x, labels, start, count }) => {
+            seen.push({ start, count, labelled: labels !== undefined });
+            // An intermediate that tidy must free, and labels added so they must line up.
+            const doubled = tf.mul(x, 2);
+            const rowSums = tf.sum(doubled, 1);
+            return labels === undefined ? rowSums : tf.add(rowSums, tf.cast(labels, 'float32'));
+          },
+          (values, shape, start, count) => {
+            expect(shape).toEqual([count]);
+            sums.set(values, start);
+          },
+        );
+      visit();
+      expect(seen).toEqual([
+        { start: 0, count: 10, labelled: withLabels },
+        { start: 10, count: 10, labelled: withLabels },
+        { start: 20, count: 3, labelled: withLabels },
+      ]);
+      // Reference: each row's sum, doubled, plus its label, in float64.
+      const expected = Array.from({ length: rows.count }, (_, row) => {
+        let sum = 0;
+        for (let j = 0; j < dim; j += 1) sum += 2 * rows.x[row * dim + j]!;
+        return sum + (withLabels ? rows.labels![row]! : 0);
+      });
+      expectAllClose(Array.from(sums), expected, { rtol: 1e-5, atol: 1e-6 });
+      await expectNoLeaks(visit);
+    }
   });
 
   it('encode and reconstruct in batches give what one call gives, labels passed when needed', async () => {

@@ -25,22 +25,50 @@ export function takeRows(dataset: Dataset, limit: number, seed = 0): LabelledRow
   }
 }
 
-/** Rows `[start, start + count)` of `rows` as tensors (labels only when the model needs them). */
-function slice(
+/** One batch of rows as tensors, made and freed by `forEachBatch`. */
+export interface RowBatch {
+  /** `[count, dim]` */
+  readonly x: tf.Tensor2D;
+  /** `[count]` int32, when the labels were asked for and the rows have them. */
+  readonly labels: tf.Tensor1D | undefined;
+  /** The batch's first row in the rows. */
+  readonly start: number;
+  /** Rows in the batch (`batchSize`, fewer in the last). */
+  readonly count: number;
+}
+
+/**
+ * The one batch loop of the CLI: cuts `rows` into batches of `batchSize`, makes each batch's
+ * tensors (labels only when `withLabels` and the rows have them), runs `call` inside `tf.tidy`,
+ * hands the values of the tensor it returns to `take` and frees that tensor. Nothing is left
+ * behind, whatever `call` makes.
+ */
+export function forEachBatch(
   rows: LabelledRows,
-  start: number,
-  count: number,
-  withLabels: boolean,
-): { x: tf.Tensor2D; labels: tf.Tensor1D | undefined } {
-  const x = tf.tensor2d(rows.x.subarray(start * rows.dim, (start + count) * rows.dim), [
-    count,
-    rows.dim,
-  ]);
-  const labels =
-    withLabels && rows.labels !== null
-      ? tf.tensor1d(rows.labels.subarray(start, start + count), 'int32')
-      : undefined;
-  return { x, labels };
+  options: { readonly batchSize: number; readonly withLabels: boolean },
+  call: (batch: RowBatch) => tf.Tensor,
+  take: (values: tf.TypedArray, shape: readonly number[], start: number, count: number) => void,
+): void {
+  const { batchSize, withLabels } = options;
+  for (let start = 0; start < rows.count; start += batchSize) {
+    const count = Math.min(batchSize, rows.count - start);
+    const result = tf.tidy(() => {
+      const x = tf.tensor2d(rows.x.subarray(start * rows.dim, (start + count) * rows.dim), [
+        count,
+        rows.dim,
+      ]);
+      const labels =
+        withLabels && rows.labels !== null
+          ? tf.tensor1d(rows.labels.subarray(start, start + count), 'int32')
+          : undefined;
+      return call({ x, labels, start, count });
+    });
+    try {
+      take(result.dataSync(), result.shape, start, count);
+    } finally {
+      result.dispose();
+    }
+  }
 }
 
 /**
@@ -65,16 +93,15 @@ export function mapRows(
   }
   const parts: Float32Array[] = [];
   let dim = 1;
-  for (let start = 0; start < rows.count; start += inferenceBatchSize) {
-    const count = Math.min(inferenceBatchSize, rows.count - start);
-    const result = tf.tidy(() => {
-      const { x, labels } = slice(rows, start, count, withLabels);
-      return call(model as unknown as LabelledCalls, x, labels, start);
-    });
-    dim = result.rank === 2 ? result.shape[1]! : 1;
-    parts.push(result.dataSync() as Float32Array);
-    result.dispose();
-  }
+  forEachBatch(
+    rows,
+    { batchSize: inferenceBatchSize, withLabels },
+    ({ x, labels, start }) => call(model as unknown as LabelledCalls, x, labels, start),
+    (values, shape) => {
+      dim = shape.length === 2 ? shape[1]! : 1;
+      parts.push(values as Float32Array);
+    },
+  );
   const values = new Float32Array(rows.count * dim);
   let offset = 0;
   for (const part of parts) {
@@ -112,24 +139,24 @@ export function meanLossTerms(
   step: number,
 ): Record<string, number> {
   const sums: Record<string, number> = {};
-  for (let start = 0; start < rows.count; start += inferenceBatchSize) {
-    const count = Math.min(inferenceBatchSize, rows.count - start);
-    const values = tf.tidy(() => {
-      const { x, labels } = slice(rows, start, count, true);
+  let names: string[] = [];
+  forEachBatch(
+    rows,
+    { batchSize: inferenceBatchSize, withLabels: true },
+    ({ x, labels }) => {
       const loss = model.lossTerms(x, {
         step,
         training: false,
         ...(labels === undefined ? {} : { labels }),
       });
-      const names = ['total', ...Object.keys(loss.terms)];
-      const packed = tf.stack([loss.total, ...Object.values(loss.terms)]);
-      return { names, packed: tf.keep(packed) };
-    });
-    const numbers = values.packed.dataSync();
-    values.packed.dispose();
-    values.names.forEach((name, index) => {
-      sums[name] = (sums[name] ?? 0) + numbers[index]! * count;
-    });
-  }
+      names = ['total', ...Object.keys(loss.terms)];
+      return tf.stack([loss.total, ...Object.values(loss.terms)]);
+    },
+    (numbers, _shape, _start, count) => {
+      names.forEach((name, index) => {
+        sums[name] = (sums[name] ?? 0) + numbers[index]! * count;
+      });
+    },
+  );
   return Object.fromEntries(Object.entries(sums).map(([name, sum]) => [name, sum / rows.count]));
 }

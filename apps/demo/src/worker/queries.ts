@@ -1,4 +1,5 @@
 import { corrupt } from '@aekit/denoising';
+import { fitPca } from '@aekit/evaluation';
 import { interpolationWeights } from '@aekit/vae';
 import {
   dispose,
@@ -11,7 +12,6 @@ import {
 import type { Histogram, Images, LatentPoints, Queries, QueryName } from '../protocol';
 import { corruptionFor } from './corruption';
 import type { HistogramValues } from './family-models';
-import { projectTo2d } from './pca';
 import { inputDim, type Session } from './session';
 
 /** Reads a tensor into a fresh Float32Array and disposes it. */
@@ -108,8 +108,11 @@ export const queries: Handlers = {
       });
       return { ...base, coordinates, projection: 'latent', explained: [1, 0] };
     }
-    const { coordinates, explained } = projectTo2d(codes, indices.length, dim);
-    return { ...base, coordinates, projection: 'pca', explained };
+    // dim > 2 here: two principal components, each with its share of the variance.
+    const pca = fitPca(codes, indices.length, dim, { components: 2 });
+    const coordinates = Float32Array.from(pca.project(codes, indices.length));
+    const [first = 0, second = 0] = pca.explainedVarianceRatio;
+    return { ...base, coordinates, projection: 'pca', explained: [first, second] };
   },
 
   decode(session, { z, label }) {

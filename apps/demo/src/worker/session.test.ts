@@ -95,6 +95,43 @@ describe('the worker session', () => {
     x.dispose();
   });
 
+  it('projects a code of more than two dimensions on its first two principal components', () => {
+    const wide = new Session(session.digits);
+    const model = wide.setModel(createVae({ inputDim, latentDim: 5, hidden: [8], seed: 6 }))
+      .model as Vae;
+    const points = queries.latent(wide, { count: 100 });
+    expect(points.projection).toBe('pca');
+    const x = tensor2d(testX, [testCount, inputDim]);
+    const codes = read(model.encode(x));
+    x.dispose();
+    wide.handle?.model.dispose();
+    // Float64 reference from the definition: the axes are centred, the first holds at least as
+    // much of the codes' variance as the second, and each share is its variance over the
+    // codes' total variance (Σ_j Var(z_j)); the two axes are uncorrelated.
+    const variance = (values: number[]) => {
+      const mean = values.reduce((sum, value) => sum + value, 0) / values.length;
+      return values.reduce((sum, value) => sum + (value - mean) ** 2, 0) / (values.length - 1);
+    };
+    const axis = (a: number) =>
+      Array.from({ length: testCount }, (_, row) => points.coordinates[row * 2 + a]!);
+    const [first, second] = [axis(0), axis(1)];
+    let total = 0;
+    for (let j = 0; j < 5; j += 1) {
+      total += variance(Array.from({ length: testCount }, (_, row) => codes[row * 5 + j]!));
+    }
+    for (const values of [first, second]) {
+      expect(Math.abs(values.reduce((sum, value) => sum + value, 0))).toBeLessThan(1e-4);
+    }
+    expect(variance(first)).toBeGreaterThanOrEqual(variance(second));
+    // float32 coordinates: about 1e-6 of their magnitude.
+    expect(Math.abs(points.explained[0] - variance(first) / total)).toBeLessThan(1e-4);
+    expect(Math.abs(points.explained[1] - variance(second) / total)).toBeLessThan(1e-4);
+    const covariance = first.reduce((sum, value, row) => sum + value * second[row]!, 0);
+    expect(Math.abs(covariance)).toBeLessThan(
+      1e-4 * Math.sqrt(variance(first) * variance(second)) * testCount,
+    );
+  });
+
   it('draws the manifold row by row from the top-left corner z = (−r, +r)', () => {
     const grid = queries.manifold(session, { n: 3, range: 2 });
     const corners = tensor2d(

@@ -2,6 +2,7 @@ import type { Autoencoder } from '@aekit/core';
 import { jacobian } from '@aekit/core';
 import * as tf from '@tensorflow/tfjs-core';
 import type { FamilyAdapter, LabelledCalls, LabelledRows } from '../families/family-adapter';
+import { forEachBatch } from '../model-calls';
 
 /** Examples per autodiff call: the Jacobian `[batch, codeDim, inputDim]` is materialised. */
 const autodiffBatch = 100;
@@ -23,18 +24,12 @@ export function encoderJacobianNorms(
   const withLabels = adapter.needsLabels(model) && rows.labels !== null;
   const batchSize = closedForm === undefined ? autodiffBatch : closedFormBatch;
   const norms = new Float64Array(rows.count);
-  for (let start = 0; start < rows.count; start += batchSize) {
-    const count = Math.min(batchSize, rows.count - start);
-    const values = tf.tidy(() => {
-      const x = tf.tensor2d(rows.x.subarray(start * rows.dim, (start + count) * rows.dim), [
-        count,
-        rows.dim,
-      ]);
+  const calls = model as unknown as LabelledCalls;
+  forEachBatch(
+    rows,
+    { batchSize, withLabels },
+    ({ x, labels, count }) => {
       if (closedForm !== undefined) return closedForm(model, x);
-      const labels = withLabels
-        ? tf.tensor1d(rows.labels!.subarray(start, start + count), 'int32')
-        : undefined;
-      const calls = model as unknown as LabelledCalls;
       // jacobian calls f on x and on copies of x stacked row-wise: the labels are stacked alike.
       const encode = (input: tf.Tensor2D) =>
         calls.encode(
@@ -45,9 +40,8 @@ export function encoderJacobianNorms(
         );
       const full = jacobian(encode, x);
       return tf.sqrt(tf.sum(tf.square(full), [1, 2])) as tf.Tensor1D;
-    });
-    norms.set(values.dataSync(), start);
-    values.dispose();
-  }
+    },
+    (values, _shape, start) => norms.set(values, start),
+  );
   return { norms, method: closedForm === undefined ? 'autodiff' : 'closed form' };
 }

@@ -1,11 +1,10 @@
 import { type Autoencoder, deriveSeed } from '@aekit/core';
+import { knnAccuracy, type LabelledFeatures, linearProbe } from '@aekit/evaluation';
 import { maskingNoise } from '@aekit/layers';
 import type { LoadedData } from '../data-source';
 import type { FamilyAdapter, LabelledRows, Metric } from '../families/family-adapter';
 import { encodeRows, mapRows, meanLossTerms, reconstructRows, takeRows } from '../model-calls';
 import { encoderJacobianNorms } from './encoder-jacobian';
-import { knnAccuracy } from './knn';
-import { type LabelledFeatures, linearProbe } from './linear-probe';
 
 /**
  * How many examples each measurement uses. The loss terms and the squared error use the

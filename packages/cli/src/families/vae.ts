@@ -3,6 +3,7 @@ import { activationNames } from '@aekit/layers';
 import { createVae, type Vae, type VaeConfig } from '@aekit/vae';
 import * as tf from '@tensorflow/tfjs-core';
 import { booleanFlag, choiceFlag, numberFlag, positiveIntegerFlag } from '../flags';
+import { forEachBatch } from '../model-calls';
 import { barChartSvg, histogramSvg } from '../report/charts';
 import { imagesFigure, pickRows, roundRobinByLabel } from '../report/common-sections';
 import type { ReportSection } from '../report/report-html';
@@ -47,19 +48,12 @@ function perExample(
   call: (x: tf.Tensor2D, labels: tf.Tensor1D | undefined, start: number) => tf.Tensor1D,
 ): Float64Array {
   const out = new Float64Array(rows.count);
-  const conditional = isConditional(model);
-  for (let start = 0; start < rows.count; start += batchSize) {
-    const count = Math.min(batchSize, rows.count - start);
-    const values = tf.tidy(() => {
-      const x = tf.tensor2d(rows.x.subarray(start * rows.dim, (start + count) * rows.dim), [
-        count,
-        rows.dim,
-      ]);
-      return call(x, labelTensor(rows, start, count, conditional), start);
-    });
-    out.set(values.dataSync(), start);
-    values.dispose();
-  }
+  forEachBatch(
+    rows,
+    { batchSize, withLabels: isConditional(model) },
+    ({ x, labels, start }) => call(x, labels, start),
+    (values, _shape, start) => out.set(values, start),
+  );
   return out;
 }
 

@@ -1,6 +1,6 @@
+import { fitPca } from '@aekit/evaluation';
 import type { History } from '@aekit/train';
 import type { LoadedData } from '../data-source';
-import { fitPca } from '../evaluation/pca';
 import type { LabelledRows } from '../families/family-adapter';
 import { lineChartSvg, type Series, scatterSvg } from './charts';
 import { imageGridPng, pngDataUrl } from './image-grid';
@@ -199,8 +199,10 @@ export function codesSection(
       }),
     };
   }
-  const pcaOfCodes = fitPca(codes.values, test.count, codes.dim, Math.min(2, codes.dim));
-  const pcaOfPixels = fitPca(test.x, test.count, test.dim, 2);
+  const pcaOfCodes = fitPca(codes.values, test.count, codes.dim, {
+    components: Math.min(2, codes.dim),
+  });
+  const pcaOfPixels = fitPca(test.x, test.count, test.dim, { components: 2 });
   const projectedCodes = pcaOfCodes.project(codes.values, test.count);
   const projectedPixels = pcaOfPixels.project(test.x, test.count);
   const axis = (pca: typeof pcaOfCodes, index: number) =>

@@ -1,4 +1,13 @@
-import { checkInteger, checkPositiveInteger, InvalidArgumentError } from '@aekit/core';
+import { checkInteger, checkOptionsObject, checkPositiveInteger } from '@aekit/core';
+import { checkRows } from './labelled-features';
+
+/** Options of `fitPca`. */
+export interface PcaOptions {
+  /** How many principal directions, in [1, dim]. Default min(2, dim). */
+  readonly components?: number;
+}
+
+const pcaOptionNames = ['components'] as const;
 
 /** A fitted principal-component projection. */
 export interface Pca {
@@ -10,35 +19,40 @@ export interface Pca {
   readonly explainedVariance: readonly number[];
   /** The total variance, Σ_j Var(x_j) (the covariance's trace): what the components explain a share of. */
   readonly totalVariance: number;
-  /** Projects `[n, dim]` row-major rows onto the components → `[n, components.length]`. */
+  /** Each component's share of `totalVariance`, in [0, 1] (all 0 when the rows do not vary). */
+  readonly explainedVarianceRatio: readonly number[];
+  /**
+   * Projects rows onto the components, centred on `mean`.
+   * @param rows  `[count, dim]` row-major, finite
+   * @returns     `[count, components.length]` row-major, float64
+   */
   project(rows: Float32Array | Float64Array, count: number): Float64Array;
 }
 
 /**
- * PCA by power iteration with deflation on the covariance matrix, in float64.
+ * PCA by power iteration with deflation on the sample covariance matrix (divided by count − 1),
+ * in float64 whatever the rows' type. Deterministic: each component's largest entry is positive.
  *
- * @param rows   `[count, dim]` row-major
- * @param count  number of rows
- * @param dim    features per row
- * @param components how many principal directions (default 2)
+ * @param rows    `[count, dim]` row-major, finite
+ * @param count   number of rows
+ * @param dim     features per row
+ * @param options `components`: how many principal directions (default min(2, dim)); an unknown
+ *   key is an error.
  */
 export function fitPca(
   rows: Float32Array | Float64Array,
   count: number,
   dim: number,
-  components = 2,
+  options: PcaOptions = {},
 ): Pca {
   checkPositiveInteger('fitPca', 'count', count);
   checkPositiveInteger('fitPca', 'dim', dim);
-  checkInteger('fitPca', 'components', components, { min: 1, max: dim });
-  if (rows.length !== count * dim) {
-    throw new InvalidArgumentError({
-      functionName: 'fitPca',
-      argument: 'rows',
-      rule: `an array of count × dim = ${count * dim} values`,
-      value: `${rows.length} values`,
-    });
-  }
+  checkOptionsObject('fitPca', 'options', options, pcaOptionNames);
+  const components = checkInteger('fitPca', 'components', options.components ?? Math.min(2, dim), {
+    min: 1,
+    max: dim,
+  });
+  checkRows('fitPca', 'rows', rows, count, dim);
   const mean = new Float64Array(dim);
   for (let i = 0; i < count; i += 1) {
     for (let j = 0; j < dim; j += 1) mean[j]! += rows[i * dim + j]!;
@@ -102,7 +116,12 @@ export function fitPca(
     components: found,
     explainedVariance: variances,
     totalVariance,
+    explainedVarianceRatio: variances.map((variance) =>
+      totalVariance > 0 ? Math.min(1, variance / totalVariance) : 0,
+    ),
     project(data, rowsCount) {
+      checkPositiveInteger('Pca.project', 'count', rowsCount);
+      checkRows('Pca.project', 'rows', data, rowsCount, dim);
       const out = new Float64Array(rowsCount * found.length);
       for (let i = 0; i < rowsCount; i += 1) {
         found.forEach((component, c) => {

@@ -1,15 +1,22 @@
-import { checkInteger, checkPositiveInteger, createRng, InvalidArgumentError } from '@aekit/core';
+import {
+  checkInteger,
+  checkNumber,
+  checkOptionsObject,
+  checkPositiveInteger,
+  checkSeed,
+  createRng,
+} from '@aekit/core';
 import * as tf from '@tensorflow/tfjs-core';
+import { checkLabelledFeatures, checkSameWidth, type LabelledFeatures } from './labelled-features';
 
-/** Codes (or any features) with integer class labels. */
-export interface LabelledFeatures {
-  /** `[count, dim]` row-major. */
-  readonly features: Float32Array;
-  /** `[count]` integer labels in [0, numClasses). */
-  readonly labels: ArrayLike<number>;
-  readonly count: number;
-  readonly dim: number;
-}
+const linearProbeOptionNames = [
+  'numClasses',
+  'epochs',
+  'batchSize',
+  'learningRate',
+  'l2',
+  'seed',
+] as const;
 
 /** Options of `linearProbe`; only `numClasses` is required. */
 export interface LinearProbeOptions {
@@ -37,52 +44,34 @@ export interface LinearProbeResult {
   readonly description: string;
 }
 
-function checkFeatures(argument: string, data: LabelledFeatures, numClasses: number): void {
-  checkPositiveInteger('linearProbe', `${argument}.count`, data.count);
-  checkPositiveInteger('linearProbe', `${argument}.dim`, data.dim);
-  if (data.features.length !== data.count * data.dim || data.labels.length !== data.count) {
-    throw new InvalidArgumentError({
-      functionName: 'linearProbe',
-      argument,
-      rule: `features of count × dim = ${data.count * data.dim} values and ${data.count} labels`,
-      value: `${data.features.length} values and ${data.labels.length} labels`,
-    });
-  }
-  for (let i = 0; i < data.count; i += 1) {
-    checkInteger('linearProbe', `${argument}.labels[${i}]`, data.labels[i], {
-      min: 0,
-      max: numClasses - 1,
-    });
-  }
-}
-
 /**
  * Linear-probe accuracy: how linearly separable the classes are in a representation. Fits a
  * multinomial logistic regression (softmax of W·z + b, cross-entropy, small L2 penalty, Adam) on
  * standardised training features — statistics from the training split only — and reports
- * accuracy on the test split.
+ * accuracy on the test split. Runs on the active tfjs backend and leaves no tensor behind.
+ * @param train `[count, dim]` features with labels in [0, numClasses), what the probe fits.
+ * @param test  `[count, dim]` features with labels, what it is scored on (same `dim`).
+ * @param options `numClasses` (required) and the fit's settings; an unknown key is an error.
  */
 export function linearProbe(
   train: LabelledFeatures,
   test: LabelledFeatures,
   options: LinearProbeOptions,
 ): LinearProbeResult {
-  const numClasses = checkInteger('linearProbe', 'numClasses', options.numClasses, { min: 2 });
-  checkFeatures('train', train, numClasses);
-  checkFeatures('test', test, numClasses);
-  if (train.dim !== test.dim) {
-    throw new InvalidArgumentError({
-      functionName: 'linearProbe',
-      argument: 'test.dim',
-      rule: `equal to train.dim (${train.dim})`,
-      value: test.dim,
-    });
-  }
-  const epochs = checkPositiveInteger('linearProbe', 'epochs', options.epochs ?? 30);
-  const batchSize = checkPositiveInteger('linearProbe', 'batchSize', options.batchSize ?? 256);
-  const learningRate = options.learningRate ?? 0.01;
-  const l2 = options.l2 ?? 1e-4;
-  const rng = createRng(options.seed ?? 0);
+  const name = 'linearProbe';
+  checkOptionsObject(name, 'options', options, linearProbeOptionNames);
+  const numClasses = checkInteger(name, 'numClasses', options.numClasses, { min: 2 });
+  checkLabelledFeatures(name, 'train', train, numClasses);
+  checkLabelledFeatures(name, 'test', test, numClasses);
+  checkSameWidth(name, train, test);
+  const epochs = checkPositiveInteger(name, 'epochs', options.epochs ?? 30);
+  const batchSize = checkPositiveInteger(name, 'batchSize', options.batchSize ?? 256);
+  const learningRate = checkNumber(name, 'learningRate', options.learningRate ?? 0.01, {
+    min: 0,
+    minExclusive: true,
+  });
+  const l2 = checkNumber(name, 'l2', options.l2 ?? 1e-4, { min: 0 });
+  const rng = createRng(checkSeed(name, 'seed', options.seed ?? 0));
   const dim = train.dim;
 
   // Standardise with training statistics.

@@ -1,6 +1,16 @@
-import { checkInteger } from '@aekit/core';
+import { checkInteger, checkOptionsObject, checkPositiveInteger } from '@aekit/core';
 import * as tf from '@tensorflow/tfjs-core';
-import type { LabelledFeatures } from './linear-probe';
+import { checkLabelledFeatures, checkSameWidth, type LabelledFeatures } from './labelled-features';
+
+/** Options of `knnAccuracy`. */
+export interface KnnOptions {
+  /** Neighbours per vote, in [1, train.count]. Default 5. */
+  readonly k?: number;
+  /** Test rows whose distances are computed at once (memory ∝ chunkSize × train.count). Default 256. */
+  readonly chunkSize?: number;
+}
+
+const knnOptionNames = ['k', 'chunkSize'] as const;
 
 /** What `knnAccuracy` measured. */
 export interface KnnResult {
@@ -16,17 +26,24 @@ export interface KnnResult {
  * k-nearest-neighbour accuracy: each test example takes the majority label of its `k` nearest
  * training examples (Euclidean distance; a tie goes to the label whose members are nearest).
  * Distances are computed in chunks of test rows, ‖a‖² − 2a·b + ‖b‖², on the active backend.
- * @param train `[count, dim]` features with labels, the neighbours.
- * @param test  `[count, dim]` features with labels, the examples to classify.
- * @param options `k` (default 5, at most `train.count`) and test rows per chunk (default 256).
+ * Leaves no tensor behind.
+ * @param train `[count, dim]` features with integer labels ≥ 0, the neighbours.
+ * @param test  `[count, dim]` features with labels, the examples to classify (same `dim`).
+ * @param options `k` (default 5, at most `train.count`) and test rows per chunk (default 256);
+ *   an unknown key is an error.
  */
 export function knnAccuracy(
   train: LabelledFeatures,
   test: LabelledFeatures,
-  options: { k?: number; chunkSize?: number } = {},
+  options: KnnOptions = {},
 ): KnnResult {
-  const k = checkInteger('knnAccuracy', 'k', options.k ?? 5, { min: 1, max: train.count });
-  const chunkSize = options.chunkSize ?? 256;
+  const name = 'knnAccuracy';
+  checkOptionsObject(name, 'options', options, knnOptionNames);
+  checkLabelledFeatures(name, 'train', train);
+  checkLabelledFeatures(name, 'test', test);
+  checkSameWidth(name, train, test);
+  const k = checkInteger(name, 'k', options.k ?? 5, { min: 1, max: train.count });
+  const chunkSize = checkPositiveInteger(name, 'chunkSize', options.chunkSize ?? 256);
   const dim = train.dim;
   const trainX = tf.tensor2d(train.features, [train.count, dim]);
   const trainNorms = tf.tidy(() => tf.sum(tf.square(trainX), 1));
