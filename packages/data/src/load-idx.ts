@@ -1,4 +1,5 @@
-import { createDataset, type Dataset, resolveClassNames } from './dataset';
+import { createDataset, type Dataset } from './dataset';
+import { resolveClassNames } from './dataset-construction';
 import { DataFormatError } from './errors';
 import { decodeIdx, type IdxArray } from './idx';
 import type { Input, Platform } from './platform';
