@@ -1,7 +1,7 @@
 // What both entry points (Node and browser) export unchanged.
 export type { CsvOptions } from './csv';
 export { Dataset } from './dataset';
-export type { Batch, BatchOptions } from './dataset-batches';
+export type { BatchOptions, DatasetBatch } from './dataset-batches';
 export type { LabelOptions } from './dataset-construction';
 export type { SplitOptions } from './dataset-selection';
 export type { SampleArray, SampleDtype } from './dataset-state';

@@ -1,3 +1,4 @@
+import type { Batch, BatchSource } from '@aekit/core';
 import { describeBackends, expectAllClose, expectNoLeaks } from '@aekit/test-utils';
 import * as tf from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
@@ -38,6 +39,20 @@ describeBackends(['cpu', 'wasm'], 'Dataset batches', () => {
     const last = tf.slice(tensor, [9, 0], [1, 3]);
     expectAllClose(last, [[9 / 255, 90 / 255, 246 / 255]]);
     tf.dispose([tensor, last]);
+  });
+
+  it("is @aekit/core's BatchSource, its batches core Batches", () => {
+    // Typed as core's contract (tsc checks that a Dataset and its DatasetBatch fit it).
+    const source: BatchSource = bytesDataset();
+    const rows: number[] = [];
+    const labels: number[] = [];
+    for (const batch of source.batches(4, { dropLast: true }) as Iterable<Batch>) {
+      rows.push(batch.x.shape[0]);
+      labels.push(...batch.labels!.dataSync());
+      tf.dispose([batch.x, batch.labels!]);
+    }
+    expect(rows).toEqual([4, 4]);
+    expect(labels).toEqual([0, 1, 2, 0, 1, 2, 0, 1]);
   });
 
   it('rejects a bad batch size', () => {

@@ -1,4 +1,4 @@
-import { checkBoolean, checkInteger, checkPositiveInteger } from '@aekit/core';
+import { type Batch, checkBoolean, checkInteger, checkPositiveInteger } from '@aekit/core';
 import { type Tensor1D, type Tensor2D, tensor1d, tensor2d } from '@tensorflow/tfjs-core';
 import { type DatasetState, fillSamples, nextEpoch, sampleIndex, sizeOf } from './dataset-state';
 
@@ -7,8 +7,12 @@ import { type DatasetState, fillSamples, nextEpoch, sampleIndex, sizeOf } from '
  * sample as numbers. Transforms and binarisation are applied here, a batch at a time.
  */
 
-/** One mini-batch. The caller owns the tensors: `batch.dispose()` frees both. */
-export interface Batch {
+/**
+ * One mini-batch of a dataset: `@aekit/core`'s `Batch` (what a `BatchSource` yields, so a
+ * `Dataset` is one), with its number in the pass and a `dispose()`. The caller owns the tensors:
+ * `batch.dispose()` frees both.
+ */
+export interface DatasetBatch extends Batch {
   /** The samples, `[batchSize, dim]`, float32, normalised and binarised as the dataset says. */
   readonly x: Tensor2D;
   /** Their labels, `[batchSize]`, int32; `undefined` when the dataset has none. */
@@ -54,7 +58,7 @@ export function batchesOf(
   state: DatasetState,
   batchSize: number,
   options: BatchOptions,
-): Generator<Batch, void, undefined> {
+): Generator<DatasetBatch, void, undefined> {
   const functionName = 'Dataset.batches';
   checkPositiveInteger(functionName, 'batchSize', batchSize);
   const dropLast =
@@ -73,7 +77,7 @@ function* generateBatches(
   batchSize: number,
   dropLast: boolean,
   explicitEpoch: number | undefined,
-): Generator<Batch, void, undefined> {
+): Generator<DatasetBatch, void, undefined> {
   const epoch = nextEpoch(state, explicitEpoch);
   const size = sizeOf(state);
   const { storage } = state;

@@ -1,5 +1,11 @@
 import type { Tensor, Tensor2D } from '@tensorflow/tfjs-core';
-import { type Batch, type BatchOptions, batchesOf, sampleOf, tensorOf } from './dataset-batches';
+import {
+  type BatchOptions,
+  batchesOf,
+  type DatasetBatch,
+  sampleOf,
+  tensorOf,
+} from './dataset-batches';
 import {
   createState,
   type LabelOptions,
@@ -212,7 +218,7 @@ export class Dataset {
    * a random order). Each batch's tensors are made when it is reached and belong to the
    * caller: dispose them (`batch.dispose()`). Stopping early leaves nothing behind.
    */
-  batches(batchSize: number, options: BatchOptions = {}): Generator<Batch, void, undefined> {
+  batches(batchSize: number, options: BatchOptions = {}): Generator<DatasetBatch, void, undefined> {
     return batchesOf(this.state, batchSize, options);
   }
 
