@@ -55,6 +55,19 @@ describeBackends(['cpu', 'wasm'], 'Dataset batches', () => {
     expect(labels).toEqual([0, 1, 2, 0, 1, 2, 0, 1]);
   });
 
+  it('rejects an unknown option, naming the one likely meant', () => {
+    const data = bytesDataset();
+    expect(() => data.batches(2, { droplast: true } as never)).toThrow(
+      "Dataset.batches: unknown option 'droplast'; did you mean 'dropLast'?",
+    );
+    expect(() => data.toTensor({ epcoh: 1 } as never)).toThrow(
+      "Dataset.toTensor: unknown option 'epcoh'; did you mean 'epoch'?",
+    );
+    expect(() => data.sampleAt(0, { epochs: 1 } as never)).toThrow(
+      "Dataset.sampleAt: unknown option 'epochs'; did you mean 'epoch'?",
+    );
+  });
+
   it('rejects a bad batch size', () => {
     expect(() => bytesDataset().batches(0)).toThrow(
       "Dataset.batches: 'batchSize' must be a positive integer, got 0.",

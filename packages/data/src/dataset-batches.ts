@@ -1,4 +1,10 @@
-import { type Batch, checkBoolean, checkInteger, checkPositiveInteger } from '@aekit/core';
+import {
+  type Batch,
+  checkBoolean,
+  checkInteger,
+  checkOptionsObject,
+  checkPositiveInteger,
+} from '@aekit/core';
 import { type Tensor1D, type Tensor2D, tensor1d, tensor2d } from '@tensorflow/tfjs-core';
 import { type DatasetState, fillSamples, nextEpoch, sampleIndex, sizeOf } from './dataset-state';
 
@@ -36,12 +42,15 @@ export interface BatchOptions {
   readonly epoch?: number;
 }
 
+const batchOptionNames = ['dropLast', 'epoch'] as const satisfies readonly (keyof BatchOptions)[];
+
 /** `Dataset.sampleAt`: one sample as `batches` would give it, and its label. */
 export function sampleOf(
   state: DatasetState,
   index: number,
   options: { readonly epoch?: number },
 ): { readonly x: Float32Array; readonly label: number | undefined } {
+  checkOptionsObject('Dataset.sampleAt', 'options', options, ['epoch']);
   checkInteger('Dataset.sampleAt', 'index', index, { min: 0, max: sizeOf(state) - 1 });
   const epoch =
     options.epoch === undefined
@@ -60,6 +69,7 @@ export function batchesOf(
   options: BatchOptions,
 ): Generator<DatasetBatch, void, undefined> {
   const functionName = 'Dataset.batches';
+  checkOptionsObject(functionName, 'options', options, batchOptionNames);
   checkPositiveInteger(functionName, 'batchSize', batchSize);
   const dropLast =
     options.dropLast === undefined
@@ -110,6 +120,7 @@ function* generateBatches(
 
 /** `Dataset.toTensor`: every sample as one float32 tensor `[size, dim]`. */
 export function tensorOf(state: DatasetState, options: { readonly epoch?: number }): Tensor2D {
+  checkOptionsObject('Dataset.toTensor', 'options', options, ['epoch']);
   const explicitEpoch =
     options.epoch === undefined
       ? undefined

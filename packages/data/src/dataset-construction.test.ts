@@ -83,3 +83,18 @@ describe('Dataset construction', () => {
     );
   });
 });
+
+describe('Dataset constructors: options', () => {
+  it('reject an unknown option, naming the one likely meant', () => {
+    expect(() => Dataset.fromArray([1, 2], { shape: [2], label: [0, 1] } as never)).toThrow(
+      "Dataset.fromArray: unknown option 'label'; did you mean 'labels'?",
+    );
+    expect(() => Dataset.fromRows([[1]], { classNamse: ['a'] } as never)).toThrow(
+      "Dataset.fromRows: unknown option 'classNamse'; did you mean 'classNames'?",
+    );
+    // The shape comes from the tensor, so fromTensor does not take one.
+    expect(() => Dataset.fromTensor({} as never, { shape: [1, 1] } as never)).toThrow(
+      "Dataset.fromTensor: unknown option 'shape' (got [1, 1]); the options are labels, classNames.",
+    );
+  });
+});

@@ -1,4 +1,4 @@
-import { checkTensor, formatValue, InvalidArgumentError } from '@aekit/core';
+import { checkOptionsObject, checkTensor, formatValue, InvalidArgumentError } from '@aekit/core';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import type { DatasetState, SampleArray, SampleDtype } from './dataset-state';
 import { DataFormatError } from './errors';
@@ -16,6 +16,11 @@ export interface LabelOptions {
   readonly classNames?: readonly string[];
 }
 
+const labelOptionNames = [
+  'labels',
+  'classNames',
+] as const satisfies readonly (keyof LabelOptions)[];
+
 const dtypeOf = (values: SampleArray): SampleDtype => {
   if (values instanceof Uint8Array) return 'uint8';
   if (values instanceof Int8Array) return 'int8';
@@ -31,6 +36,7 @@ export function stateFromArray(
   options: { readonly shape: readonly number[] } & LabelOptions,
 ): DatasetState {
   const functionName = 'Dataset.fromArray';
+  checkOptionsObject(functionName, 'options', options, ['shape', ...labelOptionNames]);
   const isTyped = ArrayBuffer.isView(values) && !(values instanceof DataView);
   if (!isTyped && !Array.isArray(values)) {
     throw new InvalidArgumentError({
@@ -103,6 +109,7 @@ export function stateFromRows(
   options: LabelOptions,
 ): DatasetState {
   const functionName = 'Dataset.fromRows';
+  checkOptionsObject(functionName, 'options', options, labelOptionNames);
   if (!Array.isArray(rows) || !rows.every((row) => Array.isArray(row))) {
     throw new InvalidArgumentError({
       functionName,
@@ -137,6 +144,7 @@ export function stateFromRows(
 /** The state of `Dataset.fromTensor`. */
 export function stateFromTensor(x: Tensor, options: LabelOptions): DatasetState {
   const functionName = 'Dataset.fromTensor';
+  checkOptionsObject(functionName, 'options', options, labelOptionNames);
   checkTensor(functionName, 'x', x, { dtype: ['float32', 'int32'] });
   if (x.rank < 1) {
     throw new InvalidArgumentError({

@@ -84,3 +84,11 @@ describe('Dataset selection', () => {
     );
   });
 });
+
+describe('Dataset.split: options', () => {
+  it('rejects an unknown option, naming the one likely meant', () => {
+    expect(() => bytesDataset().split(0.5, { stratfy: true } as never)).toThrow(
+      "Dataset.split: unknown option 'stratfy'; did you mean 'stratify'?",
+    );
+  });
+});

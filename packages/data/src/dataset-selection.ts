@@ -1,6 +1,7 @@
 import {
   checkBoolean,
   checkInteger,
+  checkOptionsObject,
   checkSeed,
   createRng,
   formatValue,
@@ -22,6 +23,8 @@ export interface SplitOptions {
   readonly stratify?: boolean;
 }
 
+const splitOptionNames = ['seed', 'stratify'] as const satisfies readonly (keyof SplitOptions)[];
+
 /** `Dataset.shuffle`: the samples in a random order given by `seed`. */
 export function shuffleState(state: DatasetState, seed: number): DatasetState {
   checkSeed('Dataset.shuffle', 'seed', seed);
@@ -41,6 +44,7 @@ export function splitState(
   options: SplitOptions,
 ): [DatasetState, DatasetState] {
   const functionName = 'Dataset.split';
+  checkOptionsObject(functionName, 'options', options, splitOptionNames);
   const size = sizeOf(state);
   let count: number;
   if (typeof first === 'number' && first > 0 && first < 1) {

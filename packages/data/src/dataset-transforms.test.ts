@@ -98,3 +98,16 @@ describe('Dataset binarisation', () => {
     expect([x[0], x[4]]).toEqual([0, 1]);
   });
 });
+
+describe('Dataset transforms: options', () => {
+  it('reject an unknown option, naming the one likely meant', () => {
+    expect(() => bytesDataset().normalize({ rnage: [0, 255] } as never)).toThrow(
+      "Dataset.normalize: unknown option 'rnage'; did you mean 'range'?",
+    );
+    expect(() =>
+      bytesDataset()
+        .normalize()
+        .binarize({ mode: 'static', treshold: 0.3 } as never),
+    ).toThrow("Dataset.binarize: unknown option 'treshold'; did you mean 'threshold'?");
+  });
+});

@@ -1,4 +1,10 @@
-import { checkNumber, checkOneOf, checkSeed, InvalidArgumentError } from '@aekit/core';
+import {
+  checkNumber,
+  checkOneOf,
+  checkOptionsObject,
+  checkSeed,
+  InvalidArgumentError,
+} from '@aekit/core';
 import {
   type Affine,
   type Binarization,
@@ -51,9 +57,24 @@ export interface StandardizeOptions {
   readonly minStd?: number;
 }
 
+const normalizeOptionNames = [
+  'mode',
+  'range',
+] as const satisfies readonly (keyof NormalizeOptions)[];
+const binarizeOptionNames = [
+  'mode',
+  'threshold',
+  'seed',
+] as const satisfies readonly (keyof BinarizeOptions)[];
+/** The keys of `StandardizeOptions`. */
+export const standardizeOptionNames = [
+  'minStd',
+] as const satisfies readonly (keyof StandardizeOptions)[];
+
 /** `Dataset.normalize`: values mapped from `options.range` to [0, 1]. */
 export function normalizeState(state: DatasetState, options: NormalizeOptions): DatasetState {
   const functionName = 'Dataset.normalize';
+  checkOptionsObject(functionName, 'options', options, normalizeOptionNames);
   const { mode = 'unit' } = options;
   if (mode !== 'unit') {
     throw new InvalidArgumentError({
@@ -125,6 +146,7 @@ export function normalizeState(state: DatasetState, options: NormalizeOptions): 
 /** `Dataset.binarize`: binary samples, drawn or thresholded as `options` say. */
 export function binarizeState(state: DatasetState, options: BinarizeOptions): DatasetState {
   const functionName = 'Dataset.binarize';
+  checkOptionsObject(functionName, 'options', options, binarizeOptionNames);
   const mode = checkOneOf(functionName, 'mode', options?.mode, ['static', 'dynamic']);
   if (state.binarization !== null) {
     throw new InvalidArgumentError({

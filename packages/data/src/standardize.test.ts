@@ -43,3 +43,11 @@ describe('standardize', () => {
     );
   });
 });
+
+describe('standardize: options', () => {
+  it('rejects an unknown option, naming the one likely meant', () => {
+    expect(() => standardize({ train: bytesDataset() }, { minstd: 0.1 } as never)).toThrow(
+      "standardize: unknown option 'minstd'; did you mean 'minStd'?",
+    );
+  });
+});

@@ -1,9 +1,10 @@
-import { checkNumber, InvalidArgumentError } from '@aekit/core';
+import { checkNumber, checkOptionsObject, InvalidArgumentError } from '@aekit/core';
 import { Dataset, datasetOf, stateOf } from './dataset';
 import {
   featureStatistics,
   type StandardizeOptions,
   sameAffine,
+  standardizeOptionNames,
   standardizeState,
 } from './dataset-transforms';
 
@@ -32,6 +33,7 @@ export function standardize<const S extends Splits>(
       value: splits,
     });
   }
+  checkOptionsObject(functionName, 'options', options, standardizeOptionNames);
   const minStd =
     options.minStd === undefined
       ? 1e-8
