@@ -88,15 +88,7 @@ export function normalizeState(state: DatasetState, options: NormalizeOptions): 
           : undefined,
     });
   }
-  if (state.binarization !== null) {
-    throw new InvalidArgumentError({
-      functionName,
-      argument: 'this',
-      rule: 'a dataset that is not binarised yet',
-      value: 'a binarised dataset',
-      hint: 'Normalise first, then binarise.',
-    });
-  }
+  checkNotBinarised(state, functionName, 'Normalise first, then binarise.');
   if (options.range === undefined && state.unitInterval) return state;
   const rawBytes = state.storage.dtype === 'uint8' && state.transform === null;
   let low: number;
@@ -148,14 +140,7 @@ export function binarizeState(state: DatasetState, options: BinarizeOptions): Da
   const functionName = 'Dataset.binarize';
   checkOptionsObject(functionName, 'options', options, binarizeOptionNames);
   const mode = checkOneOf(functionName, 'mode', options?.mode, ['static', 'dynamic']);
-  if (state.binarization !== null) {
-    throw new InvalidArgumentError({
-      functionName,
-      argument: 'this',
-      rule: 'a dataset that is not binarised yet',
-      value: 'a binarised dataset',
-    });
-  }
+  checkNotBinarised(state, functionName);
   if (!state.unitInterval) {
     throw new InvalidArgumentError({
       functionName,
@@ -252,6 +237,18 @@ export function standardizeState(
     ),
     unitInterval: false,
   };
+}
+
+/** Throws when `state` is binarised already (neither normalising nor binarising may follow). */
+function checkNotBinarised(state: DatasetState, functionName: string, hint?: string): void {
+  if (state.binarization === null) return;
+  throw new InvalidArgumentError({
+    functionName,
+    argument: 'this',
+    rule: 'a dataset that is not binarised yet',
+    value: 'a binarised dataset',
+    hint,
+  });
 }
 
 /** Throws, naming the row, when a value of the dataset lies outside [low, high]. */
