@@ -23,12 +23,13 @@ export default defineConfig([
   // Node (ESM + CJS): tfjs-core's ESM gradient registrations are bundled in, because Node
   // cannot load them from tfjs-core itself (extension-less ESM imports).
   libraryBuild({
+    entry: ['src/index.ts', 'src/internal.ts'],
     platform: 'node',
     noExternal: [/^@tensorflow\/tfjs-core\/dist\//],
   }),
   // Browser (ESM): the application's bundler resolves every tfjs import itself.
   libraryBuild({
-    entry: { index: 'src/browser.ts' },
+    entry: { index: 'src/browser.ts', internal: 'src/internal.ts' },
     format: ['esm'],
     platform: 'browser',
     outDir: 'dist/browser',

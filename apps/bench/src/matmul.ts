@@ -1,4 +1,5 @@
-import { initBackend, setSimdKernels, setTransposedMatMulPatch } from '@aekit/runtime-wasm';
+import { initBackend } from '@aekit/runtime-wasm';
+import { setSimdKernels, setTransposedMatMulPatch } from '@aekit/runtime-wasm/internal';
 import * as tf from '@tensorflow/tfjs-core';
 import { timeInterleaved } from './measure';
 

@@ -1,10 +1,10 @@
 import type { Dataset } from '@aekit/data';
+import { initBackend } from '@aekit/runtime-wasm';
 import {
-  initBackend,
   setSharedIdentityPatch,
   setSimdKernels,
   setTransposedMatMulPatch,
-} from '@aekit/runtime-wasm';
+} from '@aekit/runtime-wasm/internal';
 import { fit } from '@aekit/train';
 import { createVae } from '@aekit/vae';
 import * as tf from '@tensorflow/tfjs-core';

@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from '@aekit/core';
+import { checkOptionsObject, InvalidArgumentError } from '@aekit/core';
 import { type CsvOptions, parseCsvText } from './csv';
 import type { Dataset } from './dataset';
 import { type FashionMnistFiles, loadFashionMnistFiles, type TrainTest } from './fashion-mnist';
@@ -63,6 +63,7 @@ export function parseIdx(
       value: bytes,
     });
   }
+  checkOptionsObject('parseIdx', 'options', options, ['name']);
   const { name } = options;
   return decodeIdx(
     view,
@@ -95,6 +96,7 @@ export interface LoadFashionMnistOptions {
  * training and 10,000 test images of 28 × 28 bytes with labels and class names.
  */
 export function loadFashionMnist(options: LoadFashionMnistOptions): Promise<TrainTest> {
+  checkOptionsObject('loadFashionMnist', 'options', options, ['files']);
   if (typeof options?.files !== 'object' || options.files === null) {
     throw new InvalidArgumentError({
       functionName: 'loadFashionMnist',

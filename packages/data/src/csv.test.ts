@@ -112,3 +112,13 @@ describe('loadCsv', () => {
     );
   });
 });
+
+describe('loadCsv: options', () => {
+  it('rejects an unknown option, naming the one likely meant, in Node and the browser', async () => {
+    const message = "loadCsv: unknown option 'labelColum'; did you mean 'labelColumn'?";
+    await expect(loadCsv('a,b\n1,2\n', { labelColum: 'b' } as never)).rejects.toThrow(message);
+    await expect(browser.loadCsv('a,b\n1,2\n', { labelColum: 'b' } as never)).rejects.toThrow(
+      message,
+    );
+  });
+});

@@ -1,4 +1,4 @@
-import { checkBoolean, formatValue, InvalidArgumentError } from '@aekit/core';
+import { checkBoolean, checkOptionsObject, formatValue, InvalidArgumentError } from '@aekit/core';
 import Papa from 'papaparse';
 import { createDataset, type Dataset } from './dataset';
 import { DataFormatError } from './errors';
@@ -31,6 +31,7 @@ export function parseCsvText(
   label: string,
   options: CsvOptions,
 ): Dataset {
+  checkOptionsObject(functionName, 'options', options, ['labelColumn', 'header', 'delimiter']);
   const header =
     options.header === undefined ? true : checkBoolean(functionName, 'header', options.header);
   const { labelColumn, delimiter } = options;

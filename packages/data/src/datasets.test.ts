@@ -280,3 +280,28 @@ describeBackends(['cpu', 'wasm'], 'Fashion-MNIST batching', () => {
     first!.dispose();
   });
 });
+
+describe('loaders of the built-in data sets: options', () => {
+  it('reject an unknown option, naming the one likely meant, in Node and the browser', async () => {
+    for (const load of [loadMnist, browser.loadMnist]) {
+      await expect(load({ trainSize: 10, testsize: 5 } as never)).rejects.toThrow(
+        "loadMnist: unknown option 'testsize'; did you mean 'testSize'?",
+      );
+    }
+    await expect(loadFashionMnist({ directory: '/data' } as never)).rejects.toThrow(
+      'loadFashionMnist: unknown option \'directory\' (got "/data"); the options are dir, files.',
+    );
+    const file = new Uint8Array(0);
+    const files = { trainImages: file, trainLabels: file, testImages: file, testlabels: file };
+    await expect(loadFashionMnist({ files } as never)).rejects.toThrow(
+      "loadFashionMnist: unknown option 'files.testlabels'; did you mean 'files.testLabels'?",
+    );
+    await expect(browser.loadFashionMnist({ files } as never)).rejects.toThrow(
+      "loadFashionMnist: unknown option 'files.testlabels'; did you mean 'files.testLabels'?",
+    );
+    // The browser has no folder to read, and says so for a misspelt key too.
+    expect(() => browser.loadFashionMnist({ file: files } as never)).toThrow(
+      "loadFashionMnist: unknown option 'file'; did you mean 'files'?",
+    );
+  });
+});

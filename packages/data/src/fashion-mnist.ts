@@ -1,3 +1,4 @@
+import { checkKnownFields } from '@aekit/core';
 import type { Dataset } from './dataset';
 import { DataFormatError } from './errors';
 import { loadIdxWith } from './load-idx';
@@ -44,6 +45,9 @@ export async function loadFashionMnistFiles(
   functionName: string,
   files: FashionMnistFiles<unknown>,
 ): Promise<TrainTest> {
+  if (typeof files === 'object' && files !== null) {
+    checkKnownFields(functionName, { ...files }, Object.keys(fashionMnistFileNames), 'files.');
+  }
   const load = async (images: unknown, labels: unknown) => {
     const dataset = await loadIdxWith(platform, functionName, {
       images,

@@ -333,3 +333,17 @@ describe('IDX: broken files are errors naming the file', () => {
     );
   });
 });
+
+describe('IDX readers: options', () => {
+  it('reject an unknown option, naming the one likely meant, in Node and the browser', async () => {
+    const bytes = new Uint8Array(0);
+    for (const entry of [{ loadIdx, parseIdx }, browser]) {
+      await expect(entry.loadIdx({ images: bytes, label: bytes } as never)).rejects.toThrow(
+        "loadIdx: unknown option 'label'; did you mean 'labels'?",
+      );
+      expect(() => entry.parseIdx(bytes, { nmae: 'x.idx' } as never)).toThrow(
+        "parseIdx: unknown option 'nmae'; did you mean 'name'?",
+      );
+    }
+  });
+});

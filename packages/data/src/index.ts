@@ -1,7 +1,7 @@
 import { access } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { InvalidArgumentError } from '@aekit/core';
+import { checkOptionsObject, InvalidArgumentError } from '@aekit/core';
 import { type CsvOptions, parseCsvText } from './csv';
 import type { Dataset } from './dataset';
 import { DataNotFoundError } from './errors';
@@ -40,6 +40,7 @@ export function parseIdx(
       value: bytes,
     });
   }
+  checkOptionsObject('parseIdx', 'options', options, ['name']);
   const { name } = options;
   return decodeIdx(
     view,
@@ -97,6 +98,7 @@ async function exists(path: string): Promise<boolean> {
  */
 export async function loadFashionMnist(options: LoadFashionMnistOptions = {}): Promise<TrainTest> {
   const functionName = 'loadFashionMnist';
+  checkOptionsObject(functionName, 'options', options, ['dir', 'files']);
   if (options.files !== undefined) {
     return loadFashionMnistFiles(nodePlatform, functionName, options.files);
   }

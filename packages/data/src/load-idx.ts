@@ -1,4 +1,6 @@
-import { createDataset, type Dataset, resolveClassNames } from './dataset';
+import { checkOptionsObject } from '@aekit/core';
+import { createDataset, type Dataset } from './dataset';
+import { resolveClassNames } from './dataset-construction';
 import { DataFormatError } from './errors';
 import { decodeIdx, type IdxArray } from './idx';
 import type { Input, Platform } from './platform';
@@ -42,12 +44,19 @@ function checkLabels(array: IdxArray, input: Input): Int32Array {
   return labels;
 }
 
+const loadIdxOptionNames = [
+  'images',
+  'labels',
+  'classNames',
+] as const satisfies readonly (keyof LoadIdxOptions<unknown>)[];
+
 /** Reads and decodes an IDX images file and its labels, checking that they agree. */
 export async function loadIdxWith(
   platform: Platform,
   functionName: string,
   options: LoadIdxOptions<unknown>,
 ): Promise<Dataset> {
+  checkOptionsObject(functionName, 'options', options, loadIdxOptionNames);
   const imagesInput = await platform.read(functionName, 'images', options?.images, 'images');
   const labelsInput =
     options.labels === undefined

@@ -1,4 +1,10 @@
-import { checkInteger, checkSeed, deriveSeed, InvalidArgumentError } from '@aekit/core';
+import {
+  checkInteger,
+  checkOptionsObject,
+  checkSeed,
+  deriveSeed,
+  InvalidArgumentError,
+} from '@aekit/core';
 import { createDataset } from './dataset';
 import { DataFormatError } from './errors';
 import type { TrainTest } from './fashion-mnist';
@@ -146,6 +152,7 @@ export async function loadMnistFrom(
   readDigit: (digit: number) => Promise<Uint8Array>,
   options: LoadMnistOptions,
 ): Promise<TrainTest> {
+  checkOptionsObject(functionName, 'options', options, ['trainSize', 'testSize', 'seed']);
   const { trainSize = 8000, testSize = 2000, seed = 0 } = options ?? {};
   checkInteger(functionName, 'trainSize', trainSize, { min: 1 });
   checkInteger(functionName, 'testSize', testSize, { min: 0 });

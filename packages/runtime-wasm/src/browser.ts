@@ -5,10 +5,7 @@ import { type InitBackendOptions, startBackend } from './start-backend';
 
 export { assertKernels } from './assert-kernels';
 export type { RuntimeInfo } from './runtime-info';
-export { setSharedIdentityPatch, sharedIdentityPatchEnabled } from './shared-identity';
-export { setSimdKernels, simdKernelsEnabled } from './simd-kernels';
 export type { BackendName } from './start-backend';
-export { setTransposedMatMulPatch, transposedMatMulPatchEnabled } from './transposed-matmul';
 
 /** The three WASM binaries tfjs chooses between (plain, SIMD, SIMD + threads). */
 export type WasmFileName =
@@ -51,6 +48,7 @@ export async function initBackend(options: BrowserInitBackendOptions = {}): Prom
     threadsSupported: () => globalThis.crossOriginIsolated === true,
     logicalCores: () => globalThis.navigator?.hardwareConcurrency ?? 1,
     beforeWasmStart: () => setWasmPaths(options.wasmPaths ?? shippedWasmPaths()),
+    platformOptions: ['wasmPaths'],
   });
   return describeRuntime('browser');
 }

@@ -4,10 +4,7 @@ import { type InitBackendOptions, startBackend } from './start-backend';
 
 export { assertKernels } from './assert-kernels';
 export type { RuntimeInfo } from './runtime-info';
-export { setSharedIdentityPatch, sharedIdentityPatchEnabled } from './shared-identity';
-export { setSimdKernels, simdKernelsEnabled } from './simd-kernels';
 export type { BackendName, InitBackendOptions } from './start-backend';
-export { setTransposedMatMulPatch, transposedMatMulPatchEnabled } from './transposed-matmul';
 
 /**
  * Starts tfjs on `wasm` (default) or `cpu` in Node and makes it the active backend, with every

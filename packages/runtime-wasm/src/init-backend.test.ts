@@ -1,6 +1,7 @@
-import { InvalidArgumentError, UnsupportedKernelError } from '@aekit/core';
+import { InvalidArgumentError, UnknownOptionError, UnsupportedKernelError } from '@aekit/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
+import { initBackend as initBrowserBackend } from './browser';
 import { assertKernels, initBackend, runtimeInfo } from './index';
 
 describe('initBackend', () => {
@@ -44,6 +45,30 @@ describe('initBackend', () => {
         InvalidArgumentError.isInstance(error) &&
         error.message === `initBackend: 'threads' must be a positive integer, got 0.`,
     );
+  });
+
+  it('rejects an unknown option, naming the one likely meant', async () => {
+    await expect(initBackend({ thread: 2 } as never)).rejects.toSatisfy(
+      (error) =>
+        UnknownOptionError.isInstance(error) &&
+        error.message === "initBackend: unknown option 'thread'; did you mean 'threads'?",
+    );
+    // `wasmPaths` is the browser's option only.
+    await expect(initBackend({ backend: 'cpu', wasmPaths: '/wasm/' } as never)).rejects.toThrow(
+      'initBackend: unknown option \'wasmPaths\' (got "/wasm/"); the options are backend, threads.',
+    );
+    await expect(initBackend(null as never)).rejects.toThrow(
+      "initBackend: 'options' must be an object with some of backend, threads, or left out, got null.",
+    );
+  });
+
+  it('takes wasmPaths in the browser entry, and rejects a misspelt one', async () => {
+    await expect(initBrowserBackend({ wasmPath: '/wasm/' } as never)).rejects.toThrow(
+      "initBackend: unknown option 'wasmPath'; did you mean 'wasmPaths'?",
+    );
+    // On cpu no WASM binary is fetched, so the browser entry starts in Node too.
+    const info = await initBrowserBackend({ backend: 'cpu', wasmPaths: '/wasm/' });
+    expect(info).toMatchObject({ backend: 'cpu', platform: 'browser' });
   });
 
   it('serialises concurrent calls', async () => {

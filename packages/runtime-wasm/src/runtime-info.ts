@@ -16,15 +16,22 @@ export interface RuntimeInfo {
   readonly tfjsVersion: string;
   /** `'node'` or `'browser'`. */
   readonly platform: 'node' | 'browser';
-  /** Whether transposed matMuls on WASM take the fast path (see `setTransposedMatMulPatch`). */
+  /**
+   * Whether transposed matMuls on WASM take the fast path (see `setTransposedMatMulPatch` in
+   * `@aekit/runtime-wasm/internal`).
+   */
   readonly transposedMatMulPatch: boolean;
   /**
-   * Whether aekit's compiled WASM kernels run (switched on, see `setSimdKernels`, and loaded):
-   * the Bernoulli log-likelihood, sums over rows, and the matrix product where the backend
-   * computes on one thread (with more, XNNPACK's threaded product runs).
+   * Whether aekit's compiled WASM kernels run (switched on, see `setSimdKernels` in
+   * `@aekit/runtime-wasm/internal`, and loaded): the Bernoulli log-likelihood, sums over rows,
+   * and the matrix product where the backend computes on one thread (with more, XNNPACK's
+   * threaded product runs).
    */
   readonly simdKernels: boolean;
-  /** Whether `Identity` (tfjs's clone) on WASM shares data instead of copying it (see `setSharedIdentityPatch`). */
+  /**
+   * Whether `Identity` (tfjs's clone) on WASM shares data instead of copying it (see
+   * `setSharedIdentityPatch` in `@aekit/runtime-wasm/internal`).
+   */
   readonly sharedIdentityPatch: boolean;
 }
 

@@ -1,10 +1,5 @@
-import {
-  getKernel,
-  type KernelFunc,
-  registerKernel,
-  type TensorInfo,
-  unregisterKernel,
-} from '@tensorflow/tfjs-core';
+import type { TensorInfo } from '@tensorflow/tfjs-core';
+import { installKernelPatch, processState } from './kernel-patch';
 
 /**
  * tfjs's engine keeps every tensor a gradient will need by cloning it (`Identity`), and the
@@ -15,15 +10,7 @@ import {
  * `wasm` to share; strings keep tfjs's path.
  */
 
-const marker = Symbol.for('@aekit/runtime-wasm.shared-identity');
-
-interface IdentityState {
-  enabled: boolean;
-}
-
-const globalState = globalThis as { [marker]?: IdentityState };
-globalState[marker] ??= { enabled: true };
-const state: IdentityState = globalState[marker];
+const state = processState('@aekit/runtime-wasm.shared-identity', { enabled: true });
 
 interface SharingBackend {
   incRef(dataId: object): void;
@@ -31,18 +18,17 @@ interface SharingBackend {
 
 /** Wraps `Identity` on `backendName` so that it shares its input's data (idempotent). */
 export function installSharedIdentity(backendName: string): void {
-  const original = getKernel('Identity', backendName);
-  if (original === undefined) return;
-  if ((original.kernelFunc as unknown as Record<symbol, unknown>)[marker] === true) return;
-  const kernelFunc: KernelFunc = (args) => {
-    const x = (args.inputs as { x: TensorInfo }).x;
-    if (!state.enabled || x.dtype === 'string') return original.kernelFunc(args);
-    (args.backend as unknown as SharingBackend).incRef(x.dataId);
-    return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
-  };
-  Object.defineProperty(kernelFunc, marker, { value: true });
-  unregisterKernel('Identity', backendName);
-  registerKernel({ ...original, kernelFunc });
+  installKernelPatch(backendName, {
+    kernelName: 'Identity',
+    key: '@aekit/runtime-wasm.shared-identity',
+    enabled: () => state.enabled,
+    create: (stock) => (args) => {
+      const x = (args.inputs as { x: TensorInfo }).x;
+      if (x.dtype === 'string') return stock(args);
+      (args.backend as unknown as SharingBackend).incRef(x.dataId);
+      return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+    },
+  });
 }
 
 /**

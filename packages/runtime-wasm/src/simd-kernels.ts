@@ -1,6 +1,7 @@
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import { backendFacts } from './backend-facts';
 import { kernelsModuleHead, kernelsModuleTail } from './generated/aekit-kernels-wasm';
+import { processState } from './kernel-patch';
 import { name, section, unsignedLeb, vec } from './wasm-bytes';
 
 /**
@@ -46,16 +47,8 @@ export interface AekitKernelExports {
 
 export const gemmFlags = { transposeA: 1, transposeB: 2, bias: 4, relu: 8 } as const;
 
-const marker = Symbol.for('@aekit/runtime-wasm.simd-kernels');
-
-interface KernelsState {
-  enabled: boolean;
-}
-
 // One switch per process, shared by every copy of this package that may be loaded.
-const globalState = globalThis as { [marker]?: KernelsState };
-globalState[marker] ??= { enabled: true };
-const state: KernelsState = globalState[marker];
+const state = processState('@aekit/runtime-wasm.simd-kernels', { enabled: true });
 
 function decodeBase64(text: string): number[] {
   const binary = atob(text);

@@ -1,4 +1,9 @@
-import { checkOneOf, checkPositiveInteger, InvalidArgumentError } from '@aekit/core';
+import {
+  checkOneOf,
+  checkOptionsObject,
+  checkPositiveInteger,
+  InvalidArgumentError,
+} from '@aekit/core';
 import { getThreadsCount, setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { env, findBackend, getBackend, ready, setBackend } from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
@@ -26,12 +31,17 @@ export interface InitBackendOptions {
   readonly threads?: number;
 }
 
+/** The keys of `InitBackendOptions`. */
+const initBackendOptionNames = ['backend', 'threads'] as const;
+
 /** Where each platform differs: WASM file locations and whether threads can start. */
 export interface PlatformHooks {
   readonly platform: 'node' | 'browser';
   readonly threadsSupported: () => boolean;
   readonly logicalCores?: () => number;
   readonly beforeWasmStart?: () => void;
+  /** The platform's options beyond `InitBackendOptions` (the browser's `wasmPaths`). */
+  readonly platformOptions?: readonly string[];
 }
 
 let starting: Promise<void> = Promise.resolve();
@@ -45,6 +55,10 @@ export function startBackend(
   options: InitBackendOptions,
   hooks: PlatformHooks,
 ): Promise<void> {
+  checkOptionsObject(functionName, 'options', options, [
+    ...initBackendOptionNames,
+    ...(hooks.platformOptions ?? []),
+  ]);
   const backend = checkOneOf(functionName, 'backend', options.backend ?? 'wasm', ['wasm', 'cpu']);
   const threads =
     options.threads === undefined

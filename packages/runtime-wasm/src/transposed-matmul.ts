@@ -1,14 +1,12 @@
 import {
   backend_util,
   getKernel,
-  type KernelConfig,
   type KernelFunc,
   type NamedAttrMap,
   type NamedTensorInfoMap,
-  registerKernel,
   type TensorInfo,
-  unregisterKernel,
 } from '@tensorflow/tfjs-core';
+import { installKernelPatch, processState } from './kernel-patch';
 import { gemmFlags, simdMatMulKernels } from './simd-kernels';
 
 /**
@@ -37,21 +35,16 @@ import { gemmFlags, simdMatMulKernels } from './simd-kernels';
  */
 
 const patchedKernels = ['BatchMatMul', '_FusedMatMul'] as const;
-const wrapperMarker = Symbol.for('@aekit/runtime-wasm.transposed-matmul');
-
-interface PatchState {
-  enabled: boolean;
-  /** Transposed calls served by explicit transposes since start-up (read by tests). */
-  fastCalls: number;
-  /** Calls served by the compiled product since start-up (read by tests). */
-  compiledCalls: number;
-}
+const patchKey = '@aekit/runtime-wasm.transposed-matmul';
 
 // One switch per process, shared by every copy of this package that may be loaded.
-const globalState = globalThis as { [wrapperMarker]?: PatchState };
-globalState[wrapperMarker] ??= { enabled: true, fastCalls: 0, compiledCalls: 0 };
-globalState[wrapperMarker].compiledCalls ??= 0;
-const state: PatchState = globalState[wrapperMarker];
+const state = processState(patchKey, {
+  enabled: true,
+  /** Transposed calls served by explicit transposes since start-up (read by tests). */
+  fastCalls: 0,
+  /** Calls served by the compiled product since start-up (read by tests). */
+  compiledCalls: 0,
+});
 
 interface KernelBackend {
   disposeData(dataId: object): void;
@@ -176,21 +169,21 @@ function compiledMatMul(
   }
 }
 
-function wrap(backendName: string, original: KernelConfig): KernelFunc {
+/** Our matMul over the backend's `stock` one, or `undefined` where it has no `Transpose`. */
+function wrap(backendName: string, stock: KernelFunc): KernelFunc | undefined {
   const transpose = getKernel('Transpose', backendName)?.kernelFunc;
-  if (transpose === undefined) return original.kernelFunc;
-  const kernel: KernelFunc = (args) => {
+  if (transpose === undefined) return undefined;
+  return (args) => {
     const attrs = args.attrs as NamedAttrMap & {
       transposeA?: boolean;
       transposeB?: boolean;
       activation?: string;
     };
-    if (!state.enabled) return original.kernelFunc(args);
     const compiled = compiledMatMul(args, attrs);
     if (compiled !== undefined) return compiled;
     const transposeA = attrs.transposeA === true;
     const transposeB = attrs.transposeB === true;
-    if (!transposeA && !transposeB) return original.kernelFunc(args);
+    if (!transposeA && !transposeB) return stock(args);
 
     state.fastCalls += 1;
     const backend = args.backend as unknown as KernelBackend;
@@ -207,7 +200,7 @@ function wrap(backendName: string, original: KernelConfig): KernelFunc {
       return result;
     };
     const run = (left: TensorInfo, right: TensorInfo, extra: NamedTensorInfoMap) =>
-      original.kernelFunc({
+      stock({
         inputs: { ...inputs, ...extra, a: left, b: right },
         backend: args.backend,
         attrs: { ...attrs, transposeA: false, transposeB: false },
@@ -244,8 +237,6 @@ function wrap(backendName: string, original: KernelConfig): KernelFunc {
       for (const temporary of temporaries) backend.disposeData(temporary.dataId);
     }
   };
-  Object.defineProperty(kernel, wrapperMarker, { value: true });
-  return kernel;
 }
 
 /**
@@ -253,20 +244,14 @@ function wrap(backendName: string, original: KernelConfig): KernelFunc {
  * names of the kernels wrapped now or before.
  */
 export function installTransposedMatMul(backendName: string): string[] {
-  const wrapped: string[] = [];
-  for (const kernelName of patchedKernels) {
-    const original = getKernel(kernelName, backendName);
-    if (original === undefined) continue;
-    if ((original.kernelFunc as unknown as Record<symbol, unknown>)[wrapperMarker] === true) {
-      wrapped.push(kernelName);
-      continue;
-    }
-    const kernelFunc = wrap(backendName, original);
-    unregisterKernel(kernelName, backendName);
-    registerKernel({ ...original, kernelFunc });
-    wrapped.push(kernelName);
-  }
-  return wrapped;
+  return patchedKernels.filter((kernelName) =>
+    installKernelPatch(backendName, {
+      kernelName,
+      key: patchKey,
+      enabled: () => state.enabled,
+      create: (stock) => wrap(backendName, stock),
+    }),
+  );
 }
 
 /**

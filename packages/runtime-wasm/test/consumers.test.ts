@@ -68,4 +68,18 @@ describe('built package in plain Node', () => {
     expect(stderr).not.toMatch(/looks like you are running TensorFlow\.js in Node/);
     expect(stderr).toMatch(/cpu backend was already registered/);
   });
+
+  for (const script of ['internal-switches.mjs', 'internal-switches.cjs']) {
+    it(`switches the kernel patches off from the ./internal entry (${script})`, async () => {
+      const { stdout, stderr } = await runNode(script);
+      expect(stderr).toBe('');
+      // SIMD is available in Node 20, so every patch starts on and each switch turns one off.
+      const all = (value: boolean) => ({
+        transposedMatMulPatch: value,
+        sharedIdentityPatch: value,
+        simdKernels: value,
+      });
+      expect(JSON.parse(stdout)).toEqual({ on: all(true), off: all(false), mainHasSwitch: false });
+    });
+  }
 });
