@@ -83,6 +83,30 @@ describe('checkKnownFields', () => {
   it('accepts an object of known keys only', () => {
     expect(() => checkKnownFields('fit', { epochs: 1 }, ['epochs', 'batchSize'])).not.toThrow();
   });
+
+  it('answers a renamed option, or a typo of one, with its new name', () => {
+    const known = ['inputDim', 'hiddenDims', 'beta'];
+    const renamed = { hidden: 'hiddenDims', activation: 'hiddenActivation' };
+    const old = thrown(() =>
+      checkKnownFields('createVae', { hidden: [8] }, known, '', renamed),
+    ) as UnknownOptionError;
+    expect(old.message).toBe("createVae: unknown option 'hidden'; did you mean 'hiddenDims'?");
+    expect(old.suggestion).toBe('hiddenDims');
+    expect(old.known).toEqual(known);
+    expect(() => checkKnownFields('createVae', { hiden: [8] }, known, '', renamed)).toThrow(
+      "createVae: unknown option 'hiden'; did you mean 'hiddenDims'?",
+    );
+    expect(() =>
+      checkKnownFields('createVae', { activation: 'tanh' }, known, 'a.', renamed),
+    ).toThrow("createVae: unknown option 'a.activation'; did you mean 'a.hiddenActivation'?");
+    // A known name still wins over an old one.
+    expect(() => checkKnownFields('createVae', { betta: 4 }, known, '', renamed)).toThrow(
+      "createVae: unknown option 'betta'; did you mean 'beta'?",
+    );
+    expect(() => checkKnownFields('createVae', { hidden: [8] }, known)).toThrow(
+      "createVae: unknown option 'hidden' (got [8]); the options are inputDim, hiddenDims, beta.",
+    );
+  });
 });
 
 describe('checkOptionsObject', () => {
@@ -118,6 +142,14 @@ describe('checkConfigObject', () => {
     expect(() =>
       checkConfigObject('createAe', { inputDm: 3 }, 'ae', 'AeConfig', ['inputDim']),
     ).toThrow("createAe: unknown option 'inputDm'; did you mean 'inputDim'?");
+  });
+
+  it('suggests the new name of a renamed field', () => {
+    expect(() =>
+      checkConfigObject('createAe', { codeDim: 3 }, 'ae', 'AeConfig', ['latentDim'], {
+        codeDim: 'latentDim',
+      }),
+    ).toThrow("createAe: unknown option 'codeDim'; did you mean 'latentDim'?");
   });
 
   it('accepts the family field and returns the record', () => {
