@@ -6,6 +6,7 @@ import {
   checkOptionsObject,
   closestName,
   deepFreeze,
+  renameFields,
   UnknownOptionError,
 } from './options';
 
@@ -165,5 +166,25 @@ describe('deepFreeze', () => {
     expect(Object.isFrozen(value.a)).toBe(true);
     expect(Object.isFrozen(value.a[1])).toBe(true);
     expect(Object.isFrozen(value.c)).toBe(true);
+  });
+});
+
+describe('renameFields', () => {
+  const renamed = { codeDim: 'latentDim', units: 'latentDim' };
+
+  it('gives old keys their new names, keeping the order and the values', () => {
+    const saved = { inputDim: 6, codeDim: 3, seed: 1 };
+    const upgraded = renameFields(saved, renamed);
+    expect(upgraded).toEqual({ inputDim: 6, latentDim: 3, seed: 1 });
+    expect(Object.keys(upgraded as object)).toEqual(['inputDim', 'latentDim', 'seed']);
+    expect(saved).toEqual({ inputDim: 6, codeDim: 3, seed: 1 });
+  });
+
+  it('leaves an old key whose new name is present, and non-objects', () => {
+    expect(renameFields({ codeDim: 3, latentDim: 4 }, renamed)).toEqual({
+      codeDim: 3,
+      latentDim: 4,
+    });
+    for (const value of [null, 3, [1], undefined]) expect(renameFields(value, renamed)).toBe(value);
   });
 });

@@ -209,3 +209,19 @@ export function deepFreeze<T>(value: T): T {
   }
   return value;
 }
+
+/**
+ * For configs saved under older field names: a copy of the object `value` with each key of
+ * `renamed` (old name → new name) given its new name, in the same place. A key whose new name
+ * is present too is left as it is, so the config check reports it. Anything but a plain object
+ * is returned as it is, for the config check to reject.
+ */
+export function renameFields(value: unknown, renamed: Readonly<Record<string, string>>): unknown {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+  const record = value as Readonly<Record<string, unknown>>;
+  const entries = Object.entries(record).map(([key, item]): [string, unknown] => {
+    const next = renamed[key];
+    return next !== undefined && !(next in record) ? [next, item] : [key, item];
+  });
+  return Object.fromEntries(entries);
+}
