@@ -3,7 +3,7 @@ import { jacobian } from '@aekit/core';
 import * as tf from '@tensorflow/tfjs-core';
 import type { FamilyAdapter, LabelledCalls, LabelledRows } from '../families/family-adapter';
 
-/** Examples per autodiff call: the Jacobian `[batch, codeDim, inputDim]` is materialised. */
+/** Examples per autodiff call: the Jacobian `[batch, latentDim, inputDim]` is materialised. */
 const autodiffBatch = 100;
 /** Examples per closed-form call. */
 const closedFormBatch = 500;

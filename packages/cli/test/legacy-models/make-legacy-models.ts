@@ -108,5 +108,5 @@ it('writes the legacy-model fixtures', async () => {
   }
   const stored: LegacyOutputs = outputs as LegacyOutputs;
   await writeFile(join(legacyModelsFolder, 'outputs.json'), `${JSON.stringify(stored, null, 2)}\n`);
-  expect(Object.keys(stored.cpu)).toEqual([...legacyModelNames]);
+  expect(Object.keys(stored.cpu ?? {})).toEqual([...legacyModelNames]);
 });
