@@ -93,10 +93,12 @@ const fields = [
  */
 export const renamedSparseAeConfigFields: Readonly<Record<string, string>> = {
   hiddenDim: 'latentDim',
+  // The other AE families' earlier name for the same width.
+  codeDim: 'latentDim',
 };
 
 /**
- * A saved `SparseAeConfig` with the field names of earlier versions (`hiddenDim`) given their
+ * A saved `SparseAeConfig` with the field names of earlier versions (`hiddenDim`, or `codeDim`) given their
  * current ones; the registered family's `create` calls it, so models saved then still load.
  */
 export function upgradeSparseAeConfig(config: unknown): unknown {

@@ -289,8 +289,13 @@ describe('resolveSparseAeConfig errors', () => {
     ],
     [
       "codeDim, the AE families' old name",
-      { ...base, codeDim: 4 },
-      "createSparseAe: unknown option 'codeDim' (got 4); the options are family, inputDim, latentDim, penalty, rho, lambda, loss, tiedWeights, init, seed.",
+      { inputDim: 6, codeDim: 4 },
+      "createSparseAe: unknown option 'codeDim'; did you mean 'latentDim'?",
+    ],
+    [
+      'a key close to nothing',
+      { ...base, dropout: 0.1 },
+      "createSparseAe: unknown option 'dropout' (got 0.1); the options are family, inputDim, latentDim, penalty, rho, lambda, loss, tiedWeights, init, seed.",
     ],
     [
       'a misspelt key',
