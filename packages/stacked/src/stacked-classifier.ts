@@ -4,6 +4,7 @@ import {
   type AutoencoderConfig,
   type Batch,
   checkInteger,
+  checkOptionsObject,
   checkSeed,
   checkTensor,
   InvalidArgumentError,
@@ -118,6 +119,7 @@ export function createStackedClassifier(
       value: options,
     });
   }
+  checkOptionsObject(functionName, 'options', options, ['numClasses', 'trainable', 'seed']);
   const numClasses = checkInteger(functionName, 'numClasses', options.numClasses, { min: 2 });
   const seed = checkSeed(functionName, 'seed', options.seed ?? 0);
   let mask = resolveMask(functionName, options.trainable ?? 'all', stack.stages.length);

@@ -366,6 +366,9 @@ describeBackends(['cpu', 'wasm'], 'stacked autoencoder', () => {
       await stack.pretrain({ x, labels }, { epochsPerLayer: 1, batchSize: 5 });
     });
     expect(() => stack.encodeTo(x, 3)).toThrow(InvalidArgumentError);
+    expect(() => stack.classifier({ numClasses: 3, trainabel: 'head' } as never)).toThrow(
+      "StackedAe.classifier: unknown option 'trainabel'; did you mean 'trainable'?",
+    );
     classifier.dispose();
     stack.dispose();
     tf.dispose([x, labels]);
