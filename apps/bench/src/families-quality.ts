@@ -41,14 +41,14 @@ const models: Readonly<Record<string, { description: string; create: () => MlpAu
   vanilla: {
     description:
       'sigmoid code, sigmoid reconstruction, summed squared error (also the KL-sparse network without its penalty)',
-    create: () => createAe({ inputDim, codeDim: hiddenDim, codeActivation: 'sigmoid', seed }),
+    create: () => createAe({ inputDim, latentDim: hiddenDim, codeActivation: 'sigmoid', seed }),
   },
   denoising: {
     description: 'the vanilla network trained on masked inputs (ν = 0.25)',
     create: () =>
       createDenoisingAe({
         inputDim,
-        codeDim: hiddenDim,
+        latentDim: hiddenDim,
         codeActivation: 'sigmoid',
         corruptions: [{ type: 'masking', rate: 0.25 }],
         seed,
@@ -57,22 +57,24 @@ const models: Readonly<Record<string, { description: string; create: () => MlpAu
   'sparse-kl': {
     description: 'sigmoid code, λ Σ_j KL(ρ ‖ ρ̂_j), ρ = 0.05, λ = 3',
     create: () =>
-      createSparseAe({ inputDim, hiddenDim, penalty: 'kl', rho: 0.05, lambda: 3, seed }),
+      createSparseAe({ inputDim, latentDim: hiddenDim, penalty: 'kl', rho: 0.05, lambda: 3, seed }),
   },
   'sparse-l1': {
     description: 'ReLU code, softplus reconstruction, λ (1/B) Σ_b ‖h_b‖₁, λ = 0.01',
-    create: () => createSparseAe({ inputDim, hiddenDim, penalty: 'l1', lambda: 0.01, seed }),
+    create: () =>
+      createSparseAe({ inputDim, latentDim: hiddenDim, penalty: 'l1', lambda: 0.01, seed }),
   },
   'l1-network-unpenalised': {
     description: 'the L1-sparse network (ReLU code, softplus reconstruction) with λ = 0',
-    create: () => createSparseAe({ inputDim, hiddenDim, penalty: 'l1', lambda: 0, seed }),
+    create: () =>
+      createSparseAe({ inputDim, latentDim: hiddenDim, penalty: 'l1', lambda: 0, seed }),
   },
   contractive: {
     description: 'the vanilla network with λ ‖J_f(x)‖²_F, λ = 0.1',
     create: () =>
       createContractiveAe({
         inputDim,
-        codeDim: hiddenDim,
+        latentDim: hiddenDim,
         codeActivation: 'sigmoid',
         lambda: 0.1,
         seed,

@@ -40,7 +40,11 @@ async function main(): Promise<void> {
     values.head,
     values.finetune,
   ].map(Number) as [number, number, number];
-  const options = { inputDim: 784, layers: units.map((width) => ({ units: width, family })), seed };
+  const options = {
+    inputDim: 784,
+    layers: units.map((width) => ({ latentDim: width, family })),
+    seed,
+  };
   const fitOptions = { batchSize: 128, learningRate: 1e-3, seed };
 
   const stack = createStackedAe(options);

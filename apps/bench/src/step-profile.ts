@@ -51,7 +51,7 @@ export async function profileTrainingStep(
   const { steps, repeats } = options;
   await initBackend({ backend: 'wasm' });
   const subset = data.take(steps * 128);
-  const vae = createVae({ inputDim: data.dim, latentDim: 20, hidden: [400], seed: 1 });
+  const vae = createVae({ inputDim: data.dim, latentDim: 20, hiddenDims: [400], seed: 1 });
   const optimizer = tf.train.adam(1e-3);
   const stock = new StockTfjsVae(data.dim, 400, 20);
   // Every switch back on after each contender: aekit as users get it.

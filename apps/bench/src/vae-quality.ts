@@ -60,7 +60,7 @@ async function main(): Promise<void> {
   const fashion = await loadFashionMnist();
   const train = fashion.train.normalize();
   const test = fashion.test.normalize();
-  const vae: Vae = createVae({ inputDim: 784, latentDim: 20, hidden: [400], seed: args.seed });
+  const vae: Vae = createVae({ inputDim: 784, latentDim: 20, hiddenDims: [400], seed: args.seed });
   const log = (text: string) => {
     if (!args.json) console.log(text);
   };

@@ -111,7 +111,7 @@ export function aekitTraining(
     async prepare() {
       await initBackend({ backend });
       setAekitPatches(true);
-      vae ??= createVae({ inputDim: data.dim, latentDim: 20, hidden: [shape.hidden], seed: 1 });
+      vae ??= createVae({ inputDim: data.dim, latentDim: 20, hiddenDims: [shape.hidden], seed: 1 });
       optimizer ??= tf.train.adam(1e-3);
     },
     async run(steps) {

@@ -133,7 +133,7 @@ export const aeSpec: FamilySpec = {
     },
   ],
   fromConfig: (config) => ({
-    codeDim: Number(config.codeDim),
+    codeDim: Number(config.latentDim),
     hidden: firstHidden(config),
     loss: config.loss === 'bernoulli' ? 'bernoulli' : 'mse-sum',
     tiedWeights: config.tiedWeights === true,
@@ -180,7 +180,7 @@ export const denoisingSpec: FamilySpec = {
   fromConfig: (config) => {
     const corruption = (config.corruptions as readonly Record<string, unknown>[])[0] ?? {};
     return {
-      codeDim: Number(config.codeDim),
+      codeDim: Number(config.latentDim),
       hidden: firstHidden(config),
       corruption: String(corruption.type ?? 'masking'),
       nu: Number(corruption.rate ?? corruption.std ?? 0),
@@ -245,7 +245,7 @@ export const sparseSpec: FamilySpec = {
   linked: (changed, values): ParameterValues =>
     changed === 'penalty' ? { lambda: values.penalty === 'l1' ? 0.01 : 3 } : {},
   fromConfig: (config) => ({
-    hiddenDim: Number(config.hiddenDim),
+    hiddenDim: Number(config.latentDim),
     penalty: config.penalty === 'l1' ? 'l1' : 'kl',
     rho: Number(config.rho),
     lambda: Number(config.lambda),
@@ -278,7 +278,7 @@ export const contractiveSpec: FamilySpec = {
     },
   ],
   fromConfig: (config) => ({
-    codeDim: Number(config.codeDim),
+    codeDim: Number(config.latentDim),
     hidden: firstHidden(config),
     lambda: Number(config.lambda),
   }),
@@ -335,7 +335,7 @@ export const vaeSpec: FamilySpec = {
   ],
   fromConfig: (config) => ({
     latentDim: Number(config.latentDim),
-    hidden: Number((config.hidden as readonly number[])[0] ?? 0),
+    hidden: Number((config.hiddenDims as readonly number[])[0] ?? 0),
     beta: Number(config.beta),
     likelihood: String(config.likelihood),
     conditional: config.conditional !== null && config.conditional !== undefined,
@@ -390,7 +390,7 @@ export const stackedSpec: FamilySpec = {
     stageUnits(3, 0),
   ],
   fromConfig: (config) => {
-    const units = (config.units as readonly number[] | undefined) ?? [];
+    const units = (config.latentDims as readonly number[] | undefined) ?? [];
     const stages = (config.stages as readonly Record<string, unknown>[] | undefined) ?? [];
     return {
       stageFamily: String(stages[0]?.family ?? 'denoising'),

@@ -380,7 +380,7 @@ describe.skipIf(!haveChromium)('the demo page in Chromium', () => {
       await download.saveAs(join(folder, name));
     }
     const model = (await trainer.loadModel(folder)) as Vae;
-    expect(model.config).toMatchObject({ family: 'vae', latentDim: 2, hidden: [256] });
+    expect(model.config).toMatchObject({ family: 'vae', latentDim: 2, hiddenDims: [256] });
     const { test } = await loadMnist();
     const digits = test.normalize();
     const x = tensor2d(

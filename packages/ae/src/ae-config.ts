@@ -4,6 +4,7 @@ import {
   type NetworkConfig,
   type NetworkDefaults,
   networkConfigFields,
+  renamedNetworkConfigFields,
   resolveNetworkConfig,
 } from './network-config';
 import type { ReconstructionLoss } from './reconstruction-loss';
@@ -12,9 +13,9 @@ import type { ReconstructionLoss } from './reconstruction-loss';
 export const aeFamilyName = 'ae';
 
 /**
- * A vanilla autoencoder: an encoder MLP `[inputDim, ...hiddenDims, codeDim]` and its mirrored
+ * A vanilla autoencoder: an encoder MLP `[inputDim, ...hiddenDims, latentDim]` and its mirrored
  * decoder, trained to reconstruct the input. The bottleneck may be narrower (undercomplete) or
- * wider (overcomplete) than the input. Only `inputDim` and `codeDim` are required.
+ * wider (overcomplete) than the input. Only `inputDim` and `latentDim` are required.
  */
 export interface AeConfig extends NetworkConfig {
   /** `'ae'` when given (a saved configuration carries it). */
@@ -26,7 +27,7 @@ export interface ResolvedAeConfig extends AutoencoderConfig {
   readonly family: typeof aeFamilyName;
   readonly inputDim: number;
   readonly hiddenDims: readonly number[];
-  readonly codeDim: number;
+  readonly latentDim: number;
   readonly hiddenActivation: ActivationName;
   readonly codeActivation: ActivationName;
   readonly outputActivation: ActivationName;
@@ -49,7 +50,7 @@ export const aeDefaults: NetworkDefaults = {
 
 /**
  * Checks `config`, fills its defaults and returns it frozen. Throws `InvalidArgumentError`
- * naming the field, e.g. `createAe: 'codeDim' must be a positive integer, got 0.`
+ * naming the field, e.g. `createAe: 'latentDim' must be a positive integer, got 0.`
  */
 export function resolveAeConfig(config: AeConfig, functionName = 'createAe'): ResolvedAeConfig {
   const record = checkConfigObject(
@@ -58,6 +59,7 @@ export function resolveAeConfig(config: AeConfig, functionName = 'createAe'): Re
     aeFamilyName,
     'AeConfig',
     networkConfigFields,
+    renamedNetworkConfigFields,
   );
   const network = resolveNetworkConfig(functionName, record, aeDefaults);
   return deepFreeze({ family: aeFamilyName, ...network });

@@ -27,7 +27,7 @@ const root = temporaryFolder('aekit-ae-');
 const tiny: AeConfig = {
   inputDim: 5,
   hiddenDims: [4],
-  codeDim: 3,
+  latentDim: 3,
   hiddenActivation: 'tanh',
   codeActivation: 'sigmoid',
   outputActivation: 'sigmoid',
@@ -92,7 +92,7 @@ describeBackends(['cpu', 'wasm'], 'createAe', () => {
       family: 'ae',
       inputDim: 5,
       hiddenDims: [4],
-      codeDim: 3,
+      latentDim: 3,
       hiddenActivation: 'tanh',
       codeActivation: 'sigmoid',
       outputActivation: 'sigmoid',
@@ -108,12 +108,12 @@ describeBackends(['cpu', 'wasm'], 'createAe', () => {
   });
 
   it('fills the documented defaults', () => {
-    const model = createAe({ inputDim: 4, codeDim: 6 });
+    const model = createAe({ inputDim: 4, latentDim: 6 });
     expect(model.config).toEqual({
       family: 'ae',
       inputDim: 4,
       hiddenDims: [],
-      codeDim: 6,
+      latentDim: 6,
       hiddenActivation: 'relu',
       codeActivation: 'sigmoid',
       outputActivation: 'sigmoid',
@@ -338,18 +338,33 @@ describe('resolveAeConfig errors', () => {
     ['another family', { ...tiny, family: 'vae' }, "createAe: 'family' must be 'ae', got \"vae\"."],
     [
       'an unknown field',
-      { ...tiny, latentDim: 2 },
-      "createAe: unknown option 'latentDim' (got 2); the options are family, inputDim, hiddenDims, codeDim, hiddenActivation, codeActivation, outputActivation, loss, tiedWeights, init, seed.",
+      { ...tiny, dropout: 0.2 },
+      "createAe: unknown option 'dropout' (got 0.2); the options are family, inputDim, hiddenDims, latentDim, hiddenActivation, codeActivation, outputActivation, loss, tiedWeights, init, seed.",
+    ],
+    [
+      'a misspelt field',
+      { ...tiny, hiddenActivaton: 'tanh' },
+      "createAe: unknown option 'hiddenActivaton'; did you mean 'hiddenActivation'?",
+    ],
+    [
+      'the old name codeDim',
+      { inputDim: 4, codeDim: 2 },
+      "createAe: unknown option 'codeDim'; did you mean 'latentDim'?",
+    ],
+    [
+      'a misspelt old name',
+      { inputDim: 4, codDim: 2 },
+      "createAe: unknown option 'codDim'; did you mean 'latentDim'?",
     ],
     [
       'no inputDim',
-      { codeDim: 2 },
+      { latentDim: 2 },
       "createAe: 'inputDim' must be a positive integer, got undefined.",
     ],
     [
-      'codeDim 0',
-      { ...tiny, codeDim: 0 },
-      "createAe: 'codeDim' must be a positive integer, got 0.",
+      'latentDim 0',
+      { ...tiny, latentDim: 0 },
+      "createAe: 'latentDim' must be a positive integer, got 0.",
     ],
     [
       'a bad hidden width',

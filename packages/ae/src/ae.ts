@@ -4,16 +4,17 @@ import { type AeConfig, aeFamilyName, type ResolvedAeConfig, resolveAeConfig } f
 import { aeLossTerms } from './ae-loss';
 import { createMlpAutoencoder, type MlpAutoencoder } from './mlp-autoencoder';
 import { createNetwork } from './network';
+import { upgradeNetworkConfig } from './network-config';
 
 /** A vanilla autoencoder (see `createAe`). */
 export type Ae = MlpAutoencoder<ResolvedAeConfig>;
 
 /**
- * A vanilla autoencoder: encoder f = MLP `[inputDim, ...hiddenDims, codeDim]`, decoder g its
+ * A vanilla autoencoder: encoder f = MLP `[inputDim, ...hiddenDims, latentDim]`, decoder g its
  * mirror, loss (1/B) Σ_b ℓ(x_b, g(f(x_b))) (see `AeConfig`, `ReconstructionLoss`).
  *
  * ```ts
- * const model = createAe({ inputDim: 784, hiddenDims: [256], codeDim: 32 });
+ * const model = createAe({ inputDim: 784, hiddenDims: [256], latentDim: 32 });
  * await fit(model, xTrain, { epochs: 10 });
  * const z = model.encode(xTest); // [n, 32]
  * ```
@@ -30,10 +31,13 @@ export function createAe(config: AeConfig): Ae {
   });
 }
 
-/** The registration of the vanilla family: `loadModel` rebuilds `'ae'` models with it. */
+/**
+ * The registration of the vanilla family: `loadModel` rebuilds `'ae'` models with it, reading
+ * the field names of earlier versions too (see `upgradeNetworkConfig`).
+ */
 export const aeFamily: AutoencoderFamily<ResolvedAeConfig> = {
   name: aeFamilyName,
   packageName: '@aekit/ae',
   version,
-  create: (config) => createAe(config as AeConfig),
+  create: (config) => createAe(upgradeNetworkConfig(config) as AeConfig),
 };

@@ -47,7 +47,7 @@ function denseLayers(stack: Mlp): DenseLayer[] {
  * J = D_L W_Lᵀ ⋯ D_1 W_1ᵀ for several). Differentiable in `x` and every weight: this is the
  * contractive penalty. Every activation must have a closed-form derivative (`sigmoid`, `tanh`,
  * `relu`, `softplus`, `linear`).
- * @param encoder `[inputDim, …, codeDim]`.
+ * @param encoder `[inputDim, …, latentDim]`.
  * @param x `[batch, inputDim]`.
  * @returns `[batch]`. The inputs are not disposed.
  */
@@ -75,7 +75,7 @@ export function encoderJacobianFrobeniusSquared(encoder: Mlp, x: Tensor2D): Tens
  * where every activation has one, else reverse-mode autodiff (`@aekit/core`'s `jacobian`, one
  * backward pass per block of output units). Not meant to be differentiated; train with
  * `encoderJacobianFrobeniusSquared`.
- * @param encoder `[inputDim, …, codeDim]`.
+ * @param encoder `[inputDim, …, latentDim]`.
  * @param x `[batch, inputDim]`.
  * @returns `[batch]`. The inputs are not disposed.
  */

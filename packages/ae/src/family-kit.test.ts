@@ -26,7 +26,7 @@ import {
 
 const options: NetworkOptions = resolveNetworkConfig(
   'test',
-  { inputDim: 4, codeDim: 3, loss: 'bernoulli', seed: 5 },
+  { inputDim: 4, latentDim: 3, loss: 'bernoulli', seed: 5 },
   aeDefaults,
 );
 
@@ -68,7 +68,7 @@ describeBackends(['cpu', 'wasm'], 'the family kit', () => {
       lossTerms: (x) => aeLossTerms(network, x),
     });
     expect(isMlpAutoencoder(model)).toBe(true);
-    const ae = createAe({ inputDim: 2, codeDim: 1 });
+    const ae = createAe({ inputDim: 2, latentDim: 1 });
     expect(isMlpAutoencoder(ae)).toBe(true);
     expect(isMlpAutoencoder({ encode: () => undefined })).toBe(false);
     expect(isMlpAutoencoder(null)).toBe(false);

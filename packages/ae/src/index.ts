@@ -27,7 +27,9 @@ export {
 export type { NetworkConfig, NetworkDefaults } from './network-config';
 export {
   networkConfigFields,
+  renamedNetworkConfigFields,
   resolveNetworkConfig,
+  upgradeNetworkConfig,
 } from './network-config';
 export type { ReconstructionLoss } from './reconstruction-loss';
 export {

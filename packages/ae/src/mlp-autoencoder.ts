@@ -34,24 +34,24 @@ import {
  *
  * Stacking: `encode(x)` is exactly `applyMlp(encoder, x)` (no noise, no post-processing), so a
  * stacked autoencoder trains stage k on `stage[k−1].encode(x)` (a model whose `inputDim` is the
- * previous `codeDim`), then fine-tunes `composeMlps(stages.map((stage) => stage.encoder))`,
+ * previous `latentDim`), then fine-tunes `composeMlps(stages.map((stage) => stage.encoder))`,
  * whose variables are the stages' own; freezing a stage is `variable.trainable = false` on its
  * `encoder` variables.
  */
 export interface MlpAutoencoder<Config extends AutoencoderConfig = AutoencoderConfig>
   extends Autoencoder<Config> {
-  /** The encoder `[inputDim, …, codeDim]`, owned by the model (do not dispose it). */
+  /** The encoder `[inputDim, …, latentDim]`, owned by the model (do not dispose it). */
   readonly encoder: Mlp;
-  /** The decoder `[codeDim, …, inputDim]`, owned by the model; its last layer gives logits for `'bernoulli'`. */
+  /** The decoder `[latentDim, …, inputDim]`, owned by the model; its last layer gives logits for `'bernoulli'`. */
   readonly decoder: Mlp;
   /** The encoder's first-layer filters `[h₁, inputDim]`, row j for hidden unit j (see `encoderFilters`). */
   filters(): Tensor2D;
   /**
-   * The code activations h = f(x), `[batch, codeDim]`, for histograms: the same values as
+   * The code activations h = f(x), `[batch, latentDim]`, for histograms: the same values as
    * `encode(x)`.
    */
   hiddenActivations(x: Tensor2D): Tensor2D;
-  /** ρ̂_j = (1/B) Σ_b h_bj, the mean activation of each code unit over the batch: `[codeDim]`. */
+  /** ρ̂_j = (1/B) Σ_b h_bj, the mean activation of each code unit over the batch: `[latentDim]`. */
   meanActivations(x: Tensor2D): Tensor1D;
   /** ‖J_f(x)‖_F, the Frobenius norm of the encoder's Jacobian per example: `[batch]`. */
   jacobianNorm(x: Tensor2D): Tensor1D;
@@ -111,7 +111,7 @@ export function createMlpAutoencoder<
   Extra extends object = Record<never, never>,
 >(spec: MlpAutoencoderSpec<Config, Extra>): MlpAutoencoder<Config> & Extra {
   const { config, network } = spec;
-  const { inputDim, codeDim } = network.options;
+  const { inputDim, latentDim } = network.options;
   let disposed = false;
   const alive = (functionName: string) => {
     if (disposed) {
@@ -131,7 +131,7 @@ export function createMlpAutoencoder<
     encode: (x) => encodeWith(network, input('encode', x)),
     decode(z) {
       alive('decode');
-      return decodeWith(network, checkBatch('decode', 'z', z, codeDim));
+      return decodeWith(network, checkBatch('decode', 'z', z, latentDim));
     },
     reconstruct(x) {
       const checked = input('reconstruct', x);

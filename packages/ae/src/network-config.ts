@@ -5,6 +5,7 @@ import {
   checkPositiveIntegerList,
   checkSeed,
   InvalidArgumentError,
+  renameFields,
 } from '@aekit/core';
 import {
   type ActivationName,
@@ -17,7 +18,7 @@ import { type ReconstructionLoss, reconstructionLosses } from './reconstruction-
 
 /**
  * The fields of an encoder–decoder pair that `AeConfig`, `DenoisingAeConfig` and
- * `ContractiveAeConfig` share. Only `inputDim` and `codeDim` are required.
+ * `ContractiveAeConfig` share. Only `inputDim` and `latentDim` are required.
  */
 export interface NetworkConfig {
   /** Features per example, e.g. 784. */
@@ -25,7 +26,7 @@ export interface NetworkConfig {
   /** Widths of the encoder's hidden layers before the code (the decoder mirrors them). Default []. */
   readonly hiddenDims?: readonly number[];
   /** Width of the code (the bottleneck), smaller or larger than `inputDim`. */
-  readonly codeDim: number;
+  readonly latentDim: number;
   /** Activation of the hidden layers, by name. Default depends on the family. */
   readonly hiddenActivation?: ActivationName;
   /** Activation of the code layer, by name. Default depends on the family. */
@@ -46,7 +47,7 @@ export interface NetworkConfig {
 export const networkConfigFields = [
   'inputDim',
   'hiddenDims',
-  'codeDim',
+  'latentDim',
   'hiddenActivation',
   'codeActivation',
   'outputActivation',
@@ -55,6 +56,24 @@ export const networkConfigFields = [
   'init',
   'seed',
 ] as const;
+
+/**
+ * The fields of `NetworkConfig` that configs saved by earlier versions name otherwise, old name
+ * → new name. Loading reads them; a config given to `create*` with one is an error that names
+ * the new one: `createAe: unknown option 'codeDim'; did you mean 'latentDim'?`.
+ */
+export const renamedNetworkConfigFields: Readonly<Record<string, string>> = {
+  codeDim: 'latentDim',
+};
+
+/**
+ * A saved `AeConfig`, `DenoisingAeConfig` or `ContractiveAeConfig` with the field names of
+ * earlier versions (`codeDim`) given their current ones; a family's registered `create` calls it
+ * before validating, so models saved then still load.
+ */
+export function upgradeNetworkConfig(config: unknown): unknown {
+  return renameFields(config, renamedNetworkConfigFields);
+}
 
 /** A family's defaults for the fields whose default depends on the family. */
 export interface NetworkDefaults {
@@ -78,7 +97,7 @@ export function resolveNetworkConfig(
   const hiddenDims = checkPositiveIntegerList(functionName, 'hiddenDims', config.hiddenDims ?? [], {
     allowEmpty: true,
   });
-  const codeDim = checkPositiveInteger(functionName, 'codeDim', config.codeDim);
+  const latentDim = checkPositiveInteger(functionName, 'latentDim', config.latentDim);
   const hiddenActivation = checkOneOf(
     functionName,
     'hiddenActivation',
@@ -108,7 +127,7 @@ export function resolveNetworkConfig(
   return {
     inputDim,
     hiddenDims,
-    codeDim,
+    latentDim,
     hiddenActivation,
     codeActivation,
     outputActivation,

@@ -13,15 +13,15 @@ import type { ReconstructionLoss } from './reconstruction-loss';
 
 /**
  * The complete description of an encoder–decoder pair, every field set (a resolved config).
- * The encoder is `[inputDim, ...hiddenDims, codeDim]`, the decoder its mirror
- * `[codeDim, ...hiddenDims reversed, inputDim]`.
+ * The encoder is `[inputDim, ...hiddenDims, latentDim]`, the decoder its mirror
+ * `[latentDim, ...hiddenDims reversed, inputDim]`.
  */
 export interface NetworkOptions {
   readonly inputDim: number;
   /** Widths of the encoder's hidden layers before the code; the decoder mirrors them. */
   readonly hiddenDims: readonly number[];
   /** Width of the code (the bottleneck); may exceed `inputDim`. */
-  readonly codeDim: number;
+  readonly latentDim: number;
   /** Activation of every hidden layer, in the encoder and the decoder. */
   readonly hiddenActivation: ActivationName;
   /** Activation of the code layer (the encoder's last). */
@@ -43,9 +43,9 @@ export interface NetworkOptions {
 /** An encoder and a decoder: plain data, owned by the model that made them. */
 export interface AutoencoderNetwork {
   readonly options: NetworkOptions;
-  /** `[inputDim, ...hiddenDims, codeDim]`. */
+  /** `[inputDim, ...hiddenDims, latentDim]`. */
   readonly encoder: Mlp;
-  /** `[codeDim, ...hiddenDims reversed, inputDim]`; its last layer gives logits for `'bernoulli'`. */
+  /** `[latentDim, ...hiddenDims reversed, inputDim]`; its last layer gives logits for `'bernoulli'`. */
   readonly decoder: Mlp;
 }
 
@@ -54,8 +54,8 @@ export const noiseSeedStream = 2;
 
 /** Builds the encoder and decoder described by `options` (already validated). */
 export function createNetwork(options: NetworkOptions): AutoencoderNetwork {
-  const { inputDim, hiddenDims, codeDim, hiddenActivation, codeActivation, init, seed } = options;
-  const encoderWidths = [inputDim, ...hiddenDims, codeDim];
+  const { inputDim, hiddenDims, latentDim, hiddenActivation, codeActivation, init, seed } = options;
+  const encoderWidths = [inputDim, ...hiddenDims, latentDim];
   const encoder = mlp({
     widths: encoderWidths,
     activations: [...hiddenDims.map(() => hiddenActivation), codeActivation],
@@ -78,7 +78,7 @@ export function createNetwork(options: NetworkOptions): AutoencoderNetwork {
   }
 }
 
-/** The code `[batch, codeDim]` of `x` `[batch, inputDim]` (checked by the caller). */
+/** The code `[batch, latentDim]` of `x` `[batch, inputDim]` (checked by the caller). */
 export function encodeWith(network: AutoencoderNetwork, x: Tensor2D): Tensor2D {
   return applyMlp(network.encoder, x);
 }

@@ -76,7 +76,13 @@ describeBackends(['cpu', 'wasm'], 'model calls in batches', () => {
   it('encode and reconstruct in batches give what one call gives, labels passed when needed', async () => {
     const rows = takeRows(rowsDataset(), count);
     for (const conditional of [null, { numClasses: 3 }]) {
-      const model = createVae({ inputDim: dim, latentDim: 2, hidden: [5], conditional, seed: 4 });
+      const model = createVae({
+        inputDim: dim,
+        latentDim: 2,
+        hiddenDims: [5],
+        conditional,
+        seed: 4,
+      });
       const x = tf.tensor2d(rows.x, [count, dim]);
       const labels = tf.tensor1d(rows.labels!, 'int32');
       const codes = model.encode(x, conditional === null ? undefined : labels);
@@ -104,7 +110,7 @@ describeBackends(['cpu', 'wasm'], 'model calls in batches', () => {
 
   it('meanLossTerms is the mean over all rows of each term, per example', () => {
     const rows = takeRows(rowsDataset(), count);
-    const model = createVae({ inputDim: dim, latentDim: 2, hidden: [5], seed: 2 });
+    const model = createVae({ inputDim: dim, latentDim: 2, hiddenDims: [5], seed: 2 });
     const means = meanLossTerms(model, rows, 0);
     expect(Object.keys(means)).toEqual(['total', 'reconstruction', 'kl']);
     // Reference: the KL term in closed form from the posterior of every row, averaged in float64.

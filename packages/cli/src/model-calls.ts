@@ -111,7 +111,7 @@ export function mapRows(
   return { values, dim };
 }
 
-/** The codes of `rows`: `encode(x)`, `[count, codeDim]`. */
+/** The codes of `rows`: `encode(x)`, `[count, latentDim]`. */
 export function encodeRows(
   adapter: FamilyAdapter,
   model: Autoencoder,

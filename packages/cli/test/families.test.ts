@@ -141,12 +141,12 @@ describe('aekit train --family ae|denoising|sparse|contractive', () => {
       family: 'ae',
       inputDim: 64,
       hiddenDims: [12],
-      codeDim: 6,
+      latentDim: 6,
       tiedWeights: true,
       loss: 'mse-sum',
     });
     expect(await config('denoising')).toMatchObject({
-      codeDim: 10,
+      latentDim: 10,
       hiddenDims: [],
       corruptions: [
         { type: 'masking', rate: 0.3 },
@@ -154,7 +154,7 @@ describe('aekit train --family ae|denoising|sparse|contractive', () => {
       ],
     });
     expect(await config('sparse')).toMatchObject({
-      hiddenDim: 80,
+      latentDim: 80,
       penalty: 'kl',
       rho: 0.1,
       lambda: 1,
@@ -311,7 +311,7 @@ describe('aekit train --family stacked', () => {
     const stack = await loadModel<StackedAe>(join(dir, 'stacked', 'model'));
     const classifier = await loadModel<StackedClassifier>(join(dir, 'stacked', 'classifier'));
     expect(stack.config.family).toBe('stacked');
-    expect(stack.config.units).toEqual([12, 6]);
+    expect(stack.config.latentDims).toEqual([12, 6]);
     // The stage flags reached every stage.
     expect(stack.config.stages.map((stage) => [stage.family, stage.rho])).toEqual([
       ['sparse', 0.1],

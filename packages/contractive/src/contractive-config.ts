@@ -5,6 +5,7 @@ import {
   type NetworkDefaults,
   networkConfigFields,
   type ReconstructionLoss,
+  renamedNetworkConfigFields,
   resolveNetworkConfig,
 } from '@aekit/ae';
 import {
@@ -41,7 +42,7 @@ export interface ResolvedContractiveAeConfig extends AutoencoderConfig {
   readonly family: typeof contractiveFamilyName;
   readonly inputDim: number;
   readonly hiddenDims: readonly number[];
-  readonly codeDim: number;
+  readonly latentDim: number;
   readonly hiddenActivation: DenseActivation;
   readonly codeActivation: DenseActivation;
   readonly outputActivation: ActivationName;
@@ -76,6 +77,7 @@ export function resolveContractiveAeConfig(
     contractiveFamilyName,
     'ContractiveAeConfig',
     [...networkConfigFields, 'lambda'],
+    renamedNetworkConfigFields,
   );
   const network = resolveNetworkConfig(
     functionName,

@@ -71,12 +71,12 @@ describe('@aekit/contractive registration', () => {
 
 describeBackends(['cpu', 'wasm'], 'createContractiveAe', () => {
   it('has the documented defaults: one sigmoid layer, λ = 0.1', () => {
-    const model = createContractiveAe({ inputDim: 6, codeDim: 4 });
+    const model = createContractiveAe({ inputDim: 6, latentDim: 4 });
     expect(model.config).toEqual({
       family: 'contractive',
       inputDim: 6,
       hiddenDims: [],
-      codeDim: 4,
+      latentDim: 4,
       hiddenActivation: 'sigmoid',
       codeActivation: 'sigmoid',
       outputActivation: 'sigmoid',
@@ -91,10 +91,17 @@ describeBackends(['cpu', 'wasm'], 'createContractiveAe', () => {
   });
 
   it.each<[string, ContractiveAeConfig]>([
-    ['one sigmoid layer (closed form)', { inputDim: 5, codeDim: 4, lambda: 0.3, seed: 1 }],
+    ['one sigmoid layer (closed form)', { inputDim: 5, latentDim: 4, lambda: 0.3, seed: 1 }],
     [
       'a deep tanh–sigmoid encoder (exact chain)',
-      { inputDim: 5, hiddenDims: [4], codeDim: 3, hiddenActivation: 'tanh', lambda: 0.3, seed: 2 },
+      {
+        inputDim: 5,
+        hiddenDims: [4],
+        latentDim: 3,
+        hiddenActivation: 'tanh',
+        lambda: 0.3,
+        seed: 2,
+      },
     ],
   ])(
     'the contractive term of %s matches float64 finite differences of the encoder',
@@ -123,7 +130,7 @@ describeBackends(['cpu', 'wasm'], 'createContractiveAe', () => {
 
   it('the loss is differentiable: its gradient in W₁ matches float64 finite differences', () => {
     const lambda = 5;
-    const model = createContractiveAe({ inputDim: 4, hiddenDims: [3], codeDim: 2, lambda });
+    const model = createContractiveAe({ inputDim: 4, hiddenDims: [3], latentDim: 2, lambda });
     const { encoder, decoder } = network64(setVariables64(model.variables(), 6, 1.2), model);
     const rows = uniformMatrix(3, 4, 7, 0, 1);
     const x = tf.tensor2d(rows);
@@ -166,7 +173,7 @@ describeBackends(['cpu', 'wasm'], 'createContractiveAe', () => {
   });
 
   it('one step of fit lowers the loss on a fixed batch and changes every weight', async () => {
-    const model = createContractiveAe({ inputDim: 6, codeDim: 4, lambda: 0.5, seed: 1 });
+    const model = createContractiveAe({ inputDim: 6, latentDim: 4, lambda: 0.5, seed: 1 });
     const x = tf.tensor2d(uniformMatrix(16, 6, 8, 0, 1));
     await expectOneStepLowersLoss(model, x, trainer.fit);
     x.dispose();
@@ -176,7 +183,7 @@ describeBackends(['cpu', 'wasm'], 'createContractiveAe', () => {
   it('training with the penalty gives a smaller encoder Jacobian than training without', async () => {
     const x = tf.tensor2d(uniformMatrix(64, 10, 9, 0, 1));
     const meanNorm = async (lambda: number) => {
-      const model = createContractiveAe({ inputDim: 10, codeDim: 8, lambda, seed: 4 });
+      const model = createContractiveAe({ inputDim: 10, latentDim: 8, lambda, seed: 4 });
       await trainer.fit(model, x, { epochs: 100, batchSize: 64, learningRate: 0.02 });
       const norms = model.jacobianNorm(x);
       const value = mean64(Array.from(norms.dataSync()));
@@ -194,7 +201,7 @@ describeBackends(['cpu', 'wasm'], 'createContractiveAe', () => {
     const model = createContractiveAe({
       inputDim: 5,
       hiddenDims: [4],
-      codeDim: 3,
+      latentDim: 3,
       hiddenActivation: 'softplus',
       tiedWeights: true,
       loss: 'bernoulli',
@@ -223,8 +230,8 @@ describeBackends(['cpu', 'wasm'], 'createContractiveAe', () => {
 
   it('frees every intermediate', async () => {
     const x = tf.tensor2d(uniformMatrix(3, 5, 11, 0, 1));
-    await expectNoLeaks(() => createContractiveAe({ inputDim: 5, codeDim: 4 }).dispose());
-    const model = createContractiveAe({ inputDim: 5, hiddenDims: [4], codeDim: 3 });
+    await expectNoLeaks(() => createContractiveAe({ inputDim: 5, latentDim: 4 }).dispose());
+    const model = createContractiveAe({ inputDim: 5, hiddenDims: [4], latentDim: 3 });
     await expectNoLeaks(() => {
       const { total, terms } = model.lossTerms(x, { step: 0, training: true });
       const grads = tf.variableGrads(() => model.lossTerms(x, { step: 0, training: true }).total);
@@ -242,7 +249,7 @@ describeBackends(['cpu', 'wasm'], 'createContractiveAe', () => {
     });
     model.dispose();
     const network = createNetwork(
-      resolveContractiveAeConfig({ inputDim: 5, hiddenDims: [4], codeDim: 3 }),
+      resolveContractiveAeConfig({ inputDim: 5, hiddenDims: [4], latentDim: 3 }),
     );
     await expectNoLeaks(() => {
       const { total, terms } = contractiveLossTerms(network, x, 0.5);
@@ -254,7 +261,7 @@ describeBackends(['cpu', 'wasm'], 'createContractiveAe', () => {
 });
 
 describe('resolveContractiveAeConfig errors', () => {
-  const base: ContractiveAeConfig = { inputDim: 6, codeDim: 4 };
+  const base: ContractiveAeConfig = { inputDim: 6, latentDim: 4 };
   it.each<[string, unknown, string]>([
     [
       'a negative λ',
@@ -274,7 +281,17 @@ describe('resolveContractiveAeConfig errors', () => {
     [
       'an unknown field',
       { ...base, beta: 1 },
-      "createContractiveAe: unknown option 'beta' (got 1); the options are family, inputDim, hiddenDims, codeDim, hiddenActivation, codeActivation, outputActivation, loss, tiedWeights, init, seed, lambda.",
+      "createContractiveAe: unknown option 'beta' (got 1); the options are family, inputDim, hiddenDims, latentDim, hiddenActivation, codeActivation, outputActivation, loss, tiedWeights, init, seed, lambda.",
+    ],
+    [
+      'a misspelt field',
+      { ...base, lamda: 0.2 },
+      "createContractiveAe: unknown option 'lamda'; did you mean 'lambda'?",
+    ],
+    [
+      'the old name codeDim',
+      { inputDim: 6, codeDim: 4 },
+      "createContractiveAe: unknown option 'codeDim'; did you mean 'latentDim'?",
     ],
   ])('rejects %s', (_, config, message) => {
     let caught: unknown;

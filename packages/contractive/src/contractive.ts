@@ -1,4 +1,9 @@
-import { createMlpAutoencoder, createNetwork, type MlpAutoencoder } from '@aekit/ae';
+import {
+  createMlpAutoencoder,
+  createNetwork,
+  type MlpAutoencoder,
+  upgradeNetworkConfig,
+} from '@aekit/ae';
 import type { AutoencoderFamily } from '@aekit/core';
 import { version } from '../package.json';
 import {
@@ -20,7 +25,7 @@ export type ContractiveAe = MlpAutoencoder<ResolvedContractiveAeConfig>;
  * encoder's Jacobian, averaged over the batch (see `contractiveLossTerms`).
  *
  * ```ts
- * const model = createContractiveAe({ inputDim: 784, codeDim: 256, lambda: 0.1 });
+ * const model = createContractiveAe({ inputDim: 784, latentDim: 256, lambda: 0.1 });
  * const norms = model.jacobianNorm(xTest); // [n]
  * ```
  */
@@ -34,10 +39,13 @@ export function createContractiveAe(config: ContractiveAeConfig): ContractiveAe 
   });
 }
 
-/** The registration of the contractive family: `loadModel` rebuilds `'contractive'` models with it. */
+/**
+ * The registration of the contractive family: `loadModel` rebuilds `'contractive'` models with it,
+ * reading the field names of earlier versions too (see `upgradeNetworkConfig`).
+ */
 export const contractiveFamily: AutoencoderFamily<ResolvedContractiveAeConfig> = {
   name: contractiveFamilyName,
   packageName: '@aekit/contractive',
   version,
-  create: (config) => createContractiveAe(config as ContractiveAeConfig),
+  create: (config) => createContractiveAe(upgradeNetworkConfig(config) as ContractiveAeConfig),
 };

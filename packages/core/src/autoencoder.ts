@@ -67,9 +67,9 @@ export interface TrainableModel<Config extends AutoencoderConfig = AutoencoderCo
  */
 export interface Autoencoder<Config extends AutoencoderConfig = AutoencoderConfig>
   extends TrainableModel<Config> {
-  /** `[batch, inputDim]` → the code `[batch, codeDim]` (for a VAE, the posterior mean). */
+  /** `[batch, inputDim]` → the code `[batch, latentDim]` (for a VAE, the posterior mean). */
   encode(x: Tensor2D): Tensor2D;
-  /** `[batch, codeDim]` → a reconstruction `[batch, inputDim]` in data space. */
+  /** `[batch, latentDim]` → a reconstruction `[batch, inputDim]` in data space. */
   decode(z: Tensor2D): Tensor2D;
   /** `decode(encode(x))`, without the stochastic parts used in training. */
   reconstruct(x: Tensor2D): Tensor2D;

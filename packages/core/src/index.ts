@@ -89,6 +89,7 @@ export {
   checkOptionsObject,
   closestName,
   deepFreeze,
+  renameFields,
   UnknownOptionError,
 } from './options';
 export type { RngState } from './random';

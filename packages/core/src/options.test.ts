@@ -6,6 +6,7 @@ import {
   checkOptionsObject,
   closestName,
   deepFreeze,
+  renameFields,
   UnknownOptionError,
 } from './options';
 
@@ -83,6 +84,30 @@ describe('checkKnownFields', () => {
   it('accepts an object of known keys only', () => {
     expect(() => checkKnownFields('fit', { epochs: 1 }, ['epochs', 'batchSize'])).not.toThrow();
   });
+
+  it('answers a renamed option, or a typo of one, with its new name', () => {
+    const known = ['inputDim', 'hiddenDims', 'beta'];
+    const renamed = { hidden: 'hiddenDims', activation: 'hiddenActivation' };
+    const old = thrown(() =>
+      checkKnownFields('createVae', { hidden: [8] }, known, '', renamed),
+    ) as UnknownOptionError;
+    expect(old.message).toBe("createVae: unknown option 'hidden'; did you mean 'hiddenDims'?");
+    expect(old.suggestion).toBe('hiddenDims');
+    expect(old.known).toEqual(known);
+    expect(() => checkKnownFields('createVae', { hiden: [8] }, known, '', renamed)).toThrow(
+      "createVae: unknown option 'hiden'; did you mean 'hiddenDims'?",
+    );
+    expect(() =>
+      checkKnownFields('createVae', { activation: 'tanh' }, known, 'a.', renamed),
+    ).toThrow("createVae: unknown option 'a.activation'; did you mean 'a.hiddenActivation'?");
+    // A known name still wins over an old one.
+    expect(() => checkKnownFields('createVae', { betta: 4 }, known, '', renamed)).toThrow(
+      "createVae: unknown option 'betta'; did you mean 'beta'?",
+    );
+    expect(() => checkKnownFields('createVae', { hidden: [8] }, known)).toThrow(
+      "createVae: unknown option 'hidden' (got [8]); the options are inputDim, hiddenDims, beta.",
+    );
+  });
 });
 
 describe('checkOptionsObject', () => {
@@ -120,6 +145,14 @@ describe('checkConfigObject', () => {
     ).toThrow("createAe: unknown option 'inputDm'; did you mean 'inputDim'?");
   });
 
+  it('suggests the new name of a renamed field', () => {
+    expect(() =>
+      checkConfigObject('createAe', { codeDim: 3 }, 'ae', 'AeConfig', ['latentDim'], {
+        codeDim: 'latentDim',
+      }),
+    ).toThrow("createAe: unknown option 'codeDim'; did you mean 'latentDim'?");
+  });
+
   it('accepts the family field and returns the record', () => {
     const config = { family: 'ae', inputDim: 3 };
     expect(checkConfigObject('createAe', config, 'ae', 'AeConfig', ['inputDim'])).toBe(config);
@@ -133,5 +166,25 @@ describe('deepFreeze', () => {
     expect(Object.isFrozen(value.a)).toBe(true);
     expect(Object.isFrozen(value.a[1])).toBe(true);
     expect(Object.isFrozen(value.c)).toBe(true);
+  });
+});
+
+describe('renameFields', () => {
+  const renamed = { codeDim: 'latentDim', units: 'latentDim' };
+
+  it('gives old keys their new names, keeping the order and the values', () => {
+    const saved = { inputDim: 6, codeDim: 3, seed: 1 };
+    const upgraded = renameFields(saved, renamed);
+    expect(upgraded).toEqual({ inputDim: 6, latentDim: 3, seed: 1 });
+    expect(Object.keys(upgraded as object)).toEqual(['inputDim', 'latentDim', 'seed']);
+    expect(saved).toEqual({ inputDim: 6, codeDim: 3, seed: 1 });
+  });
+
+  it('leaves an old key whose new name is present, and non-objects', () => {
+    expect(renameFields({ codeDim: 3, latentDim: 4 }, renamed)).toEqual({
+      codeDim: 3,
+      latentDim: 4,
+    });
+    for (const value of [null, 3, [1], undefined]) expect(renameFields(value, renamed)).toBe(value);
   });
 });

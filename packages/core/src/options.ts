@@ -19,6 +19,11 @@ export interface UnknownOptionDetails {
   readonly known: readonly string[];
   /** The value given under the unknown key. */
   readonly value: unknown;
+  /**
+   * Options that were renamed, old name → new name. An old name, or a typo of one, is answered
+   * with its new name: `unknown option 'hidden'; did you mean 'hiddenDims'?`.
+   */
+  readonly renamed?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -34,7 +39,10 @@ export class UnknownOptionError extends InvalidArgumentError {
 
   constructor(details: UnknownOptionDetails) {
     const { prefix, key } = splitPath(details.option);
-    const suggestion = closestName(key, details.known);
+    const renamed = details.renamed ?? {};
+    const closest = closestName(key, [...details.known, ...Object.keys(renamed)]);
+    const suggestion =
+      closest !== undefined && !details.known.includes(closest) ? renamed[closest] : closest;
     super({
       functionName: details.functionName,
       argument: details.option,
@@ -111,12 +119,14 @@ function editDistance(a: string, b: string): number {
 /**
  * Throws `UnknownOptionError` for the first key of `record` outside `known`.
  * @param prefix prepended to a key in the message, e.g. `'corruptions[0].'`.
+ * @param renamed old name → new name of renamed options, so the error suggests the new name.
  */
 export function checkKnownFields(
   functionName: string,
   record: Readonly<Record<string, unknown>>,
   known: readonly string[],
   prefix = '',
+  renamed: Readonly<Record<string, string>> = {},
 ): void {
   for (const key of Object.keys(record)) {
     if (!known.includes(key)) {
@@ -125,6 +135,7 @@ export function checkKnownFields(
         option: `${prefix}${key}`,
         known,
         value: record[key],
+        renamed,
       });
     }
   }
@@ -159,6 +170,7 @@ export function checkOptionsObject(
  * Checks that `config` is an object for family `family` (its `family` field, when present,
  * must be `family`) with no field outside `fields`, and returns it as a record.
  * @param typeName the config's type in messages, e.g. `'AeConfig'`.
+ * @param renamed old name → new name of renamed fields, so the error suggests the new name.
  */
 export function checkConfigObject(
   functionName: string,
@@ -166,6 +178,7 @@ export function checkConfigObject(
   family: string,
   typeName: string,
   fields: readonly string[],
+  renamed: Readonly<Record<string, string>> = {},
 ): Record<string, unknown> {
   if (typeof config !== 'object' || config === null || Array.isArray(config)) {
     throw new InvalidArgumentError({
@@ -184,7 +197,7 @@ export function checkConfigObject(
       value: record.family,
     });
   }
-  checkKnownFields(functionName, record, ['family', ...fields]);
+  checkKnownFields(functionName, record, ['family', ...fields], '', renamed);
   return record;
 }
 
@@ -195,4 +208,20 @@ export function deepFreeze<T>(value: T): T {
     Object.freeze(value);
   }
   return value;
+}
+
+/**
+ * For configs saved under older field names: a copy of the object `value` with each key of
+ * `renamed` (old name → new name) given its new name, in the same place. A key whose new name
+ * is present too is left as it is, so the config check reports it. Anything but a plain object
+ * is returned as it is, for the config check to reject.
+ */
+export function renameFields(value: unknown, renamed: Readonly<Record<string, string>>): unknown {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+  const record = value as Readonly<Record<string, unknown>>;
+  const entries = Object.entries(record).map(([key, item]): [string, unknown] => {
+    const next = renamed[key];
+    return next !== undefined && !(next in record) ? [next, item] : [key, item];
+  });
+  return Object.fromEntries(entries);
 }

@@ -3,6 +3,7 @@ import {
   type NetworkConfig,
   networkConfigFields,
   type ReconstructionLoss,
+  renamedNetworkConfigFields,
   resolveNetworkConfig,
 } from '@aekit/ae';
 import { type AutoencoderConfig, checkConfigObject, deepFreeze } from '@aekit/core';
@@ -31,7 +32,7 @@ export interface ResolvedDenoisingAeConfig extends AutoencoderConfig {
   readonly family: typeof denoisingFamilyName;
   readonly inputDim: number;
   readonly hiddenDims: readonly number[];
-  readonly codeDim: number;
+  readonly latentDim: number;
   readonly hiddenActivation: ActivationName;
   readonly codeActivation: ActivationName;
   readonly outputActivation: ActivationName;
@@ -54,10 +55,14 @@ export function resolveDenoisingAeConfig(
   config: DenoisingAeConfig,
   functionName = 'createDenoisingAe',
 ): ResolvedDenoisingAeConfig {
-  const record = checkConfigObject(functionName, config, denoisingFamilyName, 'DenoisingAeConfig', [
-    ...networkConfigFields,
-    'corruptions',
-  ]);
+  const record = checkConfigObject(
+    functionName,
+    config,
+    denoisingFamilyName,
+    'DenoisingAeConfig',
+    [...networkConfigFields, 'corruptions'],
+    renamedNetworkConfigFields,
+  );
   const network = resolveNetworkConfig(functionName, record, aeDefaults);
   const corruptions = resolveCorruptions(functionName, record.corruptions ?? defaultCorruptions);
   return deepFreeze({ family: denoisingFamilyName, ...network, corruptions });

@@ -30,7 +30,7 @@ const root = temporaryFolder('aekit-denoising-');
 
 const tiny: DenoisingAeConfig = {
   inputDim: 6,
-  codeDim: 4,
+  latentDim: 4,
   codeActivation: 'sigmoid',
   outputActivation: 'sigmoid',
   corruptions: [{ type: 'masking', rate: 0.5 }],
@@ -76,12 +76,12 @@ describe('@aekit/denoising registration', () => {
 
 describeBackends(['cpu', 'wasm'], 'createDenoisingAe', () => {
   it('has a complete config with the default corruption, and the vanilla network', () => {
-    const model = createDenoisingAe({ inputDim: 6, codeDim: 4 });
+    const model = createDenoisingAe({ inputDim: 6, latentDim: 4 });
     expect(model.config).toEqual({
       family: 'denoising',
       inputDim: 6,
       hiddenDims: [],
-      codeDim: 4,
+      latentDim: 4,
       hiddenActivation: 'relu',
       codeActivation: 'sigmoid',
       outputActivation: 'sigmoid',
@@ -310,12 +310,22 @@ describe('resolveDenoisingAeConfig errors', () => {
     [
       'an unknown field',
       { ...tiny, noise: 0.3 },
-      "createDenoisingAe: unknown option 'noise' (got 0.3); the options are family, inputDim, hiddenDims, codeDim, hiddenActivation, codeActivation, outputActivation, loss, tiedWeights, init, seed, corruptions.",
+      "createDenoisingAe: unknown option 'noise' (got 0.3); the options are family, inputDim, hiddenDims, latentDim, hiddenActivation, codeActivation, outputActivation, loss, tiedWeights, init, seed, corruptions.",
+    ],
+    [
+      'a misspelt field',
+      { ...tiny, corruption: [] },
+      "createDenoisingAe: unknown option 'corruption'; did you mean 'corruptions'?",
+    ],
+    [
+      'the old name codeDim',
+      { inputDim: 4, codeDim: 2 },
+      "createDenoisingAe: unknown option 'codeDim'; did you mean 'latentDim'?",
     ],
     [
       'a bad code width',
-      { ...tiny, codeDim: 1.5 },
-      "createDenoisingAe: 'codeDim' must be a positive integer, got 1.5.",
+      { ...tiny, latentDim: 1.5 },
+      "createDenoisingAe: 'latentDim' must be a positive integer, got 1.5.",
     ],
   ])('rejects %s', (_, config, message) => {
     let caught: unknown;

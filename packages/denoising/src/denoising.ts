@@ -3,6 +3,7 @@ import {
   createNetwork,
   type MlpAutoencoder,
   noiseSeedStream,
+  upgradeNetworkConfig,
 } from '@aekit/ae';
 import { type AutoencoderFamily, checkSeed, deriveSeed } from '@aekit/core';
 import type { Tensor2D } from '@tensorflow/tfjs-core';
@@ -40,7 +41,7 @@ export interface DenoisingAe extends MlpAutoencoder<ResolvedDenoisingAeConfig> {
  * training nothing is corrupted: `encode`, `reconstruct` and an evaluation loss see x as given.
  *
  * ```ts
- * const model = createDenoisingAe({ inputDim: 784, codeDim: 256, corruptions: [{ type: 'masking', rate: 0.25 }] });
+ * const model = createDenoisingAe({ inputDim: 784, latentDim: 256, corruptions: [{ type: 'masking', rate: 0.25 }] });
  * ```
  */
 export function createDenoisingAe(config: DenoisingAeConfig): DenoisingAe {
@@ -66,10 +67,13 @@ export function createDenoisingAe(config: DenoisingAeConfig): DenoisingAe {
   });
 }
 
-/** The registration of the denoising family: `loadModel` rebuilds `'denoising'` models with it. */
+/**
+ * The registration of the denoising family: `loadModel` rebuilds `'denoising'` models with it,
+ * reading the field names of earlier versions too (see `upgradeNetworkConfig`).
+ */
 export const denoisingFamily: AutoencoderFamily<ResolvedDenoisingAeConfig> = {
   name: denoisingFamilyName,
   packageName: '@aekit/denoising',
   version,
-  create: (config) => createDenoisingAe(config as DenoisingAeConfig),
+  create: (config) => createDenoisingAe(upgradeNetworkConfig(config) as DenoisingAeConfig),
 };

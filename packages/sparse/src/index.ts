@@ -6,10 +6,12 @@ export { createSparseAe, sparseFamily } from './sparse';
 export type { ResolvedSparseAeConfig, SparseAeConfig, SparsityPenalty } from './sparse-config';
 export {
   defaultSparsityWeights,
+  renamedSparseAeConfigFields,
   resolveSparseAeConfig,
   sparseFamilyName,
   sparseNetworkOptions,
   sparsityPenalties,
+  upgradeSparseAeConfig,
 } from './sparse-config';
 export type { SparsityOptions } from './sparse-loss';
 export { sparseLossTerms, sparsityPenalty } from './sparse-loss';

@@ -9,6 +9,7 @@ import {
   checkSeed,
   deepFreeze,
   InvalidArgumentError,
+  renameFields,
 } from '@aekit/core';
 import { type InitializerName, initializerNames } from '@aekit/layers';
 
@@ -26,8 +27,8 @@ export const sparsityPenalties = ['kl', 'l1'] as const;
 export type SparsityPenalty = (typeof sparsityPenalties)[number];
 
 /**
- * A sparse autoencoder (the lecture's): one hidden layer `inputDim → hiddenDim → inputDim`
- * whose activations are pushed towards zero by a penalty. Only `inputDim` and `hiddenDim` are
+ * A sparse autoencoder (the lecture's): one hidden layer, its code, `inputDim → latentDim →
+ * inputDim`, whose activations are pushed towards zero by a penalty. Only `inputDim` and `latentDim` are
  * required.
  */
 export interface SparseAeConfig {
@@ -35,8 +36,8 @@ export interface SparseAeConfig {
   readonly family?: typeof sparseFamilyName;
   /** Features per example, e.g. 784. */
   readonly inputDim: number;
-  /** Hidden width; may exceed `inputDim` (overcomplete). */
-  readonly hiddenDim: number;
+  /** Width of the code, the one hidden layer; may exceed `inputDim` (overcomplete). */
+  readonly latentDim: number;
   /** `'kl'` (default) or `'l1'`: see `SparsityPenalty`. */
   readonly penalty?: SparsityPenalty;
   /** Target mean activation ρ of the `'kl'` penalty, in (0, 1). Default 0.05. */
@@ -57,7 +58,7 @@ export interface SparseAeConfig {
 export interface ResolvedSparseAeConfig extends AutoencoderConfig {
   readonly family: typeof sparseFamilyName;
   readonly inputDim: number;
-  readonly hiddenDim: number;
+  readonly latentDim: number;
   readonly penalty: SparsityPenalty;
   /** Stored for both penalties; only `'kl'` uses it. */
   readonly rho: number;
@@ -76,7 +77,7 @@ export const defaultSparsityWeights: Readonly<Record<SparsityPenalty, number>> =
 
 const fields = [
   'inputDim',
-  'hiddenDim',
+  'latentDim',
   'penalty',
   'rho',
   'lambda',
@@ -85,6 +86,24 @@ const fields = [
   'init',
   'seed',
 ] as const;
+
+/**
+ * The fields that configs saved by earlier versions name otherwise, old name → new name:
+ * loading reads them, `createSparseAe` answers them with the new name.
+ */
+export const renamedSparseAeConfigFields: Readonly<Record<string, string>> = {
+  hiddenDim: 'latentDim',
+  // The other AE families' earlier name for the same width.
+  codeDim: 'latentDim',
+};
+
+/**
+ * A saved `SparseAeConfig` with the field names of earlier versions (`hiddenDim`, or `codeDim`) given their
+ * current ones; the registered family's `create` calls it, so models saved then still load.
+ */
+export function upgradeSparseAeConfig(config: unknown): unknown {
+  return renameFields(config, renamedSparseAeConfigFields);
+}
 
 /**
  * Checks `config`, fills its defaults and returns it frozen. Throws `InvalidArgumentError`
@@ -100,9 +119,10 @@ export function resolveSparseAeConfig(
     sparseFamilyName,
     'SparseAeConfig',
     fields,
+    renamedSparseAeConfigFields,
   );
   const inputDim = checkPositiveInteger(functionName, 'inputDim', record.inputDim);
-  const hiddenDim = checkPositiveInteger(functionName, 'hiddenDim', record.hiddenDim);
+  const latentDim = checkPositiveInteger(functionName, 'latentDim', record.latentDim);
   const penalty = checkOneOf(functionName, 'penalty', record.penalty ?? 'kl', sparsityPenalties);
   const rho = checkNumber(functionName, 'rho', record.rho ?? 0.05, {
     min: 0,
@@ -131,7 +151,7 @@ export function resolveSparseAeConfig(
   return deepFreeze({
     family: sparseFamilyName,
     inputDim,
-    hiddenDim,
+    latentDim,
     penalty,
     rho,
     lambda,
@@ -151,7 +171,7 @@ export function sparseNetworkOptions(config: ResolvedSparseAeConfig): NetworkOpt
   return {
     inputDim: config.inputDim,
     hiddenDims: [],
-    codeDim: config.hiddenDim,
+    latentDim: config.latentDim,
     hiddenActivation: kl ? 'sigmoid' : 'relu',
     codeActivation: kl ? 'sigmoid' : 'relu',
     outputActivation: kl ? 'sigmoid' : 'softplus',

@@ -74,11 +74,11 @@ describe('@aekit/sparse registration', () => {
 
 describeBackends(['cpu', 'wasm'], 'createSparseAe', () => {
   it('has the documented defaults and network for each penalty', () => {
-    const kl = createSparseAe({ inputDim: 6, hiddenDim: 4 });
+    const kl = createSparseAe({ inputDim: 6, latentDim: 4 });
     expect(kl.config).toEqual({
       family: 'sparse',
       inputDim: 6,
-      hiddenDim: 4,
+      latentDim: 4,
       penalty: 'kl',
       rho: 0.05,
       lambda: 3,
@@ -89,7 +89,7 @@ describeBackends(['cpu', 'wasm'], 'createSparseAe', () => {
     });
     expect(kl.encoder.layers.map((layer) => layer.activation)).toEqual(['sigmoid']);
     expect(kl.decoder.layers.map((layer) => layer.activation)).toEqual(['sigmoid']);
-    const l1 = createSparseAe({ inputDim: 6, hiddenDim: 4, penalty: 'l1' });
+    const l1 = createSparseAe({ inputDim: 6, latentDim: 4, penalty: 'l1' });
     expect(l1.config.lambda).toBe(0.01);
     expect(l1.encoder.layers.map((layer) => layer.activation)).toEqual(['relu']);
     expect(l1.decoder.layers.map((layer) => layer.activation)).toEqual(['softplus']);
@@ -100,7 +100,7 @@ describeBackends(['cpu', 'wasm'], 'createSparseAe', () => {
   });
 
   it("'kl': reconstruction + λ Σ_j KL(ρ ‖ ρ̂_j) matches float64, overcomplete", () => {
-    const config: SparseAeConfig = { inputDim: 4, hiddenDim: 9, rho: 0.1, lambda: 0.7, seed: 2 };
+    const config: SparseAeConfig = { inputDim: 4, latentDim: 9, rho: 0.1, lambda: 0.7, seed: 2 };
     const model = createSparseAe(config);
     const layers = network64(setVariables64(model.variables(), 3, 1.5), true);
     const rows = uniformMatrix(6, 4, 4, 0, 1);
@@ -121,7 +121,7 @@ describeBackends(['cpu', 'wasm'], 'createSparseAe', () => {
   });
 
   it("'l1': reconstruction + λ (1/B) Σ_b ‖h_b‖₁ matches float64 (softplus reconstruction)", () => {
-    const model = createSparseAe({ inputDim: 5, hiddenDim: 3, penalty: 'l1', lambda: 0.2 });
+    const model = createSparseAe({ inputDim: 5, latentDim: 3, penalty: 'l1', lambda: 0.2 });
     const layers = network64(setVariables64(model.variables(), 5, 1.5), false);
     const rows = uniformMatrix(7, 5, 6, 0, 1);
     const x = tf.tensor2d(rows);
@@ -140,8 +140,8 @@ describeBackends(['cpu', 'wasm'], 'createSparseAe', () => {
   });
 
   it("with λ = 0, the 'kl' network is the vanilla autoencoder's with a sigmoid code, weight for weight", () => {
-    const sparse = createSparseAe({ inputDim: 6, hiddenDim: 5, lambda: 0, seed: 9 });
-    const vanilla = createAe({ inputDim: 6, codeDim: 5, codeActivation: 'sigmoid', seed: 9 });
+    const sparse = createSparseAe({ inputDim: 6, latentDim: 5, lambda: 0, seed: 9 });
+    const vanilla = createAe({ inputDim: 6, latentDim: 5, codeActivation: 'sigmoid', seed: 9 });
     const weights = (model: SparseAe | Ae) =>
       Object.entries(model.variables()).map(([name, variable]) => [
         name,
@@ -171,7 +171,7 @@ describeBackends(['cpu', 'wasm'], 'createSparseAe', () => {
   it.each(['kl', 'l1'] as const)(
     "one step of fit lowers the '%s' loss on a fixed batch and changes every weight",
     async (penalty) => {
-      const model = createSparseAe({ inputDim: 6, hiddenDim: 8, penalty, lambda: 0.5, seed: 1 });
+      const model = createSparseAe({ inputDim: 6, latentDim: 8, penalty, lambda: 0.5, seed: 1 });
       const x = tf.tensor2d(uniformMatrix(16, 6, 8, 0, 1));
       await expectOneStepLowersLoss(model, x, trainer.fit);
       x.dispose();
@@ -182,7 +182,7 @@ describeBackends(['cpu', 'wasm'], 'createSparseAe', () => {
   it("training with the 'kl' penalty brings the mean activation to ρ; without it, it stays high", async () => {
     const x = tf.tensor2d(uniformMatrix(64, 10, 9, 0, 1));
     const meanActivation = async (lambda: number) => {
-      const model = createSparseAe({ inputDim: 10, hiddenDim: 12, rho: 0.1, lambda, seed: 4 });
+      const model = createSparseAe({ inputDim: 10, latentDim: 12, rho: 0.1, lambda, seed: 4 });
       await trainer.fit(model, x, { epochs: 150, batchSize: 64, learningRate: 0.02 });
       const means = model.meanActivations(x);
       const value = mean64(Array.from(means.dataSync()));
@@ -198,7 +198,7 @@ describeBackends(['cpu', 'wasm'], 'createSparseAe', () => {
   });
 
   it('save → load gives the same config and bit-identical outputs', async () => {
-    const model = createSparseAe({ inputDim: 5, hiddenDim: 7, penalty: 'l1', tiedWeights: true });
+    const model = createSparseAe({ inputDim: 5, latentDim: 7, penalty: 'l1', tiedWeights: true });
     setVariables64(model.variables(), 9, 1);
     const dir = join(root(), 'l1-tied');
     await trainer.saveModel(model, dir);
@@ -223,9 +223,9 @@ describeBackends(['cpu', 'wasm'], 'createSparseAe', () => {
 
   it('frees every intermediate', async () => {
     const x = tf.tensor2d(uniformMatrix(3, 5, 11, 0, 1));
-    await expectNoLeaks(() => createSparseAe({ inputDim: 5, hiddenDim: 4 }).dispose());
+    await expectNoLeaks(() => createSparseAe({ inputDim: 5, latentDim: 4 }).dispose());
     for (const penalty of ['kl', 'l1'] as const) {
-      const model = createSparseAe({ inputDim: 5, hiddenDim: 4, penalty });
+      const model = createSparseAe({ inputDim: 5, latentDim: 4, penalty });
       await expectNoLeaks(() => {
         const { total, terms } = model.lossTerms(x, { step: 0, training: true });
         tf.dispose([
@@ -242,7 +242,7 @@ describeBackends(['cpu', 'wasm'], 'createSparseAe', () => {
       model.dispose();
     }
     const network = createNetwork(
-      sparseNetworkOptions(resolveSparseAeConfig({ inputDim: 5, hiddenDim: 4 })),
+      sparseNetworkOptions(resolveSparseAeConfig({ inputDim: 5, latentDim: 4 })),
     );
     await expectNoLeaks(() => {
       const { total, terms } = sparseLossTerms(network, x, { penalty: 'kl', rho: 0.1, lambda: 1 });
@@ -255,7 +255,7 @@ describeBackends(['cpu', 'wasm'], 'createSparseAe', () => {
 });
 
 describe('resolveSparseAeConfig errors', () => {
-  const base: SparseAeConfig = { inputDim: 6, hiddenDim: 4 };
+  const base: SparseAeConfig = { inputDim: 6, latentDim: 4 };
   it.each<[string, unknown, string]>([
     [
       'rho 1.2',
@@ -283,14 +283,34 @@ describe('resolveSparseAeConfig errors', () => {
       "createSparseAe: 'loss' must be 'mse-sum' or 'mse' with penalty 'l1' (its softplus reconstruction is not a probability), got \"bernoulli\".",
     ],
     [
-      'no hiddenDim',
+      'no latentDim',
       { inputDim: 6 },
-      "createSparseAe: 'hiddenDim' must be a positive integer, got undefined.",
+      "createSparseAe: 'latentDim' must be a positive integer, got undefined.",
     ],
     [
-      'codeDim instead of hiddenDim',
-      { ...base, codeDim: 4 },
-      "createSparseAe: unknown option 'codeDim' (got 4); the options are family, inputDim, hiddenDim, penalty, rho, lambda, loss, tiedWeights, init, seed.",
+      "codeDim, the AE families' old name",
+      { inputDim: 6, codeDim: 4 },
+      "createSparseAe: unknown option 'codeDim'; did you mean 'latentDim'?",
+    ],
+    [
+      'a key close to nothing',
+      { ...base, dropout: 0.1 },
+      "createSparseAe: unknown option 'dropout' (got 0.1); the options are family, inputDim, latentDim, penalty, rho, lambda, loss, tiedWeights, init, seed.",
+    ],
+    [
+      'a misspelt key',
+      { ...base, lamda: 2 },
+      "createSparseAe: unknown option 'lamda'; did you mean 'lambda'?",
+    ],
+    [
+      'the old name hiddenDim',
+      { inputDim: 6, hiddenDim: 4 },
+      "createSparseAe: unknown option 'hiddenDim'; did you mean 'latentDim'?",
+    ],
+    [
+      'a misspelt old name',
+      { inputDim: 6, hidenDim: 4 },
+      "createSparseAe: unknown option 'hidenDim'; did you mean 'latentDim'?",
     ],
   ])('rejects %s', (_, config, message) => {
     let caught: unknown;

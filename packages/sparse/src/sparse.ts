@@ -7,12 +7,13 @@ import {
   type SparseAeConfig,
   sparseFamilyName,
   sparseNetworkOptions,
+  upgradeSparseAeConfig,
 } from './sparse-config';
 import { sparseLossTerms } from './sparse-loss';
 
 /**
  * A sparse autoencoder (see `createSparseAe`). `meanActivations(x)` reports ρ̂_j per hidden unit
- * `[hiddenDim]`; `filters()` the learned features `[hiddenDim, inputDim]`.
+ * `[latentDim]`; `filters()` the learned features `[latentDim, inputDim]`.
  */
 export type SparseAe = MlpAutoencoder<ResolvedSparseAeConfig>;
 
@@ -23,7 +24,7 @@ export type SparseAe = MlpAutoencoder<ResolvedSparseAeConfig>;
  * `sparsityPenalty`). The hidden layer may be wider than the input.
  *
  * ```ts
- * const model = createSparseAe({ inputDim: 784, hiddenDim: 256, penalty: 'kl', rho: 0.05, lambda: 3 });
+ * const model = createSparseAe({ inputDim: 784, latentDim: 256, penalty: 'kl', rho: 0.05, lambda: 3 });
  * ```
  */
 export function createSparseAe(config: SparseAeConfig): SparseAe {
@@ -37,10 +38,13 @@ export function createSparseAe(config: SparseAeConfig): SparseAe {
   });
 }
 
-/** The registration of the sparse family: `loadModel` rebuilds `'sparse'` models with it. */
+/**
+ * The registration of the sparse family: `loadModel` rebuilds `'sparse'` models with it,
+ * reading the field names of earlier versions too (see `upgradeSparseAeConfig`).
+ */
 export const sparseFamily: AutoencoderFamily<ResolvedSparseAeConfig> = {
   name: sparseFamilyName,
   packageName: '@aekit/sparse',
   version,
-  create: (config) => createSparseAe(config as SparseAeConfig),
+  create: (config) => createSparseAe(upgradeSparseAeConfig(config) as SparseAeConfig),
 };

@@ -2,7 +2,7 @@ import { type AutoencoderFamily, registerAutoencoderFamily } from '@aekit/core';
 import { version } from '../package.json';
 import { rebuildStackedAe } from './stacked';
 import { createStackedClassifier, type StackedClassifierConfig } from './stacked-classifier';
-import type { StackedAeConfig } from './stacked-config';
+import { type ResolvedStackedAeConfig, upgradeStackedAeConfig } from './stacked-config';
 
 export type { StackedData } from './batch-sources';
 export { mapBatches, tensorSource, toBatchSource } from './batch-sources';
@@ -16,19 +16,27 @@ export type {
   TrainableMask,
 } from './stacked-classifier';
 export type {
+  ResolvedStackedAeConfig,
   StackedAeConfig,
-  StackedAeOptions,
-  StackedLayerOptions,
+  StackedStageConfig,
   StageFamily,
 } from './stacked-config';
-export { stageFamilies } from './stacked-config';
+export {
+  resolveStackedAeConfig,
+  stageFamilies,
+  upgradeStackedAeConfig,
+} from './stacked-config';
 
-/** The 'stacked' family: a saved stack is rebuilt stage by stage from its stage configs. */
-export const stackedFamily: AutoencoderFamily<StackedAeConfig> = {
+/**
+ * The 'stacked' family: a saved stack is rebuilt stage by stage from its stage configs, also
+ * one saved with the field names of earlier versions (see `upgradeStackedAeConfig`).
+ */
+export const stackedFamily: AutoencoderFamily<ResolvedStackedAeConfig> = {
   name: 'stacked',
   packageName: '@aekit/stacked',
   version,
-  create: (config) => rebuildStackedAe(config, 'loadModel'),
+  create: (config) =>
+    rebuildStackedAe(upgradeStackedAeConfig(config) as ResolvedStackedAeConfig, 'loadModel'),
 };
 
 /** The 'stacked-classifier' family: the stack plus the softmax head (it owns the rebuilt stack). */
@@ -38,7 +46,10 @@ export const stackedClassifierFamily: AutoencoderFamily<StackedClassifierConfig>
   version,
   create: (config) =>
     createStackedClassifier(
-      rebuildStackedAe(config.stack, 'loadModel'),
+      rebuildStackedAe(
+        upgradeStackedAeConfig(config.stack) as ResolvedStackedAeConfig,
+        'loadModel',
+      ),
       { numClasses: config.numClasses, trainable: config.trainable, seed: config.seed },
       { ownsStack: true, functionName: 'loadModel' },
     ),

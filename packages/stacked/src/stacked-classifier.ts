@@ -4,6 +4,7 @@ import {
   type AutoencoderConfig,
   type Batch,
   checkInteger,
+  checkOptionsObject,
   checkSeed,
   checkTensor,
   InvalidArgumentError,
@@ -23,7 +24,7 @@ import {
 } from '@tensorflow/tfjs-core';
 import { type StackedData, toBatchSource } from './batch-sources';
 import type { StackedAe } from './stacked';
-import type { StackedAeConfig } from './stacked-config';
+import type { ResolvedStackedAeConfig } from './stacked-config';
 
 /** Which stages train: `'head'` none (the pretrained encoder stays fixed), `'all'` every stage, or one flag per stage. */
 export type TrainableMask = 'head' | 'all' | readonly boolean[];
@@ -47,7 +48,7 @@ export interface StackedClassifierConfig extends AutoencoderConfig {
   readonly trainable: readonly boolean[];
   readonly seed: number;
   /** The stack it classifies with. */
-  readonly stack: StackedAeConfig;
+  readonly stack: ResolvedStackedAeConfig;
 }
 
 /** Accuracy and confusion matrix of a classifier on labelled data. */
@@ -118,10 +119,11 @@ export function createStackedClassifier(
       value: options,
     });
   }
+  checkOptionsObject(functionName, 'options', options, ['numClasses', 'trainable', 'seed']);
   const numClasses = checkInteger(functionName, 'numClasses', options.numClasses, { min: 2 });
   const seed = checkSeed(functionName, 'seed', options.seed ?? 0);
   let mask = resolveMask(functionName, options.trainable ?? 'all', stack.stages.length);
-  const codeWidth = stack.config.units[stack.config.units.length - 1]!;
+  const codeWidth = stack.config.latentDims[stack.config.latentDims.length - 1]!;
   const head: DenseParams = initDense(codeWidth, numClasses, { seed, init: 'glorotUniform' });
   let disposed = false;
 

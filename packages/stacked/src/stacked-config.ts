@@ -1,16 +1,31 @@
-import { createAe, type MlpAutoencoder } from '@aekit/ae';
-import { createContractiveAe } from '@aekit/contractive';
+import {
+  createAe,
+  type MlpAutoencoder,
+  renamedNetworkConfigFields,
+  resolveAeConfig,
+  upgradeNetworkConfig,
+} from '@aekit/ae';
+import { createContractiveAe, resolveContractiveAeConfig } from '@aekit/contractive';
 import {
   type AutoencoderConfig,
+  checkConfigObject,
   checkOneOf,
   checkPositiveInteger,
   checkSeed,
+  deepFreeze,
   deriveSeed,
   InvalidArgumentError,
   type JsonValue,
+  renameFields,
+  UnknownOptionError,
 } from '@aekit/core';
-import { createDenoisingAe } from '@aekit/denoising';
-import { createSparseAe } from '@aekit/sparse';
+import { createDenoisingAe, resolveDenoisingAeConfig } from '@aekit/denoising';
+import {
+  createSparseAe,
+  renamedSparseAeConfigFields,
+  resolveSparseAeConfig,
+  upgradeSparseAeConfig,
+} from '@aekit/sparse';
 
 /** The families a stage can be. */
 export type StageFamily = 'ae' | 'denoising' | 'sparse' | 'contractive';
@@ -18,126 +33,202 @@ export type StageFamily = 'ae' | 'denoising' | 'sparse' | 'contractive';
 export const stageFamilies: readonly StageFamily[] = ['ae', 'denoising', 'sparse', 'contractive'];
 
 /**
- * How each family is built as one stage: the config field that holds the stage's width and the
- * family's own factory (which validates the rest of the options). A table, so adding a family
- * is one entry.
+ * How each family serves as one stage: its resolver (which validates the stage's options), its
+ * factory, the upgrade of a stage config saved by an earlier version, and the fields it renamed.
+ * A table, so adding a family is one entry.
  */
 const stageBuilders: Record<
   StageFamily,
-  { readonly widthField: string; readonly create: (config: never) => MlpAutoencoder }
+  {
+    readonly resolve: (config: never, functionName: string) => AutoencoderConfig;
+    readonly create: (config: never) => MlpAutoencoder;
+    readonly upgrade: (config: unknown) => unknown;
+    readonly renamed: Readonly<Record<string, string>>;
+  }
 > = {
-  ae: { widthField: 'codeDim', create: createAe },
-  denoising: { widthField: 'codeDim', create: createDenoisingAe },
-  sparse: { widthField: 'hiddenDim', create: createSparseAe },
-  contractive: { widthField: 'codeDim', create: createContractiveAe },
+  ae: {
+    resolve: resolveAeConfig,
+    create: createAe,
+    upgrade: upgradeNetworkConfig,
+    renamed: renamedNetworkConfigFields,
+  },
+  denoising: {
+    resolve: resolveDenoisingAeConfig,
+    create: createDenoisingAe,
+    upgrade: upgradeNetworkConfig,
+    renamed: renamedNetworkConfigFields,
+  },
+  sparse: {
+    resolve: resolveSparseAeConfig,
+    create: createSparseAe,
+    upgrade: upgradeSparseAeConfig,
+    renamed: renamedSparseAeConfigFields,
+  },
+  contractive: {
+    resolve: resolveContractiveAeConfig,
+    create: createContractiveAe,
+    upgrade: upgradeNetworkConfig,
+    renamed: renamedNetworkConfigFields,
+  },
 };
 
-/** One stage: its width, its family, and any of that family's options (e.g. `rho`, `lambda`). */
-export interface StackedLayerOptions {
+/** One stage: its code width, its family, and any of that family's options (e.g. `rho`, `lambda`). */
+export interface StackedStageConfig {
   /** Width of this stage's code. */
-  readonly units: number;
+  readonly latentDim: number;
   /** The family this stage is trained as. */
   readonly family: StageFamily;
-  /** The family's own options (its `inputDim`, width and `seed` are set by the stack). */
+  /** The family's own options (its `inputDim`, `latentDim` and `seed` are set by the stack). */
   readonly [option: string]: JsonValue | undefined;
 }
 
 /** What `createStackedAe` accepts. */
-export interface StackedAeOptions {
+export interface StackedAeConfig {
+  /** `'stacked'` when given. */
+  readonly family?: 'stacked';
   /** Features per example. */
   readonly inputDim: number;
   /** The stages, from the input up: stage k encodes the codes of stage k − 1. */
-  readonly layers: readonly StackedLayerOptions[];
+  readonly layers: readonly StackedStageConfig[];
   /** Seed of every stage's weights (stage k uses `deriveSeed(seed, k)`). Default 0. */
   readonly seed?: number;
 }
 
 /** The complete configuration: each stage's resolved family config, as saved in `config.json`. */
-export interface StackedAeConfig extends AutoencoderConfig {
+export interface ResolvedStackedAeConfig extends AutoencoderConfig {
   readonly family: 'stacked';
   readonly inputDim: number;
-  /** Code widths of the stages, from the input up. */
-  readonly units: readonly number[];
+  /** The stages' latent widths (each stage's `latentDim`), from the input up. */
+  readonly latentDims: readonly number[];
   /** Each stage's complete family configuration (its `family` says which). */
   readonly stages: readonly AutoencoderConfig[];
   readonly seed: number;
 }
 
+const resolvedFields = ['inputDim', 'latentDims', 'stages', 'seed'] as const;
+
+/** The field of `ResolvedStackedAeConfig` that configs saved by earlier versions name otherwise. */
+const renamedResolvedFields: Readonly<Record<string, string>> = { units: 'latentDims' };
+
+/** The field of a stage (`StackedStageConfig`) that earlier versions named otherwise. */
+const renamedStageFields: Readonly<Record<string, string>> = { units: 'latentDim' };
+
 /**
- * Builds the stage models for `options`, validating each stage with its family's own rules; an
- * error names the stage: `createStackedAe: 'layers[1].rho' must be a finite number in (0, 1), got 2.`
+ * A saved `ResolvedStackedAeConfig` with the field names of earlier versions (`units`, and
+ * each stage's own family's old names) given their current ones; the registered family's
+ * `create` calls it, so stacks saved then still load.
  */
-export function buildStages(
-  options: StackedAeOptions,
+export function upgradeStackedAeConfig(config: unknown): unknown {
+  const upgraded = renameFields(config, renamedResolvedFields);
+  if (typeof upgraded !== 'object' || upgraded === null) return upgraded;
+  const stages = (upgraded as { stages?: unknown }).stages;
+  if (!Array.isArray(stages)) return upgraded;
+  return {
+    ...upgraded,
+    stages: stages.map((stage: unknown) => {
+      const family = (stage as { family?: unknown } | null)?.family;
+      const builder = stageBuilders[family as StageFamily];
+      return stageFamilies.includes(family as StageFamily) ? builder.upgrade(stage) : stage;
+    }),
+  };
+}
+
+/**
+ * Checks `config`, resolving each stage with its family's own rules, and returns the complete
+ * configuration, frozen. An error names the stage:
+ * `createStackedAe: 'layers[1].rho' must be a finite number in (0, 1), got 2.`
+ */
+export function resolveStackedAeConfig(
+  config: StackedAeConfig,
   functionName = 'createStackedAe',
-): { config: StackedAeConfig; stages: MlpAutoencoder[] } {
-  if (typeof options !== 'object' || options === null) {
-    throw new InvalidArgumentError({
-      functionName,
-      argument: 'options',
-      rule: 'an object { inputDim, layers, seed? }',
-      value: options,
-    });
-  }
-  const inputDim = checkPositiveInteger(functionName, 'inputDim', options.inputDim);
-  const seed = checkSeed(functionName, 'seed', options.seed ?? 0);
-  if (!Array.isArray(options.layers) || options.layers.length === 0) {
+): ResolvedStackedAeConfig {
+  const record = checkConfigObject(functionName, config, 'stacked', 'StackedAeConfig', [
+    'inputDim',
+    'layers',
+    'seed',
+  ]);
+  const inputDim = checkPositiveInteger(functionName, 'inputDim', record.inputDim);
+  const seed = checkSeed(functionName, 'seed', record.seed ?? 0);
+  const layers = record.layers;
+  if (!Array.isArray(layers) || layers.length === 0) {
     throw new InvalidArgumentError({
       functionName,
       argument: 'layers',
-      rule: 'a non-empty array of { units, family, ...familyOptions }',
-      value: options.layers,
+      rule: 'a non-empty array of { latentDim, family, ...familyOptions }',
+      value: layers,
     });
   }
-  // Every stage's width and family first, so no weights are made for a stack that is refused.
-  const checked = options.layers.map((layer, index) => {
+  let width = inputDim;
+  const stages = layers.map((layer: unknown, index) => {
     const at = `layers[${index}]`;
-    if (typeof layer !== 'object' || layer === null) {
+    if (typeof layer !== 'object' || layer === null || Array.isArray(layer)) {
       throw new InvalidArgumentError({
         functionName,
         argument: at,
-        rule: 'an object { units, family, ...familyOptions }',
+        rule: 'an object { latentDim, family, ...familyOptions }',
         value: layer,
       });
     }
-    const { units, family, ...familyOptions } = layer;
-    return {
-      at,
-      units: checkPositiveInteger(functionName, `${at}.units`, units),
-      family: checkOneOf(functionName, `${at}.family`, family, stageFamilies),
-      familyOptions,
+    const { latentDim, family, ...familyOptions } = layer as Record<string, unknown>;
+    for (const old of Object.keys(renamedStageFields)) {
+      if (old in familyOptions) {
+        throw new UnknownOptionError({
+          functionName,
+          option: `${at}.${old}`,
+          known: ['latentDim', 'family'],
+          value: familyOptions[old],
+          renamed: renamedStageFields,
+        });
+      }
+    }
+    const stageWidth = checkPositiveInteger(functionName, `${at}.latentDim`, latentDim);
+    const stageFamily = checkOneOf(functionName, `${at}.family`, family, stageFamilies);
+    const builder = stageBuilders[stageFamily];
+    const stageOptions = {
+      ...familyOptions,
+      inputDim: width,
+      latentDim: stageWidth,
+      seed: deriveSeed(seed, index),
     };
+    width = stageWidth;
+    return withStageName(functionName, at, builder.renamed, () =>
+      builder.resolve(stageOptions as never, functionName),
+    );
   });
-  const stages: MlpAutoencoder[] = [];
-  try {
-    let width = inputDim;
-    checked.forEach(({ at, units, family, familyOptions }, index) => {
-      const builder = stageBuilders[family];
-      const stageOptions = {
-        ...familyOptions,
-        inputDim: width,
-        [builder.widthField]: units,
-        seed: deriveSeed(seed, index),
-      };
-      stages.push(withStageName(functionName, at, () => builder.create(stageOptions as never)));
-      width = units;
-    });
-  } catch (error) {
-    for (const stage of stages) stage.dispose();
-    throw error;
-  }
-  const config: StackedAeConfig = Object.freeze({
+  return deepFreeze({
     family: 'stacked',
     inputDim,
-    units: Object.freeze(options.layers.map((layer) => layer.units)),
-    stages: Object.freeze(stages.map((stage) => stage.config)),
+    latentDims: stages.map((stage) => stage.latentDim as number),
+    stages,
     seed,
   });
-  return { config, stages };
+}
+
+/**
+ * Builds the stage models for `config` (see `resolveStackedAeConfig`); every stage is checked
+ * before any weights are made.
+ */
+export function buildStages(
+  config: StackedAeConfig,
+  functionName = 'createStackedAe',
+): { config: ResolvedStackedAeConfig; stages: MlpAutoencoder[] } {
+  const resolved = resolveStackedAeConfig(config, functionName);
+  return { config: resolved, stages: rebuildStages(resolved, functionName) };
 }
 
 /** Rebuilds the stages of a saved configuration (weights are loaded afterwards). */
-export function rebuildStages(config: StackedAeConfig, functionName: string): MlpAutoencoder[] {
+export function rebuildStages(
+  config: ResolvedStackedAeConfig,
+  functionName: string,
+): MlpAutoencoder[] {
+  checkConfigObject(
+    functionName,
+    config,
+    'stacked',
+    'ResolvedStackedAeConfig',
+    resolvedFields,
+    renamedResolvedFields,
+  );
   const stages: MlpAutoencoder[] = [];
   try {
     (config.stages ?? []).forEach((stageConfig, index) => {
@@ -147,9 +238,10 @@ export function rebuildStages(config: StackedAeConfig, functionName: string): Ml
         stageConfig?.family,
         stageFamilies,
       );
+      const builder = stageBuilders[family];
       stages.push(
-        withStageName(functionName, `stages[${index}]`, () =>
-          stageBuilders[family].create(stageConfig as never),
+        withStageName(functionName, `stages[${index}]`, builder.renamed, () =>
+          builder.create(stageConfig as never),
         ),
       );
     });
@@ -168,11 +260,29 @@ export function rebuildStages(config: StackedAeConfig, functionName: string): Ml
   return stages;
 }
 
-/** Runs a family factory, re-labelling its argument errors with the stage they belong to. */
-function withStageName<T>(functionName: string, at: string, build: () => T): T {
+/**
+ * Runs a family's resolver or factory, re-labelling its argument errors with the stage they
+ * belong to; an unknown option stays an `UnknownOptionError` with the same suggestion.
+ * @param renamed the stage family's renamed fields (old name → new name).
+ */
+function withStageName<T>(
+  functionName: string,
+  at: string,
+  renamed: Readonly<Record<string, string>>,
+  build: () => T,
+): T {
   try {
     return build();
   } catch (error) {
+    if (UnknownOptionError.isInstance(error)) {
+      throw new UnknownOptionError({
+        functionName,
+        option: `${at}.${error.argument}`,
+        known: error.known,
+        value: error.value,
+        renamed,
+      });
+    }
     if (InvalidArgumentError.isInstance(error)) {
       throw new InvalidArgumentError(
         {

@@ -2,13 +2,18 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { reconstructionLoss } from '@aekit/ae';
-import { createRng, InvalidArgumentError } from '@aekit/core';
+import { createRng, InvalidArgumentError, UnknownOptionError } from '@aekit/core';
 import { applyMlp } from '@aekit/layers';
 import { describeBackends, expectAllClose, expectNoLeaks } from '@aekit/test-utils';
 import { loadModel, saveModel, fit as trainModel } from '@aekit/train';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { createStackedAe, type StackedAe, type StackedClassifier } from './index';
+import {
+  createStackedAe,
+  type StackedAe,
+  type StackedAeConfig,
+  type StackedClassifier,
+} from './index';
 
 /** Values in [0, 1] with structure: class c lights up features c·4 … c·4 + 3. */
 function blobs(
@@ -38,22 +43,64 @@ const snapshot = (variables: Record<string, tf.Variable>) =>
 describe('createStackedAe config', () => {
   it('names the stage in every error', () => {
     expect(() => createStackedAe({ inputDim: 12, layers: [] })).toThrow(
-      "createStackedAe: 'layers' must be a non-empty array of { units, family, ...familyOptions }, got [].",
+      "createStackedAe: 'layers' must be a non-empty array of { latentDim, family, ...familyOptions }, got [].",
     );
     expect(() =>
       createStackedAe({
         inputDim: 12,
         layers: [
-          { units: 8, family: 'ae' },
-          { units: 4, family: 'pca' as 'ae' },
+          { latentDim: 8, family: 'ae' },
+          { latentDim: 4, family: 'pca' as 'ae' },
         ],
       }),
     ).toThrow(
       `createStackedAe: 'layers[1].family' must be one of 'ae', 'denoising', 'sparse', 'contractive', got "pca".`,
     );
-    expect(() => createStackedAe({ inputDim: 12, layers: [{ units: 0, family: 'ae' }] })).toThrow(
-      "createStackedAe: 'layers[0].units' must be a positive integer, got 0.",
-    );
+    expect(() =>
+      createStackedAe({ inputDim: 12, layers: [{ latentDim: 0, family: 'ae' }] }),
+    ).toThrow("createStackedAe: 'layers[0].latentDim' must be a positive integer, got 0.");
+  });
+
+  it.each<[string, unknown, string]>([
+    [
+      'a misspelt key',
+      { inputDim: 12, layer: [] },
+      "createStackedAe: unknown option 'layer'; did you mean 'layers'?",
+    ],
+    [
+      'a stage with the old name units',
+      { inputDim: 12, layers: [{ units: 8, family: 'ae' }] },
+      "createStackedAe: unknown option 'layers[0].units'; did you mean 'layers[0].latentDim'?",
+    ],
+    [
+      'a stage with a misspelt family option',
+      { inputDim: 12, layers: [{ latentDim: 8, family: 'sparse', rhoo: 0.1 }] },
+      "createStackedAe: unknown option 'layers[0].rhoo'; did you mean 'layers[0].rho'?",
+    ],
+    [
+      "a stage with its family's old name",
+      { inputDim: 12, layers: [{ latentDim: 8, family: 'ae', codeDim: 8 }] },
+      "createStackedAe: unknown option 'layers[0].codeDim'; did you mean 'layers[0].latentDim'?",
+    ],
+    [
+      'a nested stage option',
+      {
+        inputDim: 12,
+        layers: [
+          { latentDim: 8, family: 'denoising', corruptions: [{ type: 'masking', rat: 0.1 }] },
+        ],
+      },
+      "createStackedAe: unknown option 'layers[0].corruptions[0].rat'; did you mean 'layers[0].corruptions[0].rate'?",
+    ],
+  ])('rejects %s as an unknown option', (_, config, message) => {
+    let caught: unknown;
+    try {
+      createStackedAe(config as StackedAeConfig);
+    } catch (error) {
+      caught = error;
+    }
+    expect(UnknownOptionError.isInstance(caught)).toBe(true);
+    expect((caught as Error).message).toBe(message);
   });
 });
 
@@ -64,8 +111,8 @@ describeBackends(['cpu', 'wasm'], 'stacked autoencoder', () => {
       createStackedAe({
         inputDim: 12,
         layers: [
-          { units: 8, family: 'ae' },
-          { units: 4, family: 'sparse', rho: 2 },
+          { latentDim: 8, family: 'ae' },
+          { latentDim: 4, family: 'sparse', rho: 2 },
         ],
       }),
     ).toThrow("createStackedAe: 'layers[1].rho' must be a finite number in (0, 1), got 2.");
@@ -76,10 +123,10 @@ describeBackends(['cpu', 'wasm'], 'stacked autoencoder', () => {
     const stack = createStackedAe({
       inputDim: 12,
       layers: [
-        { units: 8, family: 'denoising' },
-        { units: 6, family: 'sparse', rho: 0.1 },
-        { units: 5, family: 'contractive', lambda: 0.01 },
-        { units: 4, family: 'ae' },
+        { latentDim: 8, family: 'denoising' },
+        { latentDim: 6, family: 'sparse', rho: 0.1 },
+        { latentDim: 5, family: 'contractive', lambda: 0.01 },
+        { latentDim: 4, family: 'ae' },
       ],
       seed: 3,
     });
@@ -110,8 +157,8 @@ describeBackends(['cpu', 'wasm'], 'stacked autoencoder', () => {
     const stack = createStackedAe({
       inputDim: 12,
       layers: [
-        { units: 6, family: 'ae' },
-        { units: 3, family: 'ae' },
+        { latentDim: 6, family: 'ae' },
+        { latentDim: 3, family: 'ae' },
       ],
       seed: 1,
     });
@@ -154,8 +201,8 @@ describeBackends(['cpu', 'wasm'], 'stacked autoencoder', () => {
     const stack = createStackedAe({
       inputDim: 12,
       layers: [
-        { units: 6, family: 'ae' },
-        { units: 3, family: 'ae' },
+        { latentDim: 6, family: 'ae' },
+        { latentDim: 3, family: 'ae' },
       ],
       seed: 2,
     });
@@ -181,8 +228,8 @@ describeBackends(['cpu', 'wasm'], 'stacked autoencoder', () => {
     const stack = createStackedAe({
       inputDim: 12,
       layers: [
-        { units: 6, family: 'ae' },
-        { units: 4, family: 'ae' },
+        { latentDim: 6, family: 'ae' },
+        { latentDim: 4, family: 'ae' },
       ],
       seed: 4,
     });
@@ -225,7 +272,11 @@ describeBackends(['cpu', 'wasm'], 'stacked autoencoder', () => {
 
   it('learns to classify, and reports accuracy with a confusion matrix', async () => {
     const { x, labels, labelArray } = blobs(90, 5);
-    const stack = createStackedAe({ inputDim: 12, layers: [{ units: 8, family: 'ae' }], seed: 5 });
+    const stack = createStackedAe({
+      inputDim: 12,
+      layers: [{ latentDim: 8, family: 'ae' }],
+      seed: 5,
+    });
     const classifier = stack.classifier({ numClasses: 3, seed: 2 });
     // A head that always says class 1: the confusion matrix holds every example in column 1.
     classifier.variables()['head.W']!.assign(tf.zeros([8, 3]));
@@ -254,8 +305,8 @@ describeBackends(['cpu', 'wasm'], 'stacked autoencoder', () => {
     const stack = createStackedAe({
       inputDim: 12,
       layers: [
-        { units: 6, family: 'denoising' },
-        { units: 4, family: 'sparse', penalty: 'l1' },
+        { latentDim: 6, family: 'denoising' },
+        { latentDim: 4, family: 'sparse', penalty: 'l1' },
       ],
       seed: 6,
     });
@@ -295,8 +346,8 @@ describeBackends(['cpu', 'wasm'], 'stacked autoencoder', () => {
     const stack = createStackedAe({
       inputDim: 12,
       layers: [
-        { units: 6, family: 'ae' },
-        { units: 3, family: 'denoising' },
+        { latentDim: 6, family: 'ae' },
+        { latentDim: 3, family: 'denoising' },
       ],
     });
     const classifier = stack.classifier({ numClasses: 3 });
@@ -315,6 +366,9 @@ describeBackends(['cpu', 'wasm'], 'stacked autoencoder', () => {
       await stack.pretrain({ x, labels }, { epochsPerLayer: 1, batchSize: 5 });
     });
     expect(() => stack.encodeTo(x, 3)).toThrow(InvalidArgumentError);
+    expect(() => stack.classifier({ numClasses: 3, trainabel: 'head' } as never)).toThrow(
+      "StackedAe.classifier: unknown option 'trainabel'; did you mean 'trainable'?",
+    );
     classifier.dispose();
     stack.dispose();
     tf.dispose([x, labels]);

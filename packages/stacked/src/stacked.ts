@@ -24,9 +24,9 @@ import {
 } from './stacked-classifier';
 import {
   buildStages,
+  type ResolvedStackedAeConfig,
   rebuildStages,
   type StackedAeConfig,
-  type StackedAeOptions,
 } from './stacked-config';
 
 /** Options of `pretrain`: `fit`'s options for every stage, and the epochs per stage. */
@@ -47,12 +47,12 @@ export interface PretrainResult {
  * of stage k − 1. `encode` runs the input up through every stage's encoder, `decode` back down
  * through every stage's decoder.
  */
-export interface StackedAe extends Autoencoder<StackedAeConfig> {
+export interface StackedAe extends Autoencoder<ResolvedStackedAeConfig> {
   /** The stages, from the input up; each is a real model of its family. Owned by the stack. */
   readonly stages: readonly MlpAutoencoder[];
   /** The stacked feature extractor: one `Mlp` whose layers are the stages' encoder layers (shared, not copied). */
   encoder(): Mlp;
-  /** The codes after `level` stages (1 … stages.length) → `[batch, units[level − 1]]`. */
+  /** The codes after `level` stages (1 … stages.length) → `[batch, latentDims[level − 1]]`. */
   encodeTo(x: Tensor2D, level: number): Tensor2D;
   /**
    * Greedy layer-wise pretraining: trains stage 0 on the data, then stage k on the codes of
@@ -78,23 +78,23 @@ export interface StackedAe extends Autoencoder<StackedAeConfig> {
  * ```ts
  * const stack = createStackedAe({
  *   inputDim: 784,
- *   layers: [{ units: 256, family: 'denoising' }, { units: 128, family: 'sparse', rho: 0.05 }],
+ *   layers: [{ latentDim: 256, family: 'denoising' }, { latentDim: 128, family: 'sparse', rho: 0.05 }],
  * });
  * await stack.pretrain(train, { epochsPerLayer: 5 });
  * const classifier = stack.classifier({ numClasses: 10, trainable: 'all' });
  * ```
  */
-export function createStackedAe(options: StackedAeOptions): StackedAe {
-  const { config, stages } = buildStages(options, 'createStackedAe');
-  return assemble(config, stages);
+export function createStackedAe(config: StackedAeConfig): StackedAe {
+  const built = buildStages(config, 'createStackedAe');
+  return assemble(built.config, built.stages);
 }
 
 /** @internal Rebuilds a stack from a saved configuration. */
-export function rebuildStackedAe(config: StackedAeConfig, functionName: string): StackedAe {
+export function rebuildStackedAe(config: ResolvedStackedAeConfig, functionName: string): StackedAe {
   return assemble(config, rebuildStages(config, functionName));
 }
 
-function assemble(config: StackedAeConfig, stages: MlpAutoencoder[]): StackedAe {
+function assemble(config: ResolvedStackedAeConfig, stages: MlpAutoencoder[]): StackedAe {
   const composed = composeMlps(stages.map((stage) => stage.encoder));
   let disposed = false;
   const alive = (functionName: string) => {

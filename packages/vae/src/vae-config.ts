@@ -1,12 +1,16 @@
 import {
   type AutoencoderConfig,
+  checkConfigObject,
   checkInteger,
+  checkKnownFields,
   checkNumber,
   checkOneOf,
   checkPositiveInteger,
   checkPositiveIntegerList,
   checkSeed,
+  deepFreeze,
   InvalidArgumentError,
+  renameFields,
 } from '@aekit/core';
 import { type ActivationName, checkActivation } from '@aekit/layers';
 
@@ -20,15 +24,17 @@ export const vaeLikelihoods: readonly VaeLikelihood[] = [
 ];
 
 /** What `createVae` accepts; every field but the sizes has a default. */
-export interface VaeOptions {
+export interface VaeConfig {
+  /** `'vae'` when given (a saved configuration carries it). */
+  readonly family?: 'vae';
   /** Features per example D, e.g. 784 for 28 × 28 images. */
   readonly inputDim: number;
   /** Dimensions of z. 2 gives a latent space you can plot and a manifold grid. */
   readonly latentDim: number;
   /** Hidden widths of the encoder; the decoder mirrors them. Default [400]. May be empty. */
-  readonly hidden?: readonly number[];
+  readonly hiddenDims?: readonly number[];
   /** Activation of the hidden layers. Default 'relu'. */
-  readonly activation?: ActivationName;
+  readonly hiddenActivation?: ActivationName;
   /**
    * p(x | z): 'bernoulli' (decoder outputs logits; for data in [0, 1]), 'gaussian' (decoder
    * outputs the mean, fixed variance `variance`), or 'gaussian-learned' (decoder outputs the
@@ -48,12 +54,12 @@ export interface VaeOptions {
 }
 
 /** A complete, validated VAE configuration: plain JSON, as saved in `config.json`. */
-export interface VaeConfig extends AutoencoderConfig {
+export interface ResolvedVaeConfig extends AutoencoderConfig {
   readonly family: 'vae';
   readonly inputDim: number;
   readonly latentDim: number;
-  readonly hidden: readonly number[];
-  readonly activation: ActivationName;
+  readonly hiddenDims: readonly number[];
+  readonly hiddenActivation: ActivationName;
   readonly likelihood: VaeLikelihood;
   readonly variance: number;
   readonly beta: number;
@@ -62,29 +68,52 @@ export interface VaeConfig extends AutoencoderConfig {
   readonly seed: number;
 }
 
+const fields = [
+  'inputDim',
+  'latentDim',
+  'hiddenDims',
+  'hiddenActivation',
+  'likelihood',
+  'variance',
+  'beta',
+  'samples',
+  'conditional',
+  'seed',
+] as const;
+
+/**
+ * The fields that configs saved by earlier versions name otherwise, old name → new name:
+ * loading reads them, `createVae` answers them with the new name
+ * (`createVae: unknown option 'hidden'; did you mean 'hiddenDims'?`).
+ */
+export const renamedVaeConfigFields: Readonly<Record<string, string>> = {
+  hidden: 'hiddenDims',
+  activation: 'hiddenActivation',
+};
+
+/**
+ * A saved `VaeConfig` with the field names of earlier versions (`hidden`, `activation`) given
+ * their current ones; the registered family's `create` calls it, so models saved then still load.
+ */
+export function upgradeVaeConfig(config: unknown): unknown {
+  return renameFields(config, renamedVaeConfigFields);
+}
+
 /**
  * Fills in defaults and validates, naming `functionName` in errors:
- * `createVae: 'latentDim' must be a positive integer, got 0.` Returns a frozen config.
+ * `createVae: 'latentDim' must be a positive integer, got 0.`; a key it does not know is an
+ * `UnknownOptionError`. Returns a frozen config.
  */
-export function resolveVaeConfig(options: VaeOptions, functionName = 'createVae'): VaeConfig {
-  if (typeof options !== 'object' || options === null) {
-    throw new InvalidArgumentError({
-      functionName,
-      argument: 'config',
-      rule: 'an object { inputDim, latentDim, ... }',
-      value: options,
-    });
-  }
-  const family = (options as { family?: unknown }).family;
-  if (family !== undefined && family !== 'vae') {
-    throw new InvalidArgumentError({
-      functionName,
-      argument: 'family',
-      rule: "'vae'",
-      value: family,
-    });
-  }
-  const conditional = options.conditional ?? null;
+export function resolveVaeConfig(config: VaeConfig, functionName = 'createVae'): ResolvedVaeConfig {
+  const record = checkConfigObject(
+    functionName,
+    config,
+    'vae',
+    'VaeConfig',
+    fields,
+    renamedVaeConfigFields,
+  );
+  const conditional = record.conditional ?? null;
   if (conditional !== null && (typeof conditional !== 'object' || Array.isArray(conditional))) {
     throw new InvalidArgumentError({
       functionName,
@@ -93,42 +122,50 @@ export function resolveVaeConfig(options: VaeOptions, functionName = 'createVae'
       value: conditional,
     });
   }
-  const config: VaeConfig = {
+  if (conditional !== null) {
+    checkKnownFields(
+      functionName,
+      conditional as Record<string, unknown>,
+      ['numClasses'],
+      'conditional.',
+    );
+  }
+  const resolved: ResolvedVaeConfig = {
     family: 'vae',
-    inputDim: checkPositiveInteger(functionName, 'inputDim', options.inputDim),
-    latentDim: checkPositiveInteger(functionName, 'latentDim', options.latentDim),
-    hidden: Object.freeze(
-      checkPositiveIntegerList(functionName, 'hidden', options.hidden ?? [400], {
-        allowEmpty: true,
-      }),
+    inputDim: checkPositiveInteger(functionName, 'inputDim', record.inputDim),
+    latentDim: checkPositiveInteger(functionName, 'latentDim', record.latentDim),
+    hiddenDims: checkPositiveIntegerList(functionName, 'hiddenDims', record.hiddenDims ?? [400], {
+      allowEmpty: true,
+    }),
+    hiddenActivation: checkActivation(
+      functionName,
+      'hiddenActivation',
+      record.hiddenActivation ?? 'relu',
     ),
-    activation: checkActivation(functionName, 'activation', options.activation ?? 'relu'),
     likelihood: checkOneOf(
       functionName,
       'likelihood',
-      options.likelihood ?? 'bernoulli',
+      record.likelihood ?? 'bernoulli',
       vaeLikelihoods,
     ),
-    variance: checkNumber(functionName, 'variance', options.variance ?? 1, {
+    variance: checkNumber(functionName, 'variance', record.variance ?? 1, {
       min: 0,
       minExclusive: true,
     }),
-    beta: checkNumber(functionName, 'beta', options.beta ?? 1, { min: 0 }),
-    samples: checkInteger(functionName, 'samples', options.samples ?? 1, { min: 1, max: 1000 }),
+    beta: checkNumber(functionName, 'beta', record.beta ?? 1, { min: 0 }),
+    samples: checkInteger(functionName, 'samples', record.samples ?? 1, { min: 1, max: 1000 }),
     conditional:
       conditional === null
         ? null
-        : Object.freeze({
+        : {
             numClasses: checkInteger(
               functionName,
               'conditional.numClasses',
-              conditional.numClasses,
-              {
-                min: 2,
-              },
+              (conditional as { numClasses?: unknown }).numClasses,
+              { min: 2 },
             ),
-          }),
-    seed: checkSeed(functionName, 'seed', options.seed ?? 0),
+          },
+    seed: checkSeed(functionName, 'seed', record.seed ?? 0),
   };
-  return Object.freeze(config);
+  return deepFreeze(resolved);
 }

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { createRng, deriveSeed, InvalidArgumentError } from '@aekit/core';
+import { createRng, deriveSeed, InvalidArgumentError, UnknownOptionError } from '@aekit/core';
 import { describeBackends, expectAllClose, expectNoLeaks } from '@aekit/test-utils';
 import { loadModel, saveModel } from '@aekit/train';
 import * as tf from '@tensorflow/tfjs-core';
@@ -12,7 +12,8 @@ import {
   interpolationWeights,
   resolveVaeConfig,
   type Vae,
-  type VaeOptions,
+  type VaeConfig,
+  vaeFamily,
 } from './index';
 
 /** Sets every variable to small deterministic values and returns them as float64 weights. */
@@ -52,12 +53,12 @@ const tinyX = [
   [0.3, 0.3, 0.0, 1.0],
 ];
 
-function tiny(options: Partial<VaeOptions> = {}): { vae: Vae; weights: ref.VaeWeights } {
+function tiny(options: Partial<VaeConfig> = {}): { vae: Vae; weights: ref.VaeWeights } {
   const vae = createVae({
     inputDim: 4,
     latentDim: 2,
-    hidden: [3],
-    activation: 'tanh',
+    hiddenDims: [3],
+    hiddenActivation: 'tanh',
     seed: 5,
     ...options,
   });
@@ -93,8 +94,8 @@ describe('createVae config', () => {
       family: 'vae',
       inputDim: 784,
       latentDim: 20,
-      hidden: [400],
-      activation: 'relu',
+      hiddenDims: [400],
+      hiddenActivation: 'relu',
       likelihood: 'bernoulli',
       variance: 1,
       beta: 1,
@@ -110,8 +111,8 @@ describe('createVae config', () => {
     [{ latentDim: 0 }, "createVae: 'latentDim' must be a positive integer, got 0."],
     [{ inputDim: -3 }, "createVae: 'inputDim' must be a positive integer, got -3."],
     [
-      { hidden: [400, 0] },
-      "createVae: 'hidden' must be an array of positive integers, got [400, 0].",
+      { hiddenDims: [400, 0] },
+      "createVae: 'hiddenDims' must be an array of positive integers, got [400, 0].",
     ],
     [
       { likelihood: 'poisson' },
@@ -126,9 +127,37 @@ describe('createVae config', () => {
     ],
     [{ seed: 1.5 }, "createVae: 'seed' must be an integer in [0, 4294967295], got 1.5."],
   ])('rejects %o', (override, message) => {
-    const options = { inputDim: 4, latentDim: 2, ...override } as VaeOptions;
+    const options = { inputDim: 4, latentDim: 2, ...override } as VaeConfig;
     expect(() => resolveVaeConfig(options)).toThrow(InvalidArgumentError);
     expect(() => resolveVaeConfig(options)).toThrow(message);
+  });
+
+  it.each([
+    [{ hiden: [8] }, "createVae: unknown option 'hiden'; did you mean 'hiddenDims'?"],
+    [{ betta: 4 }, "createVae: unknown option 'betta'; did you mean 'beta'?"],
+    [{ hidden: [8] }, "createVae: unknown option 'hidden'; did you mean 'hiddenDims'?"],
+    [
+      { activation: 'tanh' },
+      "createVae: unknown option 'activation'; did you mean 'hiddenActivation'?",
+    ],
+    [
+      { conditional: { numClases: 3 } },
+      "createVae: unknown option 'conditional.numClases'; did you mean 'conditional.numClasses'?",
+    ],
+    [
+      { warmup: 10 },
+      "createVae: unknown option 'warmup' (got 10); the options are family, inputDim, latentDim, hiddenDims, hiddenActivation, likelihood, variance, beta, samples, conditional, seed.",
+    ],
+  ])('rejects the unknown key of %o, naming the option meant', (override, message) => {
+    const config = { inputDim: 4, latentDim: 2, ...override } as VaeConfig;
+    let caught: unknown;
+    try {
+      createVae(config);
+    } catch (error) {
+      caught = error;
+    }
+    expect(UnknownOptionError.isInstance(caught)).toBe(true);
+    expect((caught as Error).message).toBe(message);
   });
 });
 
@@ -261,7 +290,7 @@ describeBackends(['cpu', 'wasm'], 'VAE', () => {
   });
 
   it('one optimiser step lowers the loss on a fixed batch and changes every weight', () => {
-    const vae = createVae({ inputDim: 4, latentDim: 2, hidden: [8], seed: 2 });
+    const vae = createVae({ inputDim: 4, latentDim: 2, hiddenDims: [8], seed: 2 });
     const x = tf.tensor2d(tinyX);
     const lossAt = () =>
       tf.tidy(() => vae.lossTerms(x, { step: 0, training: true }).total.dataSync()[0]!);
@@ -285,7 +314,7 @@ describeBackends(['cpu', 'wasm'], 'VAE', () => {
   });
 
   it('samples, interpolates and draws manifold grids with the right shapes, deterministically', () => {
-    const vae = createVae({ inputDim: 6, latentDim: 2, hidden: [5], seed: 3 });
+    const vae = createVae({ inputDim: 6, latentDim: 2, hiddenDims: [5], seed: 3 });
     const a = vae.sample(4, { seed: 1 });
     const b = vae.sample(4, { seed: 1 });
     const c = vae.sample(4, { seed: 2 });
@@ -320,7 +349,7 @@ describeBackends(['cpu', 'wasm'], 'VAE', () => {
     const vae = createVae({
       inputDim: 4,
       latentDim: 2,
-      hidden: [3],
+      hiddenDims: [3],
       conditional: { numClasses: 3 },
       seed: 4,
     });
@@ -379,7 +408,7 @@ describeBackends(['cpu', 'wasm'], 'VAE', () => {
     const vae = createVae({
       inputDim: 5,
       latentDim: 2,
-      hidden: [4, 3],
+      hiddenDims: [4, 3],
       likelihood: 'gaussian-learned',
       seed: 9,
     });
@@ -403,8 +432,25 @@ describeBackends(['cpu', 'wasm'], 'VAE', () => {
     }
   });
 
+  it('loads a saved config with the old names hidden and activation', () => {
+    const saved = { ...resolveVaeConfig({ inputDim: 4, latentDim: 2, seed: 3 }) } as Record<
+      string,
+      unknown
+    >;
+    saved.hidden = [5];
+    saved.activation = 'tanh';
+    delete saved.hiddenDims;
+    delete saved.hiddenActivation;
+    const vae = vaeFamily.create(saved as never);
+    expect(vae.config.hiddenDims).toEqual([5]);
+    expect(vae.config.hiddenActivation).toBe('tanh');
+    expect(vae.config).not.toHaveProperty('hidden');
+    expect(vae.config).not.toHaveProperty('activation');
+    vae.dispose();
+  });
+
   it('leaks no tensors in any method', async () => {
-    const vae = createVae({ inputDim: 4, latentDim: 2, hidden: [3], samples: 2, seed: 1 });
+    const vae = createVae({ inputDim: 4, latentDim: 2, hiddenDims: [3], samples: 2, seed: 1 });
     const conditional = createVae({ inputDim: 4, latentDim: 2, conditional: { numClasses: 2 } });
     const x = tf.tensor2d(tinyX);
     const labels = tf.tensor1d([0, 1, 1], 'int32');

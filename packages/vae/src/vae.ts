@@ -51,7 +51,7 @@ import {
   variable,
   zeros,
 } from '@tensorflow/tfjs-core';
-import { resolveVaeConfig, type VaeConfig, type VaeOptions } from './vae-config';
+import { type ResolvedVaeConfig, resolveVaeConfig, type VaeConfig } from './vae-config';
 import { type DecoderLikelihood, decoderLogLikelihood, vaeLossTerms } from './vae-loss';
 
 /** The posterior q(z | x) = N(μ, diag(exp(logVar))). */
@@ -68,7 +68,7 @@ export interface Posterior {
  * tensors the caller owns. For a conditional VAE every method that encodes or decodes takes the
  * integer labels `[batch]` as well.
  */
-export interface Vae extends Autoencoder<VaeConfig> {
+export interface Vae extends Autoencoder<ResolvedVaeConfig> {
   /** The posterior mean μ `[batch, latentDim]`: the code of each example. */
   encode(x: Tensor2D, labels?: Tensor1D): Tensor2D;
   /** μ and log σ² of q(z | x), each `[batch, latentDim]`. */
@@ -128,25 +128,26 @@ const importanceChunkElements = 8_000_000;
  * Builds a VAE with fresh weights drawn from `config.seed`.
  *
  * ```ts
- * const vae = createVae({ inputDim: 784, latentDim: 20, hidden: [400] });
+ * const vae = createVae({ inputDim: 784, latentDim: 20, hiddenDims: [400] });
  * await fit(vae, train, { epochs: 10, batchSize: 128 });
  * ```
  */
-export function createVae(options: VaeOptions): Vae {
-  return buildVae(resolveVaeConfig(options, 'createVae'));
+export function createVae(config: VaeConfig): Vae {
+  return buildVae(resolveVaeConfig(config, 'createVae'));
 }
 
 /** @internal Builds from a resolved config (also used by the model loader). */
-export function buildVae(config: VaeConfig): Vae {
-  const { inputDim, latentDim, hidden, activation, likelihood, seed } = config;
+export function buildVae(config: ResolvedVaeConfig): Vae {
+  const { inputDim, latentDim, hiddenDims, hiddenActivation, likelihood, seed } = config;
   const numClasses = config.conditional?.numClasses ?? 0;
-  const lastHidden = hidden.length > 0 ? hidden[hidden.length - 1]! : inputDim + numClasses;
+  const lastHidden =
+    hiddenDims.length > 0 ? hiddenDims[hiddenDims.length - 1]! : inputDim + numClasses;
 
   const encoder: Mlp | null =
-    hidden.length > 0
+    hiddenDims.length > 0
       ? mlp({
-          widths: [inputDim + numClasses, ...hidden],
-          activations: activation,
+          widths: [inputDim + numClasses, ...hiddenDims],
+          activations: hiddenActivation,
           seed: deriveSeed(seed, stream.encoder),
           init: 'glorotUniform',
         })
@@ -156,10 +157,10 @@ export function buildVae(config: VaeConfig): Vae {
     seed: deriveSeed(seed, stream.head),
     init: 'glorotUniform',
   });
-  const decoderWidths = [latentDim + numClasses, ...[...hidden].reverse(), inputDim];
+  const decoderWidths = [latentDim + numClasses, ...[...hiddenDims].reverse(), inputDim];
   const decoder: Mlp = mlp({
     widths: decoderWidths,
-    activations: [...hidden.map(() => activation), 'linear'],
+    activations: [...hiddenDims.map(() => hiddenActivation), 'linear'],
     seed: deriveSeed(seed, stream.decoder),
     init: 'glorotUniform',
   });

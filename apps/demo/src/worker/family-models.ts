@@ -94,7 +94,7 @@ const vaeFamily: WorkerFamily = {
     return createVae({
       inputDim,
       latentDim: Number(parameters.latentDim),
-      hidden: [Number(parameters.hidden)],
+      hiddenDims: [Number(parameters.hidden)],
       beta: Number(parameters.beta),
       likelihood: parameters.likelihood === 'gaussian' ? 'gaussian' : 'bernoulli',
       conditional: parameters.conditional === true ? { numClasses } : null,
@@ -107,7 +107,9 @@ const vaeFamily: WorkerFamily = {
     const given = (labels?: Tensor1D) => (numClasses === null ? undefined : labels);
     // With no hidden layer there is no encoder.0 (the head to μ, log σ² is not a layer of units).
     const layer =
-      vae.config.hidden.length > 0 ? denseLayer(vae, 'encoder.0', vae.config.activation) : null;
+      vae.config.hiddenDims.length > 0
+        ? denseLayer(vae, 'encoder.0', vae.config.hiddenActivation)
+        : null;
     return {
       model,
       codeDim: vae.config.latentDim,
@@ -176,8 +178,7 @@ function mlpHandle(
   const hiddenDims = (config.hiddenDims as readonly number[] | undefined) ?? [];
   return {
     model,
-    // Sparse models call the code hiddenDim; the others codeDim.
-    codeDim: Number(config.codeDim ?? config.hiddenDim),
+    codeDim: Number(config.latentDim),
     numClasses: null,
     encode: (x) => model.encode(x),
     decode: (z) => model.decode(z),
@@ -214,7 +215,7 @@ const aeFamily: WorkerFamily = {
     createAe({
       inputDim,
       hiddenDims: hiddenDimsOf(parameters),
-      codeDim: Number(parameters.codeDim),
+      latentDim: Number(parameters.codeDim),
       loss: parameters.loss === 'bernoulli' ? 'bernoulli' : 'mse-sum',
       tiedWeights: parameters.tiedWeights === true,
       seed,
@@ -233,7 +234,7 @@ const denoisingFamily: WorkerFamily = {
     createDenoisingAe({
       inputDim,
       hiddenDims: hiddenDimsOf(parameters),
-      codeDim: Number(parameters.codeDim),
+      latentDim: Number(parameters.codeDim),
       corruptions: [corruptionFor(parameters.corruption as Noise['kind'], Number(parameters.nu))],
       seed,
     }),
@@ -245,7 +246,7 @@ const sparseFamily: WorkerFamily = {
   create: (parameters, { inputDim, seed }) =>
     createSparseAe({
       inputDim,
-      hiddenDim: Number(parameters.hiddenDim),
+      latentDim: Number(parameters.hiddenDim),
       penalty: parameters.penalty === 'l1' ? 'l1' : 'kl',
       rho: Number(parameters.rho),
       lambda: Number(parameters.lambda),
@@ -274,7 +275,7 @@ const contractiveFamily: WorkerFamily = {
     createContractiveAe({
       inputDim,
       hiddenDims: hiddenDimsOf(parameters),
-      codeDim: Number(parameters.codeDim),
+      latentDim: Number(parameters.codeDim),
       lambda: Number(parameters.lambda),
       seed,
     }),
@@ -305,16 +306,16 @@ const stackedFamily: WorkerFamily = {
       layers: [parameters.units1, parameters.units2, parameters.units3]
         .map(Number)
         .filter((units) => units > 0)
-        .map((units) => ({ units, family: String(parameters.stageFamily) as StageFamily })),
+        .map((latentDim) => ({ latentDim, family: String(parameters.stageFamily) as StageFamily })),
       seed,
     }),
   handle(model) {
     const stack = model as StackedAe;
-    const { units } = stack.config;
+    const { latentDims } = stack.config;
     const first = stack.stages[0]!;
     return {
       model,
-      codeDim: units[units.length - 1]!,
+      codeDim: latentDims[latentDims.length - 1]!,
       numClasses: null,
       encode: (x) => stack.encode(x),
       decode: (z) => stack.decode(z),

@@ -43,7 +43,7 @@ describe('the worker session', () => {
       testX,
       testLabels,
     });
-    vae = session.setModel(createVae({ inputDim, latentDim: 2, hidden: [16], seed: 3 }))
+    vae = session.setModel(createVae({ inputDim, latentDim: 2, hiddenDims: [16], seed: 3 }))
       .model as Vae;
   });
 
@@ -212,7 +212,7 @@ describe('the worker session', () => {
     const cvae = createVae({
       inputDim,
       latentDim: 2,
-      hidden: [8],
+      hiddenDims: [8],
       conditional: { numClasses: 10 },
       seed: 5,
     });

@@ -31,7 +31,7 @@ describe('encoderJacobianNorms', () => {
       const model = createAe({
         inputDim: 5,
         hiddenDims: [4],
-        codeDim: 3,
+        latentDim: 3,
         hiddenActivation: 'tanh',
         codeActivation: 'sigmoid',
         seed: 1,
@@ -67,7 +67,7 @@ describe('encoderJacobianNorms', () => {
       const model = createVae({
         inputDim: 6,
         latentDim: 2,
-        hidden: [5],
+        hiddenDims: [5],
         conditional: { numClasses: 3 },
         seed: 2,
       });
@@ -91,7 +91,7 @@ describe('encoderJacobianNorms', () => {
         labels: Int32Array.from([1, 0, 0, 1]),
       });
       expect(Array.from(relabelled.norms)).not.toEqual(Array.from(together.norms));
-      const ae = createAe({ inputDim: 4, codeDim: 2, seed: 0 });
+      const ae = createAe({ inputDim: 4, latentDim: 2, seed: 0 });
       await expectNoLeaks(() => {
         encoderJacobianNorms(vaeAdapter, model, data);
         encoderJacobianNorms(aeAdapter, ae, rows(3, 4, 1));

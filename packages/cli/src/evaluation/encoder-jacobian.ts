@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { FamilyAdapter, LabelledCalls, LabelledRows } from '../families/family-adapter';
 import { forEachBatch } from '../model-calls';
 
-/** Examples per autodiff call: the Jacobian `[batch, codeDim, inputDim]` is materialised. */
+/** Examples per autodiff call: the Jacobian `[batch, latentDim, inputDim]` is materialised. */
 const autodiffBatch = 100;
 /** Examples per closed-form call. */
 const closedFormBatch = 500;

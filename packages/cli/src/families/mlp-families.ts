@@ -55,7 +55,7 @@ export function parseMlpCommonOptions(values: Readonly<Record<string, unknown>>)
 /** The widths an MLP family's network gets from `--latent` and `--hidden`. */
 export interface MlpShape {
   readonly inputDim: number;
-  readonly codeDim: number;
+  readonly latentDim: number;
   readonly hiddenDims: readonly number[];
   readonly seed: number;
 }
@@ -133,7 +133,7 @@ export function mlpFamilyAdapter(spec: MlpFamilySpec): MlpFamilyAdapter {
     create(settings, shape) {
       return spec.create(settings, {
         inputDim: shape.inputDim,
-        codeDim: shape.latentDim ?? mlpDefaults.latentDim,
+        latentDim: shape.latentDim ?? mlpDefaults.latentDim,
         hiddenDims: shape.hidden ?? mlpDefaults.hidden,
         seed: shape.seed,
       });

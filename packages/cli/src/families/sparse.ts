@@ -64,7 +64,7 @@ export const sparseAdapter = mlpFamilyAdapter({
     createSparseAe({
       ...(settings as Partial<SparseAeConfig>),
       inputDim: shape.inputDim,
-      hiddenDim: shape.codeDim,
+      latentDim: shape.latentDim,
       seed: shape.seed,
     }),
   showFilters: true,

@@ -77,7 +77,7 @@ function stageReconstructionsSection(context: FamilyContext, stack: StackedAe): 
       (levels + 1) * indices.length,
       imageShape,
       indices.length,
-      `row 1: test images · row k + 1: reconstructed from the codes of stage k (${stack.config.units.join(' → ')} units)`,
+      `row 1: test images · row k + 1: reconstructed from the codes of stage k (${stack.config.latentDims.join(' → ')} units)`,
     ),
   };
 }

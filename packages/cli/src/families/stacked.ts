@@ -163,9 +163,9 @@ export const stackedAdapter: FamilyAdapter = {
     const { layers, layerFamily, stage } = settings as unknown as StackedSettings;
     return createStackedAe({
       inputDim: shape.inputDim,
-      layers: layers.map((units) => ({
+      layers: layers.map((latentDim) => ({
         ...(stage as Record<string, never>),
-        units,
+        latentDim,
         family: layerFamily as StageFamily,
       })),
       seed: shape.seed,

@@ -1,6 +1,6 @@
 import { type Autoencoder, InvalidArgumentError } from '@aekit/core';
 import { activationNames } from '@aekit/layers';
-import { createVae, type Vae, type VaeConfig } from '@aekit/vae';
+import { createVae, type ResolvedVaeConfig, type Vae } from '@aekit/vae';
 import * as tf from '@tensorflow/tfjs-core';
 import { booleanFlag, choiceFlag, numberFlag, positiveIntegerFlag } from '../flags';
 import { forEachBatch } from '../model-calls';
@@ -30,7 +30,7 @@ function asVae(model: Autoencoder): Vae {
 }
 
 function isConditional(model: Autoencoder): boolean {
-  return (model.config as VaeConfig).conditional != null;
+  return (model.config as ResolvedVaeConfig).conditional != null;
 }
 
 /** `[count]` int32 labels for a conditional model, or undefined. */
@@ -356,8 +356,8 @@ export const vaeAdapter: FamilyAdapter = {
     return createVae({
       inputDim: shape.inputDim,
       latentDim: shape.latentDim ?? vaeDefaults.latentDim,
-      hidden: [...(shape.hidden ?? vaeDefaults.hidden)],
-      activation: settings.activation as (typeof activationNames)[number],
+      hiddenDims: [...(shape.hidden ?? vaeDefaults.hidden)],
+      hiddenActivation: settings.activation as (typeof activationNames)[number],
       likelihood: settings.likelihood as (typeof likelihoods)[number],
       ...(settings.likelihood === 'gaussian' ? { variance: settings.variance as number } : {}),
       beta: settings.beta as number,
@@ -374,7 +374,7 @@ export const vaeAdapter: FamilyAdapter = {
 
   sample(model, n, options) {
     const vae = asVae(model);
-    const config = model.config as VaeConfig;
+    const config = model.config as ResolvedVaeConfig;
     if (config.conditional == null) return vae.sample(n, { seed: options.seed });
     const numClasses = config.conditional.numClasses;
     // Without --label, the classes in turn, so the grid shows each.
@@ -386,7 +386,7 @@ export const vaeAdapter: FamilyAdapter = {
 
   async reportSections(context) {
     const imageShape = context.data.imageShape;
-    const latent = (context.model.config as VaeConfig).latentDim;
+    const latent = (context.model.config as ResolvedVaeConfig).latentDim;
     const sections: ReportSection[] = [];
     if (imageShape !== null) {
       sections.push(samplesSection(context, imageShape));
