@@ -97,7 +97,7 @@ describe('the worker session', () => {
 
   it('projects a code of more than two dimensions on its first two principal components', () => {
     const wide = new Session(session.digits);
-    const model = wide.setModel(createVae({ inputDim, latentDim: 5, hidden: [8], seed: 6 }))
+    const model = wide.setModel(createVae({ inputDim, latentDim: 5, hiddenDims: [8], seed: 6 }))
       .model as Vae;
     const points = queries.latent(wide, { count: 100 });
     expect(points.projection).toBe('pca');
