@@ -23,6 +23,8 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
+from torch_runtime import describe, set_threads
+
 DEFAULT_DIR = "/usr/share/datasets/fashion-mnist"
 
 
@@ -98,7 +100,7 @@ def main():
     args = parser.parse_args()
 
     if args.threads > 0:
-        torch.set_num_threads(args.threads)
+        set_threads(args.threads)
     torch.manual_seed(args.seed)
     train_x, _ = load_split(args.data_dir, "train")
     test_x, _ = load_split(args.data_dir, "t10k")
@@ -142,6 +144,7 @@ def main():
                 "implementation": "pytorch",
                 "torch": torch.__version__,
                 "threads": torch.get_num_threads(),
+                "runtime": describe(),
                 "epochs": args.epochs,
                 "batchSize": args.batch_size,
                 "samplesPerSecond": trained_samples / train_seconds,
