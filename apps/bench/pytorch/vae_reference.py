@@ -6,8 +6,9 @@ outputs logits), analytic KL to N(0, I), one Monte-Carlo sample per input, Adam 
 dimensions; reported averaged over examples.
 
 Reads the official Fashion-MNIST IDX files (Debian's dataset-fashion-mnist by default) and
-prints one JSON object on the last line of stdout. Runs where `python3` can import torch
-(Debian: apt-get install python3-torch, then /usr/bin/python3).
+prints one JSON object on the last line of stdout (with `runtime`: what torch computed on, see
+torch_runtime.py). Runs where `python3` can import torch (Debian: apt-get install python3-torch
+libopenblas0-pthread, then /usr/bin/python3; without OpenBLAS it runs on the reference BLAS).
 """
 
 import argparse

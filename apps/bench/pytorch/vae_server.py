@@ -1,7 +1,7 @@
 """The PyTorch reference VAE as a long-lived benchmark contender.
 
-`pnpm bench` starts this script once per thread setting and sends it one JSON command per line
-on stdin; it answers each with one JSON line on stdout. Its timed windows thus interleave with
+`pnpm bench` starts this script once per setting (threads, OpenBLAS overrides) and sends it one
+JSON command per line on stdin; it answers each with one JSON line on stdout. Its timed windows thus interleave with
 aekit's in the same run, so drift of a shared machine falls on all contenders alike. The model,
 loss, optimiser and data are those of vae_reference.py.
 

@@ -164,15 +164,20 @@ export function detectBlas(runtime: TorchRuntime): BlasInfo {
   return describe(blasInfo === 'generic' || blasInfo === null ? 'reference BLAS' : 'unknown', null);
 }
 
+/** 'OpenBLAS 0.3.21', or the kind alone where it reports no version. */
+export function blasName(blas: BlasInfo): string {
+  const version = /^OpenBLAS (\S+)/.exec(blas.version ?? '')?.[1];
+  return version === undefined ? blas.kind : `${blas.kind} ${version}`;
+}
+
 /** One line for the table: 'OpenBLAS 0.3.21 (Haswell kernels, 1 thread), /usr/lib/…'. */
 export function describeBlas(blas: BlasInfo): string {
-  const version = /^OpenBLAS (\S+)/.exec(blas.version ?? '')?.[1];
   const details = [
     ...(blas.corename === null ? [] : [`${blas.corename} kernels`]),
     ...(blas.threads === null ? [] : [`${blas.threads} thread${blas.threads === 1 ? '' : 's'}`]),
   ];
   return (
-    `${blas.kind}${version === undefined ? '' : ` ${version}`}` +
+    blasName(blas) +
     (details.length === 0 ? '' : ` (${details.join(', ')})`) +
     (blas.library === null ? '' : `, ${blas.library}`) +
     (blas.blasInfo === null ? '' : `; torch BLAS_INFO=${blas.blasInfo}`)

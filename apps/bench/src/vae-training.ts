@@ -11,6 +11,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { type Spread, spread } from './measure';
 import {
   type BlasInfo,
+  blasName,
   describeBlas,
   detectBlas,
   fastestAgreeing,
@@ -202,11 +203,7 @@ export function pytorchTraining(contender: PyTorchContender, shape: ModelShape):
 /** The backend column of a PyTorch row: what its products run on. */
 function pyTorchBackend(blas: BlasInfo | undefined): string {
   if (blas === undefined) return 'PyTorch (CPU)';
-  const version = /^OpenBLAS (\S+)/.exec(blas.version ?? '')?.[1];
-  return (
-    `PyTorch CPU, ${blas.kind}${version === undefined ? '' : ` ${version}`}` +
-    (blas.corename === null ? '' : ` ${blas.corename}`)
-  );
+  return `PyTorch CPU, ${blasName(blas)}${blas.corename === null ? '' : ` ${blas.corename}`}`;
 }
 
 /** Encodings (posterior means) of a fixed batch, read back to the CPU each time. */
