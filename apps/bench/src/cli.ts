@@ -254,7 +254,7 @@ function printPyTorch(result: VaeTrainingResult & { available: true }): void {
   const { steps, relativeTolerance, reference } = pytorch.lossCheck;
   console.log(
     `\nSettings tried (losses of ${steps} fixed-seed steps against '${reference}', relative tolerance ${relativeTolerance}); ` +
-      `ratios are against the fastest that agrees: ${pytorch.best ?? 'none agrees'}.\n`,
+      `the best setting (ratios, sweeps, full run) is the fastest that agrees: ${pytorch.best ?? 'none agrees'}.\n`,
   );
   console.log(
     markdownTable(
