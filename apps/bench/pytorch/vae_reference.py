@@ -6,8 +6,9 @@ outputs logits), analytic KL to N(0, I), one Monte-Carlo sample per input, Adam 
 dimensions; reported averaged over examples.
 
 Reads the official Fashion-MNIST IDX files (Debian's dataset-fashion-mnist by default) and
-prints one JSON object on the last line of stdout. Runs where `python3` can import torch
-(Debian: apt-get install python3-torch, then /usr/bin/python3).
+prints one JSON object on the last line of stdout (with `runtime`: what torch computed on, see
+torch_runtime.py). Runs where `python3` can import torch (Debian: apt-get install python3-torch
+libopenblas0-pthread, then /usr/bin/python3; without OpenBLAS it runs on the reference BLAS).
 """
 
 import argparse
@@ -22,6 +23,8 @@ import numpy as np
 import torch
 from torch import nn
 from torch.nn import functional as F
+
+from torch_runtime import describe, set_threads
 
 DEFAULT_DIR = "/usr/share/datasets/fashion-mnist"
 
@@ -98,7 +101,7 @@ def main():
     args = parser.parse_args()
 
     if args.threads > 0:
-        torch.set_num_threads(args.threads)
+        set_threads(args.threads)
     torch.manual_seed(args.seed)
     train_x, _ = load_split(args.data_dir, "train")
     test_x, _ = load_split(args.data_dir, "t10k")
@@ -142,6 +145,7 @@ def main():
                 "implementation": "pytorch",
                 "torch": torch.__version__,
                 "threads": torch.get_num_threads(),
+                "runtime": describe(),
                 "epochs": args.epochs,
                 "batchSize": args.batch_size,
                 "samplesPerSecond": trained_samples / train_seconds,

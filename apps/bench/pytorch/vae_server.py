@@ -1,11 +1,16 @@
 """The PyTorch reference VAE as a long-lived benchmark contender.
 
-`pnpm bench` starts this script once per thread setting and sends it one JSON command per line
-on stdin; it answers each with one JSON line on stdout. Its timed windows thus interleave with
+`pnpm bench` starts this script once per setting (threads, OpenBLAS overrides) and sends it one
+JSON command per line on stdin; it answers each with one JSON line on stdout. Its timed windows thus interleave with
 aekit's in the same run, so drift of a shared machine falls on all contenders alike. The model,
 loss, optimiser and data are those of vae_reference.py.
 
+It first prints {"ready": true, "runtime": {...}}: torch_runtime.describe(), what it computes on.
+
 Commands:
+  {"cmd": "check", "hidden": 400, "batchSize": 128, "seed": 1, "steps": n}  -> {"losses": [...]}
+      the loss (summed over the batch) of each of n steps of a fresh seeded model on the first
+      n batches of a seeded order: the same initial weights and batches in every process
   {"cmd": "setup", "hidden": 400, "batchSize": 128, "seed": 1}  -> {"ok": true, "threads": n, "torch": "…"}
   {"cmd": "train", "steps": n}       -> {"seconds": s}   n training steps on consecutive shuffled batches
   {"cmd": "encode", "batchSize": b, "repeats": r}  -> {"seconds": s}   r posterior-mean encodings of b examples
@@ -21,6 +26,7 @@ import time
 
 import torch
 
+from torch_runtime import describe, set_threads
 from vae_reference import DEFAULT_DIR, Vae, load_split, negative_elbo_sum
 
 
@@ -49,18 +55,27 @@ class Contender:
         self.position += self.batch_size
         return self.train_x[indices]
 
+    def step(self):
+        batch = self.next_batch()
+        logits, mu, log_var = self.model(batch)
+        loss, _, _ = negative_elbo_sum(logits, batch, mu, log_var)
+        self.optimizer.zero_grad()
+        (loss / len(batch)).backward()
+        self.optimizer.step()
+        # The loss is read every step, as aekit's fit reads it.
+        return float(loss)
+
     def train(self, steps):
         start = time.perf_counter()
         for _ in range(steps):
-            batch = self.next_batch()
-            logits, mu, log_var = self.model(batch)
-            loss, _, _ = negative_elbo_sum(logits, batch, mu, log_var)
-            self.optimizer.zero_grad()
-            (loss / len(batch)).backward()
-            self.optimizer.step()
-            # The loss is read every step, as aekit's fit reads it.
-            float(loss)
+            self.step()
         return time.perf_counter() - start
+
+    def check(self, hidden, batch_size, seed, steps):
+        self.setup(hidden, batch_size, seed)
+        losses = [self.step() for _ in range(steps)]
+        self.model = None
+        return losses
 
     def encode(self, batch_size, repeats):
         batch = self.train_x[:batch_size]
@@ -77,16 +92,21 @@ def main():
     parser.add_argument("--data-dir", default=os.environ.get("AEKIT_FASHION_MNIST_DIR", DEFAULT_DIR))
     parser.add_argument("--threads", type=int, required=True)
     args = parser.parse_args()
-    torch.set_num_threads(args.threads)
+    set_threads(args.threads)
     train_x, _ = load_split(args.data_dir, "train")
     contender = Contender(train_x)
-    print(json.dumps({"ready": True, "torch": torch.__version__, "threads": torch.get_num_threads()}), flush=True)
+    print(json.dumps({"ready": True, "runtime": describe()}), flush=True)
     for line in sys.stdin:
         command = json.loads(line)
         name = command.get("cmd")
         if name == "quit":
             break
-        if name == "setup":
+        if name == "check":
+            losses = contender.check(
+                command.get("hidden", 400), command.get("batchSize", 128), command.get("seed", 1), int(command["steps"])
+            )
+            answer = {"losses": losses}
+        elif name == "setup":
             contender.setup(command.get("hidden", 400), command.get("batchSize", 128), command.get("seed", 1))
             answer = {"ok": True, "threads": torch.get_num_threads(), "torch": torch.__version__}
         elif name == "train":

@@ -83,7 +83,8 @@ describe('markdownTable', () => {
 });
 
 describe('pnpm bench --json', () => {
-  // Long under load: it runs every benchmark once, with two PyTorch processes where torch is.
+  // Long under load: it runs every benchmark once, with two to four PyTorch processes where
+  // torch is.
   it('prints one JSON object with every matMul row and the data benchmarks', {
     timeout: 300_000,
   }, async () => {
@@ -149,10 +150,32 @@ describe('pnpm bench --json', () => {
       'tfjs wasm (stock)',
       'aekit cpu',
     ]);
-    // PyTorch where python3 can import torch (Debian's python3-torch), skipped with a reason
-    // elsewhere (CI installs no torch).
+    // PyTorch where python3 can import torch (Debian's python3-torch, with OpenBLAS in CI),
+    // skipped with a reason elsewhere.
     if (vae.pytorch.available) {
-      expect(contenders.slice(5)).toEqual(['PyTorch 1 thread', 'PyTorch 2 threads']);
+      const tried = vae.pytorch.settings.map((setting: { name: string }) => setting.name);
+      const overridden =
+        process.env.OPENBLAS_CORETYPE !== undefined || process.env.OPENBLAS_L2_SIZE !== undefined;
+      expect(tried).toEqual(
+        overridden
+          ? [
+              'PyTorch 1 thread',
+              'PyTorch 1 thread, OpenBLAS overrides unset',
+              'PyTorch 2 threads',
+              'PyTorch 2 threads, OpenBLAS overrides unset',
+            ]
+          : ['PyTorch 1 thread', 'PyTorch 2 threads'],
+      );
+      // Timed: the settings whose fixed-seed losses agree with the first's (here: all of them).
+      expect(contenders.slice(5)).toEqual(tried);
+      for (const setting of vae.pytorch.settings) {
+        expect(setting.lossesAgree).toBe(true);
+        expect(setting.maxRelativeLossDifference).toBeLessThanOrEqual(
+          vae.pytorch.lossCheck.relativeTolerance,
+        );
+      }
+      expect(vae.pytorch.blas.kind).toBe('OpenBLAS');
+      expect(vae.pytorch.noRatio).toBeNull();
       // The best setting (used for the sweeps and the full run) is the fastest PyTorch row.
       const fastest = vae.training
         .filter((row: { contender: string }) => row.contender.startsWith('PyTorch'))
@@ -162,12 +185,14 @@ describe('pnpm bench --json', () => {
             b: { samplesPerSecond: { median: number } },
           ) => b.samplesPerSecond.median - a.samplesPerSecond.median,
         )[0].contender;
+      expect(fastest).toBe(vae.pytorch.best);
       expect(fastest).toMatch(new RegExp(`^PyTorch ${vae.pytorch.bestThreads} thread`));
       for (const row of vae.training) expect(row.ratioToPyTorch).toBeGreaterThan(0);
     } else {
       expect(contenders).toHaveLength(5);
       expect(vae.pytorch.reason).toMatch(/python3-torch/);
       for (const row of vae.training) expect(row.ratioToPyTorch).toBeNull();
+      expect(result.summary.targets.noPyTorchRatio).toBe(vae.pytorch.reason);
     }
     for (const row of [...vae.training, ...vae.encoding]) {
       expect(row.samplesPerSecond.median).toBeGreaterThan(0);

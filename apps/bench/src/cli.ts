@@ -64,10 +64,12 @@ async function main(): Promise<void> {
   const fullRun = values['full-run']
     ? await benchFullRun({
         epochs: 10,
-        pytorchThreads:
-          vaeTraining.available && vaeTraining.pytorch.available
-            ? vaeTraining.pytorch.bestThreads
-            : 1,
+        ...(vaeTraining.available && vaeTraining.pytorch.available
+          ? {
+              pytorchThreads: vaeTraining.pytorch.bestThreads,
+              pytorchUnsetOverrides: vaeTraining.pytorch.bestUnsetOverrides,
+            }
+          : { pytorchThreads: 1, pytorchUnsetOverrides: false }),
       })
     : null;
   const info = runtimeInfo();
@@ -205,14 +207,25 @@ function targets(result: VaeTrainingResult) {
       .filter((row) => row.contender.startsWith('aekit'))
       .map((row) => row.samplesPerSecond.median),
   );
-  const pytorch = result.training
-    .filter((row) => row.contender.startsWith('PyTorch'))
-    .map((row) => row.samplesPerSecond.median);
+  const pytorch = result.pytorch.available ? result.pytorch : null;
+  const bestPyTorch =
+    pytorch === null || pytorch.best === null || pytorch.noRatio !== null
+      ? null
+      : median(pytorch.best);
   return {
     aekitWasmSamplesPerSecond: aekit,
     aekitWasmOver8000: aekit === null ? null : aekit / 8000,
     aekitWasmOverStock: aekit === null || stock === null ? null : aekit / stock,
-    bestAekitOverBestPyTorch: pytorch.length === 0 ? null : best / Math.max(...pytorch),
+    bestAekitOverBestPyTorch: bestPyTorch === null ? null : best / bestPyTorch,
+    /** Why there is no ratio to PyTorch, when there is none. */
+    noPyTorchRatio:
+      pytorch === null
+        ? result.pytorch.available
+          ? null
+          : result.pytorch.reason
+        : pytorch.best === null
+          ? 'no PyTorch setting computed the reference losses'
+          : pytorch.noRatio,
   };
 }
 
@@ -229,6 +242,38 @@ function throughputTable(rows: readonly ThroughputRow[]): string {
   );
 }
 
+/** What PyTorch ran on, each setting tried, and which one the ratios are against. */
+function printPyTorch(result: VaeTrainingResult & { available: true }): void {
+  const { pytorch } = result;
+  if (!pytorch.available) {
+    console.log(`\nPyTorch rows skipped: ${pytorch.reason}`);
+    return;
+  }
+  console.log(`\nPyTorch ${pytorch.torch} runs on ${pytorch.blasDescription}.`);
+  if (pytorch.noRatio !== null) console.log(`\n**No ratio to PyTorch: ${pytorch.noRatio}.**`);
+  const { steps, relativeTolerance, reference } = pytorch.lossCheck;
+  console.log(
+    `\nSettings tried (losses of ${steps} fixed-seed steps against '${reference}', relative tolerance ${relativeTolerance}); ` +
+      `the best setting (ratios, sweeps, full run) is the fastest that agrees: ${pytorch.best ?? 'none agrees'}.\n`,
+  );
+  console.log(
+    markdownTable(
+      ['setting', 'OpenBLAS overrides', 'BLAS', 'losses', 'samples/s'],
+      pytorch.settings.map((setting) => [
+        setting.name,
+        Object.keys(setting.overrides).length === 0
+          ? 'none'
+          : Object.entries(setting.overrides)
+              .map(([name, value]) => `${name}=${value}`)
+              .join(' '),
+        setting.blasDescription,
+        `${setting.lossesAgree ? 'agree' : 'DIFFER'} (max ${setting.maxRelativeLossDifference.toExponential(1)})`,
+        setting.samplesPerSecond === null ? 'not timed' : integer(setting.samplesPerSecond),
+      ]),
+    ),
+  );
+}
+
 function printVaeTraining(
   result: VaeTrainingResult,
   plot: string | null,
@@ -242,7 +287,7 @@ function printVaeTraining(
     `\n## VAE 784-400-20 training, batch 128, Adam 1e-3, on ${result.dataset}: contenders interleaved\n`,
   );
   console.log(throughputTable(result.training));
-  if (!result.pytorch.available) console.log(`\nPyTorch rows skipped: ${result.pytorch.reason}`);
+  printPyTorch(result);
   const goals = targets(result);
   if (goals !== null) {
     console.log(
@@ -297,6 +342,9 @@ function printVaeTraining(
   }
   console.log('\n## Encoding (posterior mean), batch 1,000\n');
   console.log(throughputTable(result.encoding));
+  if (result.pytorch.available && result.pytorch.noRatio !== null) {
+    console.log(`\nNo ratio to PyTorch: ${result.pytorch.noRatio}.`);
+  }
   const names = [
     ...new Set(
       [...result.scaling.hidden, ...result.scaling.batch].flatMap((point) =>
@@ -326,13 +374,14 @@ function printVaeTraining(
   console.log('\n## Full 10-epoch run, each in its own process\n');
   console.log(
     markdownTable(
-      ['implementation', 'samples/s', 'test −ELBO', 'peak RSS', 'wall time'],
+      ['implementation', 'samples/s', 'test −ELBO', 'peak RSS', 'wall time', 'BLAS'],
       fullRun.rows.map((row) => [
         row.implementation,
         integer(row.samplesPerSecond),
         row.testNegativeElbo.toFixed(2),
         `${integer(row.peakRssMB)} MB`,
         `${integer(row.seconds)} s`,
+        row.blas ?? '—',
       ]),
     ),
   );

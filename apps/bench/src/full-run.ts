@@ -1,7 +1,13 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { findPyTorch } from './pytorch';
+import {
+  describeBlas,
+  detectBlas,
+  findPyTorch,
+  settingEnvironment,
+  type TorchRuntime,
+} from './pytorch';
 
 /** One complete 10-epoch training run in a process of its own. */
 export interface FullRunRow {
@@ -13,6 +19,8 @@ export interface FullRunRow {
   /** Peak resident set size of the process over training and the test evaluation, in MB. */
   readonly peakRssMB: number;
   readonly seconds: number;
+  /** What PyTorch's products ran on (`describeBlas`); null for aekit. */
+  readonly blas: string | null;
 }
 
 export type FullRunResult = {
@@ -26,13 +34,14 @@ const lastJsonLine = (stdout: string) =>
 
 /**
  * Row 5's memory figure: the full reference run (Fashion-MNIST, 784-400-20, batch 128, Adam
- * 1e-3, `epochs` epochs) of aekit on wasm and of PyTorch (`pytorchThreads` threads), one after
- * the other, each in its own process, reporting peak resident memory. Minutes long: behind
+ * 1e-3, `epochs` epochs) of aekit on wasm and of PyTorch (at the setting the interleaved run
+ * chose: `pytorchThreads` threads, the OpenBLAS overrides unset or not), one after the other, each in its own process, reporting peak resident memory. Minutes long: behind
  * `pnpm bench --full-run`.
  */
 export async function benchFullRun(options: {
   epochs: number;
   pytorchThreads: number;
+  pytorchUnsetOverrides: boolean;
 }): Promise<FullRunResult> {
   const run = promisify(execFile);
   const rows: FullRunRow[] = [];
@@ -52,6 +61,7 @@ export async function benchFullRun(options: {
     testNegativeElbo: aekit.testNegativeElbo as number,
     peakRssMB: aekit.trainingPeakRssMB as number,
     seconds: (performance.now() - start) / 1000,
+    blas: null,
   });
   const torch = await findPyTorch();
   if (!torch.available) return { rows, pytorchSkipped: torch.reason };
@@ -62,7 +72,13 @@ export async function benchFullRun(options: {
       await run(
         torch.python,
         [script, '--epochs', String(options.epochs), '--threads', String(options.pytorchThreads)],
-        { maxBuffer: 1 << 24 },
+        {
+          maxBuffer: 1 << 24,
+          env: settingEnvironment({
+            threads: options.pytorchThreads,
+            unsetOverrides: options.pytorchUnsetOverrides,
+          }),
+        },
       )
     ).stdout,
   );
@@ -73,6 +89,7 @@ export async function benchFullRun(options: {
     testNegativeElbo: (reference.test as { loss: number }).loss,
     peakRssMB: reference.peakRssMB as number,
     seconds: (performance.now() - start) / 1000,
+    blas: describeBlas(detectBlas(reference.runtime as TorchRuntime)),
   });
   return { rows };
 }

@@ -9,7 +9,19 @@ import { fit } from '@aekit/train';
 import { createVae, type Vae } from '@aekit/vae';
 import * as tf from '@tensorflow/tfjs-core';
 import { type Spread, spread } from './measure';
-import { findPyTorch, PyTorchContender } from './pytorch';
+import {
+  type BlasInfo,
+  blasName,
+  describeBlas,
+  detectBlas,
+  fastestAgreeing,
+  findPyTorch,
+  lossesAgree,
+  lossTolerance,
+  noRatioReason,
+  PyTorchContender,
+  pyTorchSettings,
+} from './pytorch';
 import { profileTrainingStep, type StepProfile } from './step-profile';
 import { StockTfjsVae } from './stock-vae';
 
@@ -188,6 +200,12 @@ export function pytorchTraining(contender: PyTorchContender, shape: ModelShape):
   };
 }
 
+/** The backend column of a PyTorch row: what its products run on. */
+function pyTorchBackend(blas: BlasInfo | undefined): string {
+  if (blas === undefined) return 'PyTorch (CPU)';
+  return `PyTorch CPU, ${blasName(blas)}${blas.corename === null ? '' : ` ${blas.corename}`}`;
+}
+
 /** Encodings (posterior means) of a fixed batch, read back to the CPU each time. */
 function encoding(
   batchSize: number,
@@ -234,7 +252,10 @@ export interface ThroughputRow {
   readonly threads: number;
   readonly samplesPerSecond: Spread;
   readonly windows: readonly number[];
-  /** Median samples/s over the best PyTorch thread setting's; null without PyTorch. */
+  /**
+   * Median samples/s over the best PyTorch setting's; null without PyTorch, or where it runs on
+   * a reference BLAS (`pytorch.noRatio` says why).
+   */
   readonly ratioToPyTorch: number | null;
 }
 
@@ -250,7 +271,26 @@ export type VaeTrainingResult =
       readonly available: true;
       readonly dataset: string;
       readonly pytorch:
-        | { readonly available: true; readonly torch: string; readonly bestThreads: number }
+        | {
+            readonly available: true;
+            readonly torch: string;
+            /** The fastest setting whose losses agree (null if none does). */
+            readonly best: string | null;
+            readonly bestThreads: number;
+            readonly bestUnsetOverrides: boolean;
+            /** What the best setting (else the first) computes on. */
+            readonly blas: BlasInfo;
+            readonly blasDescription: string;
+            /** Why no ratio is shown against PyTorch, or null where ratios are shown. */
+            readonly noRatio: string | null;
+            /** The loss check: each setting's fixed-seed losses against the first setting's. */
+            readonly lossCheck: {
+              readonly steps: number;
+              readonly relativeTolerance: number;
+              readonly reference: string;
+            };
+            readonly settings: readonly PyTorchSettingReport[];
+          }
         | { readonly available: false; readonly reason: string };
       readonly training: readonly ThroughputRow[];
       readonly encoding: readonly ThroughputRow[];
@@ -263,9 +303,27 @@ export type VaeTrainingResult =
     }
   | { readonly available: false; readonly reason: string };
 
+/** One PyTorch setting tried: what it ran on, whether its losses agree, how fast it was. */
+export interface PyTorchSettingReport {
+  readonly name: string;
+  readonly threads: number;
+  readonly unsetOverrides: boolean;
+  /** The OpenBLAS overrides the process saw. */
+  readonly overrides: Readonly<Record<string, string>>;
+  readonly blas: BlasInfo;
+  readonly blasDescription: string;
+  readonly lossesAgree: boolean;
+  readonly maxRelativeLossDifference: number;
+  /** Median training samples/s; null for a setting not timed because its losses disagree. */
+  readonly samplesPerSecond: number | null;
+}
+
 interface Options {
   readonly quick: boolean;
 }
+
+/** Steps of the fixed-seed run whose losses every PyTorch setting must reproduce. */
+const lossCheckSteps = 20;
 
 async function trainingData(): Promise<{ data: Dataset; name: string }> {
   try {
@@ -281,8 +339,6 @@ async function trainingData(): Promise<{ data: Dataset; name: string }> {
   }
 }
 
-const pyTorchThreadSettings = [1, 2];
-
 /**
  * Rows 1–4 and 6 of the benchmark: VAE training throughput of aekit (wasm, cpu), stock tfjs
  * and PyTorch at its thread settings, interleaved in one run; encoding throughput at batch
@@ -295,10 +351,18 @@ export async function benchVaeTraining(options: Options): Promise<VaeTrainingRes
   const pytorch: PyTorchContender[] = [];
   try {
     if (torch.available) {
-      for (const threads of pyTorchThreadSettings) {
-        pytorch.push(await PyTorchContender.start(torch.python, threads));
+      for (const setting of pyTorchSettings(process.env)) {
+        pytorch.push(await PyTorchContender.start(torch.python, setting));
       }
     }
+    // The same fixed-seed steps in every setting, against the first (1 thread, the machine's
+    // environment as it is): a setting whose losses differ is neither timed nor chosen.
+    const losses: number[][] = [];
+    for (const contender of pytorch) {
+      losses.push(await contender.check(400, 128, lossCheckSteps));
+    }
+    const agreement = losses.map((setting) => lossesAgree(losses[0]!, setting));
+    const agreeing = pytorch.filter((_, index) => agreement[index]!.agree);
     const shape = { hidden: 400, batchSize: 128 };
     const aekitWasm = aekitTraining('wasm', data, shape);
     const stock = stockTraining(data, shape);
@@ -309,31 +373,48 @@ export async function benchVaeTraining(options: Options): Promise<VaeTrainingRes
       'tfjs wasm (stock)': stock,
       'aekit cpu': aekitTraining('cpu', data, shape),
     };
-    for (const contender of pytorch) {
-      contenders[`PyTorch ${contender.threads} thread${contender.threads === 1 ? '' : 's'}`] =
-        pytorchTraining(contender, shape);
-    }
+    for (const contender of agreeing)
+      contenders[contender.name] = pytorchTraining(contender, shape);
     const timings = await timeWindows(contenders, {
       windows: quick ? 1 : 5,
       windowSeconds: quick ? 0.05 : 1.5,
       ...(quick ? { maxSteps: 2 } : {}),
     });
-    const pytorchNames = Object.keys(timings).filter((key) => key.startsWith('PyTorch'));
-    const bestPyTorch = [...pytorchNames].sort(
-      (a, b) => timings[b]!.samplesPerSecond.median - timings[a]!.samplesPerSecond.median,
-    )[0];
-    // The names are `PyTorch <threads> thread(s)`, in the order of `pytorch`.
-    const bestThreads =
-      bestPyTorch === undefined ? 1 : pytorch[pytorchNames.indexOf(bestPyTorch)]!.threads;
-    const bestContender = pytorch.find((contender) => contender.threads === bestThreads);
+    const settings = pytorch.map((contender, index): PyTorchSettingReport => {
+      const blas = detectBlas(contender.runtime);
+      return {
+        name: contender.name,
+        threads: contender.threads,
+        unsetOverrides: contender.setting.unsetOverrides,
+        overrides: contender.runtime.overrides,
+        blas,
+        blasDescription: describeBlas(blas),
+        lossesAgree: agreement[index]!.agree,
+        maxRelativeLossDifference: agreement[index]!.maxRelativeDifference,
+        samplesPerSecond: timings[contender.name]?.samplesPerSecond.median ?? null,
+      };
+    });
+    const best = fastestAgreeing(
+      settings.map((setting, index) => ({
+        index,
+        agree: setting.lossesAgree,
+        median: setting.samplesPerSecond ?? 0,
+      })),
+    );
+    const bestContender = best === undefined ? undefined : pytorch[best.index];
+    const bestSetting = settings[best?.index ?? 0];
+    const noRatio = bestSetting === undefined ? null : noRatioReason(bestSetting.blas);
     const reference =
-      bestPyTorch === undefined ? null : timings[bestPyTorch]!.samplesPerSecond.median;
+      bestContender === undefined || noRatio !== null
+        ? null
+        : timings[bestContender.name]!.samplesPerSecond.median;
+    const blasOf = (name: string) => settings.find((setting) => setting.name === name)?.blas;
     const rowsOf = (results: Record<string, ContenderTiming>, reference: number | null) =>
       Object.entries(results).map(
         ([contender, timing]): ThroughputRow => ({
           contender,
           backend: contender.startsWith('PyTorch')
-            ? 'PyTorch (CPU)'
+            ? pyTorchBackend(blasOf(contender))
             : contender.includes('cpu')
               ? 'cpu'
               : 'wasm',
@@ -367,8 +448,8 @@ export async function benchVaeTraining(options: Options): Promise<VaeTrainingRes
         false,
       ),
     };
-    for (const contender of pytorch) {
-      encoders[`PyTorch ${contender.threads} thread${contender.threads === 1 ? '' : 's'}`] = {
+    for (const contender of agreeing) {
+      encoders[contender.name] = {
         samplesPerStep: encodeBatch,
         async prepare() {},
         run: (steps) => contender.encode(encodeBatch, steps),
@@ -382,7 +463,7 @@ export async function benchVaeTraining(options: Options): Promise<VaeTrainingRes
     });
     const encodeNames = Object.keys(encodeTimings).filter((key) => key.startsWith('PyTorch'));
     const encodeReference =
-      encodeNames.length === 0
+      encodeNames.length === 0 || noRatio !== null
         ? null
         : Math.max(...encodeNames.map((key) => encodeTimings[key]!.samplesPerSecond.median));
     const encodingRows = rowsOf(encodeTimings, encodeReference);
@@ -410,8 +491,7 @@ export async function benchVaeTraining(options: Options): Promise<VaeTrainingRes
           : {}),
       };
       if (bestContender !== undefined) {
-        pointContenders[`PyTorch ${bestThreads} thread${bestThreads === 1 ? '' : 's'}`] =
-          pytorchTraining(bestContender, pointShape);
+        pointContenders[bestContender.name] = pytorchTraining(bestContender, pointShape);
       }
       const pointTimings = await timeWindows(pointContenders, {
         windows: quick ? 1 : 4,
@@ -441,9 +521,28 @@ export async function benchVaeTraining(options: Options): Promise<VaeTrainingRes
     return {
       available: true,
       dataset,
-      pytorch: torch.available
-        ? { available: true, torch: torch.torch, bestThreads }
-        : { available: false, reason: torch.reason },
+      pytorch:
+        torch.available && bestSetting !== undefined
+          ? {
+              available: true,
+              torch: torch.torch,
+              best: bestContender?.name ?? null,
+              bestThreads: bestContender?.threads ?? 1,
+              bestUnsetOverrides: bestContender?.setting.unsetOverrides ?? false,
+              blas: bestSetting.blas,
+              blasDescription: bestSetting.blasDescription,
+              noRatio,
+              lossCheck: {
+                steps: lossCheckSteps,
+                relativeTolerance: lossTolerance,
+                reference: settings[0]!.name,
+              },
+              settings,
+            }
+          : {
+              available: false,
+              reason: torch.available ? 'no PyTorch setting started' : torch.reason,
+            },
       training,
       encoding: encodingRows,
       scaling: { hidden: hiddenPoints, batch: batchPoints },
