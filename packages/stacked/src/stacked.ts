@@ -5,72 +5,19 @@ import {
   type ReconstructionLoss,
   reconstructionLoss,
 } from '@aekit/ae';
-import {
-  AekitError,
-  type Autoencoder,
-  checkInteger,
-  InvalidArgumentError,
-  type LossContext,
-  type LossTerms,
-} from '@aekit/core';
-import { applyMlp, type Mlp } from '@aekit/layers';
-import { type FitOptions, fit, type History } from '@aekit/train';
+import { AekitError, checkInteger, InvalidArgumentError, type LossTerms } from '@aekit/core';
+import { applyMlp } from '@aekit/layers';
+import { fit, type History } from '@aekit/train';
 import { type Tensor2D, tidy, type Variable } from '@tensorflow/tfjs-core';
-import { mapBatches, type StackedData, toBatchSource } from './batch-sources';
-import {
-  createStackedClassifier,
-  type StackedClassifier,
-  type StackedClassifierOptions,
-} from './stacked-classifier';
+import { mapBatches, toBatchSource } from './batch-sources';
+import { createStackedClassifier } from './stacked-classifier';
 import {
   buildStages,
   rebuildStages,
   type StackedAeConfig,
   type StackedAeOptions,
 } from './stacked-config';
-
-/** Options of `pretrain`: `fit`'s options for every stage, and the epochs per stage. */
-export interface PretrainOptions extends Omit<FitOptions, 'epochs' | 'checkpoint' | 'resume'> {
-  /** Epochs each stage trains for. Default 5. */
-  readonly epochsPerLayer?: number;
-  /** Called before stage `stage` (from 0) starts training. */
-  readonly onStageStart?: (stage: number) => void | Promise<void>;
-}
-
-/** What `pretrain` returns: the history of each stage's training, in order. */
-export interface PretrainResult {
-  readonly stages: readonly History[];
-}
-
-/**
- * A stacked autoencoder: a chain of autoencoders where stage k learns to reconstruct the codes
- * of stage k − 1. `encode` runs the input up through every stage's encoder, `decode` back down
- * through every stage's decoder.
- */
-export interface StackedAe extends Autoencoder<StackedAeConfig> {
-  /** The stages, from the input up; each is a real model of its family. Owned by the stack. */
-  readonly stages: readonly MlpAutoencoder[];
-  /** The stacked feature extractor: one `Mlp` whose layers are the stages' encoder layers (shared, not copied). */
-  encoder(): Mlp;
-  /** The codes after `level` stages (1 … stages.length) → `[batch, units[level − 1]]`. */
-  encodeTo(x: Tensor2D, level: number): Tensor2D;
-  /**
-   * Greedy layer-wise pretraining: trains stage 0 on the data, then stage k on the codes of
-   * stage k − 1 (computed batch by batch with the lower stages fixed), each with `fit`.
-   */
-  pretrain(data: StackedData, options?: PretrainOptions): Promise<PretrainResult>;
-  /**
-   * A softmax classifier on the stacked encoder. It shares the stages' encoder weights, so
-   * training it with `trainable: 'all'` fine-tunes the stack itself; `'head'` keeps the
-   * pretrained stages fixed; an array says per stage.
-   */
-  classifier(options: StackedClassifierOptions): StackedClassifier;
-  /**
-   * The loss of reconstructing `x` through the whole stack (up through every encoder, down
-   * through every decoder), with the first stage's reconstruction loss: `terms.reconstruction`.
-   */
-  lossTerms(x: Tensor2D, context: LossContext): LossTerms;
-}
+import type { StackedAe } from './stacked-types';
 
 /**
  * Builds a stacked autoencoder, each stage a model of its family:
