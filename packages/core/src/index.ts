@@ -69,3 +69,4 @@ export {
   randomUniformTensor,
 } from './random';
 export { reparameterize } from './reparameterize';
+export type { Trainer } from './trainer';

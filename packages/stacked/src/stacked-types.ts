@@ -5,9 +5,9 @@ import type {
   LossContext,
   LossTerms,
   TrainableModel,
+  Trainer,
 } from '@aekit/core';
 import type { Mlp } from '@aekit/layers';
-import type { FitOptions, History } from '@aekit/train';
 import type { Tensor1D, Tensor2D } from '@tensorflow/tfjs-core';
 import type { StackedData } from './batch-sources';
 import type { StackedAeConfig } from './stacked-config';
@@ -18,17 +18,36 @@ import type { StackedAeConfig } from './stacked-config';
  * each import this file rather than one another.
  */
 
-/** Options of `pretrain`: `fit`'s options for every stage, and the epochs per stage. */
-export interface PretrainOptions extends Omit<FitOptions, 'epochs' | 'checkpoint' | 'resume'> {
+/** A trainer for `pretrain`: any `Trainer`, whatever its options and report. */
+// `never` options: every trainer's options accept them, so any trainer is one.
+export type AnyTrainer = Trainer<never, unknown>;
+
+/** The options object `trainer` takes (`FitOptions` for `fit`). */
+export type TrainerOptions<T extends AnyTrainer> = NonNullable<Parameters<T>[2]>;
+
+/**
+ * Options of `pretrain`: the trainer, the epochs per stage, and the trainer's own options for
+ * every stage (e.g. `fit`'s `batchSize`, `learningRate`, `callbacks`; not `epochs`, which is
+ * `epochsPerLayer`, nor a checkpoint, which would be one folder for every stage).
+ */
+export type PretrainOptions<T extends AnyTrainer = Trainer> = Omit<
+  TrainerOptions<T>,
+  'epochs' | 'checkpoint' | 'resume'
+> & {
+  /**
+   * Trains each stage: `fit` from `@aekit/train`, or any `Trainer`. The stack takes it as an
+   * argument so that `@aekit/stacked` does not depend on a trainer.
+   */
+  readonly fit: T;
   /** Epochs each stage trains for. Default 5. */
   readonly epochsPerLayer?: number;
   /** Called before stage `stage` (from 0) starts training. */
   readonly onStageStart?: (stage: number) => void | Promise<void>;
-}
+};
 
-/** What `pretrain` returns: the history of each stage's training, in order. */
-export interface PretrainResult {
-  readonly stages: readonly History[];
+/** What `pretrain` returns: the trainer's report of each stage (with `fit`, its `History`), in order. */
+export interface PretrainResult<Report = unknown> {
+  readonly stages: readonly Report[];
 }
 
 /**
@@ -45,9 +64,13 @@ export interface StackedAe extends Autoencoder<StackedAeConfig> {
   encodeTo(x: Tensor2D, level: number): Tensor2D;
   /**
    * Greedy layer-wise pretraining: trains stage 0 on the data, then stage k on the codes of
-   * stage k − 1 (computed batch by batch with the lower stages fixed), each with `fit`.
+   * stage k − 1 (computed batch by batch with the lower stages fixed), each with `options.fit`:
+   * `stack.pretrain(x, { fit, epochsPerLayer: 5, batchSize: 64 })`.
    */
-  pretrain(data: StackedData, options?: PretrainOptions): Promise<PretrainResult>;
+  pretrain<T extends AnyTrainer>(
+    data: StackedData,
+    options: PretrainOptions<T>,
+  ): Promise<PretrainResult<Awaited<ReturnType<T>>>>;
   /**
    * A softmax classifier on the stacked encoder. It shares the stages' encoder weights, so
    * training it with `trainable: 'all'` fine-tunes the stack itself; `'head'` keeps the

@@ -126,6 +126,7 @@ describeBackends(['cpu', 'wasm'], 'stacked autoencoder', () => {
     const result = await stack.pretrain(
       { x, labels },
       {
+        fit: trainModel,
         epochsPerLayer: 2,
         batchSize: 30,
         shuffle: false,
@@ -312,7 +313,7 @@ describeBackends(['cpu', 'wasm'], 'stacked autoencoder', () => {
       const b = classifier.lossTerms(x, { step: 0, training: true, labels });
       tf.dispose([a.total, b.total, ...Object.values(a.terms), ...Object.values(b.terms)]);
       await classifier.evaluate({ x, labels });
-      await stack.pretrain({ x, labels }, { epochsPerLayer: 1, batchSize: 5 });
+      await stack.pretrain({ x, labels }, { fit: trainModel, epochsPerLayer: 1, batchSize: 5 });
     });
     expect(() => stack.encodeTo(x, 3)).toThrow(InvalidArgumentError);
     classifier.dispose();

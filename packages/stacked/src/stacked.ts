@@ -7,9 +7,8 @@ import {
 } from '@aekit/ae';
 import { AekitError, checkInteger, InvalidArgumentError, type LossTerms } from '@aekit/core';
 import { applyMlp } from '@aekit/layers';
-import { fit, type History } from '@aekit/train';
 import { type Tensor2D, tidy, type Variable } from '@tensorflow/tfjs-core';
-import { mapBatches, toBatchSource } from './batch-sources';
+import { mapBatches, type StackedData, toBatchSource } from './batch-sources';
 import { createStackedClassifier } from './stacked-classifier';
 import {
   buildStages,
@@ -17,7 +16,7 @@ import {
   type StackedAeConfig,
   type StackedAeOptions,
 } from './stacked-config';
-import type { StackedAe } from './stacked-types';
+import type { AnyTrainer, PretrainOptions, StackedAe } from './stacked-types';
 
 /**
  * Builds a stacked autoencoder, each stage a model of its family:
@@ -27,7 +26,7 @@ import type { StackedAe } from './stacked-types';
  *   inputDim: 784,
  *   layers: [{ units: 256, family: 'denoising' }, { units: 128, family: 'sparse', rho: 0.05 }],
  * });
- * await stack.pretrain(train, { epochsPerLayer: 5 });
+ * await stack.pretrain(train, { fit, epochsPerLayer: 5 }); // fit from @aekit/train
  * const classifier = stack.classifier({ numClasses: 10, trainable: 'all' });
  * ```
  */
@@ -108,10 +107,9 @@ function assemble(config: StackedAeConfig, stages: MlpAutoencoder[]): StackedAe 
         return { total: reconstruction, terms: { reconstruction } };
       }) as unknown as LossTerms;
     },
-    async pretrain(data, options = {}) {
+    async pretrain<T extends AnyTrainer>(data: StackedData, options: PretrainOptions<T>) {
       alive('StackedAe.pretrain');
-      const { epochsPerLayer = 5, onStageStart, ...fitOptions } = options;
-      checkInteger('StackedAe.pretrain', 'options.epochsPerLayer', epochsPerLayer, { min: 1 });
+      const { fit, epochsPerLayer, onStageStart, trainerOptions } = checkPretrainOptions(options);
       const source = toBatchSource('StackedAe.pretrain', data);
       if (source.size === 0) {
         throw new InvalidArgumentError({
@@ -121,7 +119,7 @@ function assemble(config: StackedAeConfig, stages: MlpAutoencoder[]): StackedAe 
           value: 'no examples',
         });
       }
-      const histories: History[] = [];
+      const reports: Awaited<ReturnType<T>>[] = [];
       for (let index = 0; index < stages.length; index += 1) {
         await onStageStart?.(index);
         const level = index;
@@ -135,11 +133,13 @@ function assemble(config: StackedAeConfig, stages: MlpAutoencoder[]): StackedAe 
                   return h;
                 }),
               );
-        histories.push(
-          await fit(stages[index]!, stageData, { ...fitOptions, epochs: epochsPerLayer }),
+        const stageOptions = { ...trainerOptions, epochs: epochsPerLayer };
+        // A trainer takes its own options: `T`'s, which `stageOptions` are (plus `epochs`).
+        reports.push(
+          (await fit(stages[index]!, stageData, stageOptions as never)) as Awaited<ReturnType<T>>,
         );
       }
-      return { stages: histories };
+      return { stages: reports };
     },
     classifier(options) {
       alive('StackedAe.classifier');
@@ -162,4 +162,22 @@ function assemble(config: StackedAeConfig, stages: MlpAutoencoder[]): StackedAe 
     },
   };
   return stack;
+}
+
+/**
+ * Splits `pretrain`'s options into the stack's own (checked here) and the trainer's (which the
+ * trainer checks: `fit` rejects a key it does not know).
+ */
+function checkPretrainOptions<T extends AnyTrainer>(options: PretrainOptions<T>) {
+  if (typeof options !== 'object' || options === null || typeof options.fit !== 'function') {
+    throw new InvalidArgumentError({
+      functionName: 'StackedAe.pretrain',
+      argument: 'options.fit',
+      rule: "the trainer of each stage, e.g. `fit` from '@aekit/train': stack.pretrain(data, { fit })",
+      value: typeof options === 'object' && options !== null ? options.fit : options,
+    });
+  }
+  const { fit, epochsPerLayer = 5, onStageStart, ...trainerOptions } = options;
+  checkInteger('StackedAe.pretrain', 'options.epochsPerLayer', epochsPerLayer, { min: 1 });
+  return { fit, epochsPerLayer, onStageStart, trainerOptions };
 }
