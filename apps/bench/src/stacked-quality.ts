@@ -50,6 +50,7 @@ async function main(): Promise<void> {
   const stack = createStackedAe(options);
   const pretrainStart = performance.now();
   const pretrained = await stack.pretrain(train, {
+    fit,
     ...fitOptions,
     epochsPerLayer: pretrainEpochs,
     onStageStart: (stage) => log(`pretraining stage ${stage} (${family}, ${units[stage]} units)`),

@@ -101,3 +101,4 @@ export {
   randomUniformTensor,
 } from './random';
 export { reparameterize } from './reparameterize';
+export type { Trainer } from './trainer';

@@ -1,20 +1,13 @@
 import { type AutoencoderFamily, registerAutoencoderFamily } from '@aekit/core';
 import { version } from '../package.json';
 import { rebuildStackedAe } from './stacked';
-import { createStackedClassifier, type StackedClassifierConfig } from './stacked-classifier';
+import { createStackedClassifier } from './stacked-classifier';
 import { type ResolvedStackedAeConfig, upgradeStackedAeConfig } from './stacked-config';
+import type { StackedClassifierConfig } from './stacked-types';
 
 export type { StackedData } from './batch-sources';
 export { mapBatches, tensorSource, toBatchSource } from './batch-sources';
-export type { PretrainOptions, PretrainResult, StackedAe } from './stacked';
 export { createStackedAe } from './stacked';
-export type {
-  ClassifierEvaluation,
-  StackedClassifier,
-  StackedClassifierConfig,
-  StackedClassifierOptions,
-  TrainableMask,
-} from './stacked-classifier';
 export type {
   ResolvedStackedAeConfig,
   StackedAeConfig,
@@ -26,6 +19,18 @@ export {
   stageFamilies,
   upgradeStackedAeConfig,
 } from './stacked-config';
+export type {
+  AnyTrainer,
+  ClassifierEvaluation,
+  PretrainOptions,
+  PretrainResult,
+  StackedAe,
+  StackedClassifier,
+  StackedClassifierConfig,
+  StackedClassifierOptions,
+  TrainableMask,
+  TrainerOptions,
+} from './stacked-types';
 
 /**
  * The 'stacked' family: a saved stack is rebuilt stage by stage from its stage configs, also

@@ -1,7 +1,6 @@
 import { checkBatch } from '@aekit/ae';
 import {
   AekitError,
-  type AutoencoderConfig,
   type Batch,
   checkInteger,
   checkOptionsObject,
@@ -9,7 +8,6 @@ import {
   checkTensor,
   InvalidArgumentError,
   type LossTerms,
-  type TrainableModel,
 } from '@aekit/core';
 import { applyDense, type DenseParams, disposeDense, initDense } from '@aekit/layers';
 import {
@@ -22,66 +20,13 @@ import {
   tidy,
   type Variable,
 } from '@tensorflow/tfjs-core';
-import { type StackedData, toBatchSource } from './batch-sources';
-import type { StackedAe } from './stacked';
-import type { ResolvedStackedAeConfig } from './stacked-config';
-
-/** Which stages train: `'head'` none (the pretrained encoder stays fixed), `'all'` every stage, or one flag per stage. */
-export type TrainableMask = 'head' | 'all' | readonly boolean[];
-
-/** What `stack.classifier(options)` accepts. */
-export interface StackedClassifierOptions {
-  /** Number of classes; labels are integers in [0, numClasses). */
-  readonly numClasses: number;
-  /** Which stages train with the head. Default 'all' (fine-tuning). */
-  readonly trainable?: TrainableMask;
-  /** Seed of the head's initial weights. Default 0. */
-  readonly seed?: number;
-}
-
-/** The classifier's configuration, as saved in `config.json`. */
-export interface StackedClassifierConfig extends AutoencoderConfig {
-  readonly family: 'stacked-classifier';
-  readonly inputDim: number;
-  readonly numClasses: number;
-  /** Whether each stage trains, from the input up. */
-  readonly trainable: readonly boolean[];
-  readonly seed: number;
-  /** The stack it classifies with. */
-  readonly stack: ResolvedStackedAeConfig;
-}
-
-/** Accuracy and confusion matrix of a classifier on labelled data. */
-export interface ClassifierEvaluation {
-  /** Fraction of examples whose predicted class is their label. */
-  readonly accuracy: number;
-  /** `confusion[actual][predicted]`: counts of examples. */
-  readonly confusion: readonly (readonly number[])[];
-  /** Examples evaluated. */
-  readonly count: number;
-}
-
-/**
- * A softmax classifier on a stacked encoder: p(y | x) = softmax(W·encode(x) + b), trained with
- * cross-entropy (`lossTerms(x, { labels })`, `terms.crossEntropy`, averaged over the batch).
- */
-export interface StackedClassifier extends TrainableModel<StackedClassifierConfig> {
-  /** The stack whose encoder this classifier uses (shared). */
-  readonly stack: StackedAe;
-  /** Class scores before the softmax, `[batch, numClasses]`. */
-  logits(x: Tensor2D): Tensor2D;
-  /** p(y | x), `[batch, numClasses]`. */
-  probabilities(x: Tensor2D): Tensor2D;
-  /** The most probable class of each example, `[batch]` int32. */
-  predict(x: Tensor2D): Tensor1D;
-  /**
-   * Sets which stages train (their encoder variables' `trainable` flags; the head always
-   * trains). The flags live on the stack's shared variables.
-   */
-  setTrainable(mask: TrainableMask): void;
-  /** Accuracy and confusion matrix on labelled data (`{ x, labels }` or a labelled `BatchSource`). */
-  evaluate(data: StackedData): Promise<ClassifierEvaluation>;
-}
+import { toBatchSource } from './batch-sources';
+import type {
+  StackedAe,
+  StackedClassifier,
+  StackedClassifierConfig,
+  StackedClassifierOptions,
+} from './stacked-types';
 
 function resolveMask(functionName: string, mask: unknown, stages: number): boolean[] {
   if (mask === 'all') return Array.from({ length: stages }, () => true);

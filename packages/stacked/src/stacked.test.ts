@@ -173,6 +173,7 @@ describeBackends(['cpu', 'wasm'], 'stacked autoencoder', () => {
     const result = await stack.pretrain(
       { x, labels },
       {
+        fit: trainModel,
         epochsPerLayer: 2,
         batchSize: 30,
         shuffle: false,
@@ -363,7 +364,7 @@ describeBackends(['cpu', 'wasm'], 'stacked autoencoder', () => {
       const b = classifier.lossTerms(x, { step: 0, training: true, labels });
       tf.dispose([a.total, b.total, ...Object.values(a.terms), ...Object.values(b.terms)]);
       await classifier.evaluate({ x, labels });
-      await stack.pretrain({ x, labels }, { epochsPerLayer: 1, batchSize: 5 });
+      await stack.pretrain({ x, labels }, { fit: trainModel, epochsPerLayer: 1, batchSize: 5 });
     });
     expect(() => stack.encodeTo(x, 3)).toThrow(InvalidArgumentError);
     expect(() => stack.classifier({ numClasses: 3, trainabel: 'head' } as never)).toThrow(

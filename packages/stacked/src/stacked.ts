@@ -5,72 +5,18 @@ import {
   type ReconstructionLoss,
   reconstructionLoss,
 } from '@aekit/ae';
-import {
-  AekitError,
-  type Autoencoder,
-  checkInteger,
-  InvalidArgumentError,
-  type LossContext,
-  type LossTerms,
-} from '@aekit/core';
-import { applyMlp, type Mlp } from '@aekit/layers';
-import { type FitOptions, fit, type History } from '@aekit/train';
+import { AekitError, checkInteger, InvalidArgumentError, type LossTerms } from '@aekit/core';
+import { applyMlp } from '@aekit/layers';
 import { type Tensor2D, tidy, type Variable } from '@tensorflow/tfjs-core';
 import { mapBatches, type StackedData, toBatchSource } from './batch-sources';
-import {
-  createStackedClassifier,
-  type StackedClassifier,
-  type StackedClassifierOptions,
-} from './stacked-classifier';
+import { createStackedClassifier } from './stacked-classifier';
 import {
   buildStages,
   type ResolvedStackedAeConfig,
   rebuildStages,
   type StackedAeConfig,
 } from './stacked-config';
-
-/** Options of `pretrain`: `fit`'s options for every stage, and the epochs per stage. */
-export interface PretrainOptions extends Omit<FitOptions, 'epochs' | 'checkpoint' | 'resume'> {
-  /** Epochs each stage trains for. Default 5. */
-  readonly epochsPerLayer?: number;
-  /** Called before stage `stage` (from 0) starts training. */
-  readonly onStageStart?: (stage: number) => void | Promise<void>;
-}
-
-/** What `pretrain` returns: the history of each stage's training, in order. */
-export interface PretrainResult {
-  readonly stages: readonly History[];
-}
-
-/**
- * A stacked autoencoder: a chain of autoencoders where stage k learns to reconstruct the codes
- * of stage k − 1. `encode` runs the input up through every stage's encoder, `decode` back down
- * through every stage's decoder.
- */
-export interface StackedAe extends Autoencoder<ResolvedStackedAeConfig> {
-  /** The stages, from the input up; each is a real model of its family. Owned by the stack. */
-  readonly stages: readonly MlpAutoencoder[];
-  /** The stacked feature extractor: one `Mlp` whose layers are the stages' encoder layers (shared, not copied). */
-  encoder(): Mlp;
-  /** The codes after `level` stages (1 … stages.length) → `[batch, latentDims[level − 1]]`. */
-  encodeTo(x: Tensor2D, level: number): Tensor2D;
-  /**
-   * Greedy layer-wise pretraining: trains stage 0 on the data, then stage k on the codes of
-   * stage k − 1 (computed batch by batch with the lower stages fixed), each with `fit`.
-   */
-  pretrain(data: StackedData, options?: PretrainOptions): Promise<PretrainResult>;
-  /**
-   * A softmax classifier on the stacked encoder. It shares the stages' encoder weights, so
-   * training it with `trainable: 'all'` fine-tunes the stack itself; `'head'` keeps the
-   * pretrained stages fixed; an array says per stage.
-   */
-  classifier(options: StackedClassifierOptions): StackedClassifier;
-  /**
-   * The loss of reconstructing `x` through the whole stack (up through every encoder, down
-   * through every decoder), with the first stage's reconstruction loss: `terms.reconstruction`.
-   */
-  lossTerms(x: Tensor2D, context: LossContext): LossTerms;
-}
+import type { AnyTrainer, PretrainOptions, StackedAe } from './stacked-types';
 
 /**
  * Builds a stacked autoencoder, each stage a model of its family:
@@ -80,7 +26,7 @@ export interface StackedAe extends Autoencoder<ResolvedStackedAeConfig> {
  *   inputDim: 784,
  *   layers: [{ latentDim: 256, family: 'denoising' }, { latentDim: 128, family: 'sparse', rho: 0.05 }],
  * });
- * await stack.pretrain(train, { epochsPerLayer: 5 });
+ * await stack.pretrain(train, { fit, epochsPerLayer: 5 }); // fit from @aekit/train
  * const classifier = stack.classifier({ numClasses: 10, trainable: 'all' });
  * ```
  */
@@ -161,10 +107,9 @@ function assemble(config: ResolvedStackedAeConfig, stages: MlpAutoencoder[]): St
         return { total: reconstruction, terms: { reconstruction } };
       }) as unknown as LossTerms;
     },
-    async pretrain(data, options = {}) {
+    async pretrain<T extends AnyTrainer>(data: StackedData, options: PretrainOptions<T>) {
       alive('StackedAe.pretrain');
-      const { epochsPerLayer = 5, onStageStart, ...fitOptions } = options;
-      checkInteger('StackedAe.pretrain', 'options.epochsPerLayer', epochsPerLayer, { min: 1 });
+      const { fit, epochsPerLayer, onStageStart, trainerOptions } = checkPretrainOptions(options);
       const source = toBatchSource('StackedAe.pretrain', data);
       if (source.size === 0) {
         throw new InvalidArgumentError({
@@ -174,7 +119,7 @@ function assemble(config: ResolvedStackedAeConfig, stages: MlpAutoencoder[]): St
           value: 'no examples',
         });
       }
-      const histories: History[] = [];
+      const reports: Awaited<ReturnType<T>>[] = [];
       for (let index = 0; index < stages.length; index += 1) {
         await onStageStart?.(index);
         const level = index;
@@ -188,11 +133,13 @@ function assemble(config: ResolvedStackedAeConfig, stages: MlpAutoencoder[]): St
                   return h;
                 }),
               );
-        histories.push(
-          await fit(stages[index]!, stageData, { ...fitOptions, epochs: epochsPerLayer }),
+        const stageOptions = { ...trainerOptions, epochs: epochsPerLayer };
+        // A trainer takes its own options: `T`'s, which `stageOptions` are (plus `epochs`).
+        reports.push(
+          (await fit(stages[index]!, stageData, stageOptions as never)) as Awaited<ReturnType<T>>,
         );
       }
-      return { stages: histories };
+      return { stages: reports };
     },
     classifier(options) {
       alive('StackedAe.classifier');
@@ -215,4 +162,22 @@ function assemble(config: ResolvedStackedAeConfig, stages: MlpAutoencoder[]): St
     },
   };
   return stack;
+}
+
+/**
+ * Splits `pretrain`'s options into the stack's own (checked here) and the trainer's (which the
+ * trainer checks: `fit` rejects a key it does not know).
+ */
+function checkPretrainOptions<T extends AnyTrainer>(options: PretrainOptions<T>) {
+  if (typeof options !== 'object' || options === null || typeof options.fit !== 'function') {
+    throw new InvalidArgumentError({
+      functionName: 'StackedAe.pretrain',
+      argument: 'options.fit',
+      rule: "the trainer of each stage, e.g. `fit` from '@aekit/train': stack.pretrain(data, { fit })",
+      value: typeof options === 'object' && options !== null ? options.fit : options,
+    });
+  }
+  const { fit, epochsPerLayer = 5, onStageStart, ...trainerOptions } = options;
+  checkInteger('StackedAe.pretrain', 'options.epochsPerLayer', epochsPerLayer, { min: 1 });
+  return { fit, epochsPerLayer, onStageStart, trainerOptions };
 }

@@ -1,7 +1,9 @@
 import {
   checkBoolean,
   checkInteger,
+  checkKnownFields,
   checkNumber,
+  checkOptionsObject,
   checkPositiveInteger,
   checkSeed,
   InvalidArgumentError,
@@ -198,11 +200,65 @@ export interface ResolvedFitOptions {
     | undefined;
 }
 
-function checkObject(argument: string, value: unknown): Record<string, unknown> {
+/** The keys of `FitOptions` and of its nested options objects. */
+const fitOptionNames = [
+  'epochs',
+  'batchSize',
+  'dropLast',
+  'shuffle',
+  'optimizer',
+  'learningRate',
+  'schedule',
+  'validation',
+  'earlyStopping',
+  'seed',
+  'signal',
+  'callbacks',
+  'checkpoint',
+  'resume',
+  'parallel',
+] as const satisfies readonly (keyof FitOptions)[];
+const earlyStoppingOptionNames = [
+  'patience',
+  'minDelta',
+  'monitor',
+  'restoreBestWeights',
+] as const satisfies readonly (keyof EarlyStoppingOptions)[];
+const checkpointOptionNames = [
+  'dir',
+  'everyEpochs',
+] as const satisfies readonly (keyof CheckpointOptions)[];
+const parallelOptionNames = [
+  'workers',
+  'modules',
+] as const satisfies readonly (keyof ParallelOptions)[];
+const callbackNames = [
+  'onEpochStart',
+  'onStepEnd',
+  'onEpochEnd',
+  'onTrainEnd',
+] as const satisfies readonly (keyof FitCallbacks)[];
+
+/**
+ * Checks that the nested options object `options.<name>` is an object whose keys are all in
+ * `known`; an unknown key is named with its path: `fit: unknown option 'checkpoint.dri'; …`.
+ */
+function checkObject(
+  name: string,
+  value: unknown,
+  known: readonly string[],
+): Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new InvalidArgumentError({ functionName: 'fit', argument, rule: 'an object', value });
+    throw new InvalidArgumentError({
+      functionName: 'fit',
+      argument: `options.${name}`,
+      rule: 'an object',
+      value,
+    });
   }
-  return value as Record<string, unknown>;
+  const record = value as Record<string, unknown>;
+  checkKnownFields('fit', record, known, `${name}.`);
+  return record;
 }
 
 function checkFolder(argument: string, value: unknown): string {
@@ -222,7 +278,7 @@ function resolveEarlyStopping(
   hasValidation: boolean,
 ): ResolvedFitOptions['earlyStopping'] {
   if (value === undefined) return undefined;
-  const options = checkObject('options.earlyStopping', value);
+  const options = checkObject('earlyStopping', value, earlyStoppingOptionNames);
   const monitor = options.monitor ?? (hasValidation ? 'validation.total' : 'train.total');
   const match = typeof monitor === 'string' ? /^(train|validation)\.(.+)$/.exec(monitor) : null;
   if (match === null || (match[1] === 'validation' && !hasValidation)) {
@@ -251,8 +307,8 @@ function resolveEarlyStopping(
 
 function resolveCallbacks(value: unknown): FitCallbacks {
   if (value === undefined) return {};
-  const callbacks = checkObject('options.callbacks', value);
-  for (const name of ['onEpochStart', 'onStepEnd', 'onEpochEnd', 'onTrainEnd']) {
+  const callbacks = checkObject('callbacks', value, callbackNames);
+  for (const name of callbackNames) {
     if (callbacks[name] !== undefined && typeof callbacks[name] !== 'function') {
       throw new InvalidArgumentError({
         functionName: 'fit',
@@ -276,7 +332,8 @@ function isAbortSignal(value: unknown): value is AbortSignal {
 
 /** Checks `fit`'s options at the public boundary and fills in the defaults. */
 export function resolveFitOptions(value: unknown): ResolvedFitOptions {
-  const options = checkObject('options', value ?? {});
+  // `null` stands for no options, as `undefined` does.
+  const options = checkOptionsObject('fit', 'options', value ?? undefined, fitOptionNames);
   const optimizer = checkOptimizer('fit', 'options.optimizer', options.optimizer ?? 'adam');
   const learningRate =
     options.learningRate === undefined
@@ -309,7 +366,7 @@ export function resolveFitOptions(value: unknown): ResolvedFitOptions {
   }
   let checkpoint: ResolvedFitOptions['checkpoint'];
   if (options.checkpoint !== undefined) {
-    const given = checkObject('options.checkpoint', options.checkpoint);
+    const given = checkObject('checkpoint', options.checkpoint, checkpointOptionNames);
     checkpoint = {
       dir: checkFolder('options.checkpoint.dir', given.dir),
       everyEpochs: checkPositiveInteger(
@@ -321,7 +378,7 @@ export function resolveFitOptions(value: unknown): ResolvedFitOptions {
   }
   let parallel: ResolvedFitOptions['parallel'];
   if (options.parallel !== undefined) {
-    const given = checkObject('options.parallel', options.parallel);
+    const given = checkObject('parallel', options.parallel, parallelOptionNames);
     const modules = given.modules;
     if (
       modules !== undefined &&

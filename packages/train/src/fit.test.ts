@@ -1,4 +1,4 @@
-import type { Batch, BatchSource } from '@aekit/core';
+import { type Batch, type BatchSource, UnknownOptionError } from '@aekit/core';
 import { describeBackends, expectAllClose } from '@aekit/test-utils';
 import * as tf from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
@@ -382,6 +382,60 @@ describeBackends(['cpu', 'wasm'], 'fit', () => {
     ];
     for (const [call, message] of cases) await expect(call).rejects.toThrow(message);
     tf.dispose([x, wrong]);
+    ae.dispose();
+  });
+
+  it('rejects an unknown option, at any depth, naming the option meant, before training', async () => {
+    const ae = model();
+    const x = tinyData(4, inputDim);
+    const before = snapshot(ae);
+    let epochsStarted = 0;
+    const onEpochStart = () => {
+      epochsStarted += 1;
+    };
+    const cases: [Record<string, unknown>, string][] = [
+      [{ epoch: 5 }, "fit: unknown option 'epoch'; did you mean 'epochs'?"],
+      [{ validationData: x }, "fit: unknown option 'validationData'; did you mean 'validation'?"],
+      [
+        { verbose: true },
+        "fit: unknown option 'verbose' (got true); the options are epochs, batchSize, dropLast, shuffle, optimizer, learningRate, schedule, validation, earlyStopping, seed, signal, callbacks, checkpoint, resume, parallel.",
+      ],
+      [
+        { earlyStopping: { patiense: 2 } },
+        "fit: unknown option 'earlyStopping.patiense'; did you mean 'earlyStopping.patience'?",
+      ],
+      [
+        { checkpoint: { dir: 'runs/x', everyEpoch: 2 } },
+        "fit: unknown option 'checkpoint.everyEpoch'; did you mean 'checkpoint.everyEpochs'?",
+      ],
+      [
+        { parallel: { worker: 2 } },
+        "fit: unknown option 'parallel.worker'; did you mean 'parallel.workers'?",
+      ],
+      [
+        { callbacks: { onEpochStart, onEpochEnds: () => {} } },
+        "fit: unknown option 'callbacks.onEpochEnds'; did you mean 'callbacks.onEpochEnd'?",
+      ],
+      [
+        { schedule: { type: 'exponential', factr: 0.5 } },
+        "fit: unknown option 'schedule.factr'; did you mean 'schedule.factor'?",
+      ],
+      [
+        { schedule: { type: 'cosine', minLearningRate: 0, factor: 0.5 } },
+        "fit: unknown option 'schedule.factor' (got 0.5); the options are type, minLearningRate.",
+      ],
+    ];
+    for (const [options, message] of cases) {
+      const error = await trainer.fit(ae, x, options as never).then(
+        () => undefined,
+        (thrown: unknown) => thrown,
+      );
+      expect(UnknownOptionError.isInstance(error)).toBe(true);
+      expect((error as Error).message).toBe(message);
+    }
+    expect(epochsStarted).toBe(0);
+    expect(snapshot(ae)).toEqual(before);
+    x.dispose();
     ae.dispose();
   });
 });

@@ -1,5 +1,5 @@
 import { type Batch, createRng, InvalidArgumentError, type TrainableModel } from '@aekit/core';
-import { clone, dispose, type Optimizer, tidy } from '@tensorflow/tfjs-core';
+import { clone, dispose, tidy } from '@tensorflow/tfjs-core';
 import { NonFiniteLossError } from './errors';
 import type { FileSystem } from './file-system';
 import { type EpochReader, type FitData, readFitData } from './fit-data';
@@ -13,10 +13,8 @@ import { batchGradients, type GradientSource } from './gradient-shares';
 import { emptyHistory, type History, recordEpoch } from './history';
 import { LossMeans, type LossReading, packLoss, toLossValues } from './loss-reading';
 import { noFileSystem } from './model-files';
-import { applyOptimizerStep } from './optimizer-step';
-import { captureOptimizerState, createOptimizer, setLearningRate } from './optimizers';
 import { type NamedVariable, type RunState, resumeRun, saveCheckpoint } from './run-state';
-import { scheduledLearningRate } from './schedules';
+import { TrainingOptimizer } from './training-optimizer';
 
 function checkModel(model: unknown): TrainableModel {
   const candidate = model as Partial<TrainableModel> | null;
@@ -55,8 +53,7 @@ function batchRows(batch: Batch): number {
  */
 async function trainStep(
   source: GradientSource,
-  optimizer: Optimizer,
-  trained: readonly NamedVariable[],
+  optimizer: TrainingOptimizer,
   batch: Batch,
   state: RunState,
 ): Promise<LossReading> {
@@ -83,14 +80,7 @@ async function trainStep(
     allNames.forEach((name, index) => {
       state.lastFinite.set(name, { value: values[index]!, step: state.step });
     });
-    // In the order of `trained`, so the optimiser's per-variable state lines up with it in
-    // every run (tfjs indexes its moments by position). A variable the loss does not reach
-    // has no gradient and is skipped by the optimiser. Fused into one kernel call where the
-    // backend has it (see applyOptimizerStep).
-    applyOptimizerStep(
-      optimizer,
-      trained.map(([, variable]) => ({ name: variable.name, tensor: grads[variable.name] })),
-    );
+    optimizer.step(grads);
     return reading;
   } finally {
     dispose(Object.values(grads));
@@ -131,6 +121,17 @@ export type StartParallel = (
   batchSize: number,
 ) => Promise<GradientSource>;
 
+/** What one `fit` call trains: its checked arguments. */
+interface FitPlan {
+  readonly files: FileSystem | undefined;
+  readonly model: TrainableModel;
+  readonly options: ResolvedFitOptions;
+  readonly training: EpochReader;
+  readonly validation: EpochReader | undefined;
+  /** The model's trainable variables, in the order the optimiser sees them. */
+  readonly trained: readonly NamedVariable[];
+}
+
 /**
  * `fit` with the file system for checkpoints (`undefined` in a browser) and the worker-thread
  * starter for `options.parallel` (`undefined` where there are no worker threads). See `fit`.
@@ -142,6 +143,32 @@ export async function fitWith(
   options: FitOptions = {},
   startParallel?: StartParallel,
 ): Promise<History> {
+  const plan = planFit(files, model, data, options, startParallel);
+  const optimizer = await TrainingOptimizer.open(plan.options, plan.trained);
+  const started = performance.now();
+  let run: RunState | undefined;
+  let source: GradientSource | undefined;
+  try {
+    run = await startRun(plan, optimizer);
+    source = await openGradientSource(plan, startParallel);
+    await trainEpochs(plan, run, source, optimizer);
+    await finishRun(plan, run, started);
+    return run.history;
+  } finally {
+    await source?.close();
+    if (run?.bestWeights !== undefined) dispose([...run.bestWeights.values()]);
+    optimizer.dispose();
+  }
+}
+
+/** Checks the arguments at the public boundary, before anything is made. */
+function planFit(
+  files: FileSystem | undefined,
+  model: unknown,
+  data: FitData,
+  options: FitOptions,
+  startParallel: StartParallel | undefined,
+): FitPlan {
   const checkedModel = checkModel(model);
   const resolved: ResolvedFitOptions = resolveFitOptions(options);
   const inputDim = checkedModel.config.inputDim;
@@ -175,192 +202,196 @@ export async function fitWith(
       value: Object.keys(checkedModel.variables()),
     });
   }
-  const { callbacks, epochs, batchSize } = resolved;
-  const ownsOptimizer = typeof resolved.optimizer === 'string';
-  const optimizer =
-    typeof resolved.optimizer === 'string'
-      ? createOptimizer(resolved.optimizer, resolved.learningRate!)
-      : resolved.optimizer;
-  const started = performance.now();
-  let run: RunState | undefined;
-  let source: GradientSource | undefined;
-  try {
-    if (!ownsOptimizer && (resolved.checkpoint !== undefined || resolved.resume !== undefined)) {
-      await checkOptimizerCanSave(optimizer, trained);
+  return { files, model: checkedModel, options: resolved, training, validation, trained };
+}
+
+/** A new run, or the run of `options.resume` with the model and optimiser as checkpointed. */
+async function startRun(plan: FitPlan, optimizer: TrainingOptimizer): Promise<RunState> {
+  const { options } = plan;
+  if (options.resume !== undefined) {
+    return resumeRun(plan.files!, options.resume, plan.model, optimizer, plan.trained);
+  }
+  return {
+    epoch: 0,
+    step: 0,
+    rng: createRng(options.seed),
+    history: emptyHistory(plan.validation !== undefined),
+    best: undefined,
+    bestWeights: undefined,
+    lastFinite: new Map(),
+  };
+}
+
+/** Where the gradients come from: this thread, or worker threads sharing each batch. */
+async function openGradientSource(
+  plan: FitPlan,
+  startParallel: StartParallel | undefined,
+): Promise<GradientSource> {
+  const { model, trained, options } = plan;
+  if (options.parallel === undefined || options.parallel.workers === 1) {
+    return {
+      gradients: (batch, step) => batchGradients(model, trained, batch, step, 1),
+      close: async () => {},
+    };
+  }
+  return startParallel!(model, trained, options.parallel, options.batchSize);
+}
+
+/** Trains epoch after epoch until `options.epochs`, early stopping, or the signal. */
+async function trainEpochs(
+  plan: FitPlan,
+  run: RunState,
+  source: GradientSource,
+  optimizer: TrainingOptimizer,
+): Promise<void> {
+  const { options } = plan;
+  const { history } = run;
+  // A resumed run that had stopped early is finished; any other continues.
+  if (history.stopReason !== 'earlyStopping') history.stopReason = 'completed';
+  while (history.stopReason !== 'earlyStopping' && run.epoch < options.epochs) {
+    if (options.signal?.aborted) {
+      history.stopReason = 'aborted';
+      return;
     }
-    run =
-      resolved.resume === undefined
-        ? {
-            epoch: 0,
-            step: 0,
-            rng: createRng(resolved.seed),
-            history: emptyHistory(validation !== undefined),
-            best: undefined,
-            bestWeights: undefined,
-            lastFinite: new Map(),
-          }
-        : await resumeRun(files!, resolved.resume, checkedModel, optimizer, trained);
-    source =
-      resolved.parallel === undefined || resolved.parallel.workers === 1
-        ? {
-            gradients: (batch, step) => batchGradients(checkedModel, trained, batch, step, 1),
-            close: async () => {},
-          }
-        : await startParallel!(checkedModel, trained, resolved.parallel, batchSize);
-    const { history } = run;
-    // A resumed run that had stopped early is finished; any other continues.
-    if (history.stopReason !== 'earlyStopping') history.stopReason = 'completed';
-    while (history.stopReason !== 'earlyStopping' && run.epoch < epochs) {
-      if (resolved.signal?.aborted) {
-        history.stopReason = 'aborted';
-        break;
-      }
-      const epochNumber = run.epoch + 1;
-      const learningRate =
-        resolved.learningRate === undefined
-          ? undefined
-          : scheduledLearningRate(resolved.schedule, resolved.learningRate, run.epoch, epochs);
-      if (learningRate !== undefined) setLearningRate(optimizer, learningRate);
-      const reportedRate =
-        learningRate ??
-        (optimizer as unknown as { learningRate?: number }).learningRate ??
-        Number.NaN;
-      await callbacks.onEpochStart?.({
-        epoch: epochNumber,
-        epochs,
-        step: run.step,
-        learningRate: reportedRate,
-      });
-      // Drawn every epoch, shuffled or not, so the generator's state depends only on epochs.
-      const epochSeed = run.rng.nextSeed();
-      const means = new LossMeans();
-      const epochStart = performance.now();
-      let seen = 0;
-      let batchIndex = 0;
-      let aborted = false;
-      for await (const batch of training.epoch(
-        batchSize,
-        resolved.shuffle ? epochSeed : undefined,
-        resolved.dropLast,
-      )) {
-        let reading: LossReading;
-        const rows = batchRows(batch);
-        try {
-          reading = await trainStep(source, optimizer, trained, batch, run);
-        } finally {
-          disposeBatch(batch);
-        }
-        means.add(reading, rows);
-        seen += rows;
-        batchIndex += 1;
-        const step = run.step;
-        run.step += 1;
-        history.steps = run.step;
-        await callbacks.onStepEnd?.({
-          epoch: epochNumber,
-          epochs,
-          step,
-          batch: batchIndex,
-          batchSize: rows,
-          learningRate: reportedRate,
-          loss: toLossValues(reading),
-          samplesPerSecond: seen / Math.max((performance.now() - epochStart) / 1000, 1e-9),
-        });
-        if (resolved.signal?.aborted) {
-          aborted = true;
-          break;
-        }
-      }
-      if (aborted) {
-        history.stopReason = 'aborted';
-        break;
-      }
-      const seconds = (performance.now() - epochStart) / 1000;
-      const samplesPerSecond = seen / Math.max(seconds, 1e-9);
-      const trainMeans = means.means();
-      const validationMeans =
-        validation === undefined
-          ? undefined
-          : await evaluate(checkedModel, validation, batchSize, run.step);
-      run.epoch = epochNumber;
-      recordEpoch(history, {
-        epoch: epochNumber,
-        train: trainMeans,
-        ...(validationMeans === undefined ? {} : { validation: validationMeans }),
-        learningRate: reportedRate,
-        samplesPerSecond,
-      });
-      let stop = false;
-      if (resolved.earlyStopping !== undefined) {
-        stop = watchEarlyStopping(resolved.earlyStopping, run, trained, {
-          train: trainMeans,
-          ...(validationMeans === undefined ? {} : { validation: validationMeans }),
-        });
-        if (stop) history.stopReason = 'earlyStopping';
-      }
-      await callbacks.onEpochEnd?.({
-        epoch: epochNumber,
-        epochs,
-        steps: run.step,
-        learningRate: reportedRate,
-        train: trainMeans,
-        ...(validationMeans === undefined ? {} : { validation: validationMeans }),
-        seconds,
-        samplesPerSecond,
-      });
-      const { checkpoint } = resolved;
-      if (
-        checkpoint !== undefined &&
-        (run.epoch % checkpoint.everyEpochs === 0 || run.epoch === epochs || stop)
-      ) {
-        await saveCheckpoint(files!, checkpoint.dir, checkedModel, optimizer, trained, run);
-      }
-      if (stop) break;
-    }
-    let restoredEpoch: number | undefined;
-    if (resolved.earlyStopping?.restoreBestWeights && run.bestWeights !== undefined) {
-      const weights = run.bestWeights;
-      tidy(() => {
-        for (const [name, variable] of trained) {
-          const best = weights.get(name);
-          if (best !== undefined) variable.assign(best);
-        }
-      });
-      restoredEpoch = run.best?.epoch;
-    }
-    await callbacks.onTrainEnd?.({
-      epochs: run.epoch,
-      steps: run.step,
-      stopReason: history.stopReason,
-      seconds: (performance.now() - started) / 1000,
-      ...(restoredEpoch === undefined ? {} : { restoredEpoch }),
+    const learningRate = optimizer.startEpoch(run.epoch, options.epochs);
+    await options.callbacks.onEpochStart?.({
+      epoch: run.epoch + 1,
+      epochs: options.epochs,
+      step: run.step,
+      learningRate,
     });
-    return history;
-  } finally {
-    await source?.close();
-    if (run?.bestWeights !== undefined) dispose([...run.bestWeights.values()]);
-    if (ownsOptimizer) optimizer.dispose();
+    const trainedEpoch = await trainEpoch(plan, run, source, optimizer, learningRate);
+    if (trainedEpoch === 'aborted') {
+      history.stopReason = 'aborted';
+      return;
+    }
+    const stop = await endEpoch(plan, run, optimizer, learningRate, trainedEpoch);
+    if (stop) return;
   }
 }
 
-/** Fails before training, not at the first checkpoint, when an optimiser cannot save its state. */
-async function checkOptimizerCanSave(
-  optimizer: Optimizer,
-  trained: readonly NamedVariable[],
-): Promise<void> {
-  try {
-    await captureOptimizerState(optimizer, trained);
-  } catch (error) {
-    throw new InvalidArgumentError(
-      {
-        functionName: 'fit',
-        argument: 'options.optimizer',
-        rule: 'an optimiser that can save and restore its state (getWeights/setWeights), for checkpoints',
-        value: optimizer.getClassName(),
-      },
-      { cause: error },
-    );
+/** One epoch's training: its means, examples and time. */
+interface TrainedEpoch {
+  readonly train: LossValues;
+  readonly seconds: number;
+  readonly samplesPerSecond: number;
+}
+
+/** One pass over the training data, a step per batch; `'aborted'` when the signal stopped it. */
+async function trainEpoch(
+  plan: FitPlan,
+  run: RunState,
+  source: GradientSource,
+  optimizer: TrainingOptimizer,
+  learningRate: number,
+): Promise<TrainedEpoch | 'aborted'> {
+  const { options } = plan;
+  const epochNumber = run.epoch + 1;
+  // Drawn every epoch, shuffled or not, so the generator's state depends only on epochs.
+  const epochSeed = run.rng.nextSeed();
+  const means = new LossMeans();
+  const epochStart = performance.now();
+  let seen = 0;
+  let batchIndex = 0;
+  for await (const batch of plan.training.epoch(
+    options.batchSize,
+    options.shuffle ? epochSeed : undefined,
+    options.dropLast,
+  )) {
+    let reading: LossReading;
+    const rows = batchRows(batch);
+    try {
+      reading = await trainStep(source, optimizer, batch, run);
+    } finally {
+      disposeBatch(batch);
+    }
+    means.add(reading, rows);
+    seen += rows;
+    batchIndex += 1;
+    const step = run.step;
+    run.step += 1;
+    run.history.steps = run.step;
+    await options.callbacks.onStepEnd?.({
+      epoch: epochNumber,
+      epochs: options.epochs,
+      step,
+      batch: batchIndex,
+      batchSize: rows,
+      learningRate,
+      loss: toLossValues(reading),
+      samplesPerSecond: seen / Math.max((performance.now() - epochStart) / 1000, 1e-9),
+    });
+    if (options.signal?.aborted) return 'aborted';
   }
+  const seconds = (performance.now() - epochStart) / 1000;
+  return { train: means.means(), seconds, samplesPerSecond: seen / Math.max(seconds, 1e-9) };
+}
+
+/**
+ * After an epoch's training: validation, the history, early stopping, `onEpochEnd`, the
+ * checkpoint. Returns whether early stopping ends training.
+ */
+async function endEpoch(
+  plan: FitPlan,
+  run: RunState,
+  optimizer: TrainingOptimizer,
+  learningRate: number,
+  trainedEpoch: TrainedEpoch,
+): Promise<boolean> {
+  const { options } = plan;
+  const { train, seconds, samplesPerSecond } = trainedEpoch;
+  const validation =
+    plan.validation === undefined
+      ? undefined
+      : await evaluate(plan.model, plan.validation, options.batchSize, run.step);
+  const losses = { train, ...(validation === undefined ? {} : { validation }) };
+  run.epoch += 1;
+  recordEpoch(run.history, { epoch: run.epoch, ...losses, learningRate, samplesPerSecond });
+  let stop = false;
+  if (options.earlyStopping !== undefined) {
+    stop = watchEarlyStopping(options.earlyStopping, run, plan.trained, losses);
+    if (stop) run.history.stopReason = 'earlyStopping';
+  }
+  await options.callbacks.onEpochEnd?.({
+    epoch: run.epoch,
+    epochs: options.epochs,
+    steps: run.step,
+    learningRate,
+    ...losses,
+    seconds,
+    samplesPerSecond,
+  });
+  const { checkpoint } = options;
+  if (
+    checkpoint !== undefined &&
+    (run.epoch % checkpoint.everyEpochs === 0 || run.epoch === options.epochs || stop)
+  ) {
+    await saveCheckpoint(plan.files!, checkpoint.dir, plan.model, optimizer, run);
+  }
+  return stop;
+}
+
+/** Restores the best weights when early stopping asks for it, and calls `onTrainEnd`. */
+async function finishRun(plan: FitPlan, run: RunState, started: number): Promise<void> {
+  const { options } = plan;
+  let restoredEpoch: number | undefined;
+  if (options.earlyStopping?.restoreBestWeights && run.bestWeights !== undefined) {
+    const weights = run.bestWeights;
+    tidy(() => {
+      for (const [name, variable] of plan.trained) {
+        const best = weights.get(name);
+        if (best !== undefined) variable.assign(best);
+      }
+    });
+    restoredEpoch = run.best?.epoch;
+  }
+  await options.callbacks.onTrainEnd?.({
+    epochs: run.epoch,
+    steps: run.step,
+    stopReason: run.history.stopReason,
+    seconds: (performance.now() - started) / 1000,
+    ...(restoredEpoch === undefined ? {} : { restoredEpoch }),
+  });
 }
 
 /** Updates the early-stopping state after an epoch; returns whether to stop. */

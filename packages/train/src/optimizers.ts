@@ -9,6 +9,11 @@ import {
 } from '@tensorflow/tfjs-core';
 import type { StoredTensor } from './safetensors';
 
+/*
+ * The tfjs-level pieces of an optimiser's life (creation, learning rate, state capture and
+ * restore); `TrainingOptimizer` (training-optimizer.ts) is the one object that uses them in `fit`.
+ */
+
 /** The optimisers `fit` creates by name (tfjs's defaults otherwise; momentum 0.9). */
 export const optimizerNames = ['adam', 'sgd', 'momentum', 'rmsprop', 'adagrad'] as const;
 /** An optimiser `fit` creates by name. */

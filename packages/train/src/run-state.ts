@@ -1,5 +1,5 @@
 import { InvalidArgumentError, Rng, type TrainableModel } from '@aekit/core';
-import { type Optimizer, type Tensor, tensor, type Variable } from '@tensorflow/tfjs-core';
+import { type Tensor, tensor, type Variable } from '@tensorflow/tfjs-core';
 import {
   type Checkpoint,
   checkpointFileName,
@@ -12,8 +12,8 @@ import {
 import type { FileSystem } from './file-system';
 import type { History } from './history';
 import { assignVariables, readVariables } from './model-bytes';
-import { captureOptimizerState, restoreOptimizerState } from './optimizers';
 import type { StoredTensor } from './safetensors';
+import type { TrainingOptimizer } from './training-optimizer';
 
 /** A trained variable under its logical name. */
 export type NamedVariable = readonly [string, Variable];
@@ -48,7 +48,7 @@ export async function resumeRun(
   files: FileSystem,
   dir: string,
   model: TrainableModel,
-  optimizer: Optimizer,
+  optimizer: TrainingOptimizer,
   trained: readonly NamedVariable[],
 ): Promise<RunState> {
   const checkpoint = await readCheckpoint(files, dir);
@@ -67,21 +67,14 @@ export async function resumeRun(
       value: givenConfig[differing],
     });
   }
-  if (state.optimizer.className !== optimizer.getClassName()) {
-    throw new InvalidArgumentError({
-      functionName: 'fit',
-      argument: 'options.optimizer',
-      rule: `the optimiser the checkpoint ${file} was written with, ${state.optimizer.className}`,
-      value: optimizer.getClassName(),
-    });
-  }
+  optimizer.checkSameClass(state.optimizer.className, file);
   assignVariables(model.variables(), checkpoint.tensors, {
     functionName: 'fit',
     file,
     prefix: checkpointPrefixes.model,
     builtFrom: 'the model passed to fit',
   });
-  await restoreOptimizerState(optimizer, optimizerStateOf(checkpoint, file), trained);
+  await optimizer.restore(optimizerStateOf(checkpoint, file));
   let bestWeights: Map<string, Tensor> | undefined;
   if (state.earlyStopping !== undefined) {
     bestWeights = new Map();
@@ -116,8 +109,7 @@ export async function saveCheckpoint(
   files: FileSystem,
   dir: string,
   model: TrainableModel,
-  optimizer: Optimizer,
-  trained: readonly NamedVariable[],
+  optimizer: TrainingOptimizer,
   run: RunState,
 ): Promise<void> {
   const tensors = await readVariables('fit', model.variables(), checkpointPrefixes.model);
@@ -126,7 +118,7 @@ export async function saveCheckpoint(
       tensors.set(`${checkpointPrefixes.best}${name}`, await storedCopy(value));
     }
   }
-  const optimizerState = await captureOptimizerState(optimizer, trained);
+  const optimizerState = await optimizer.capture();
   for (const [name, value] of optimizerTensors(optimizerState)) tensors.set(name, value);
   const checkpoint: Checkpoint = {
     state: {

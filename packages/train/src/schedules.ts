@@ -1,4 +1,9 @@
-import { checkNumber, checkPositiveInteger, InvalidArgumentError } from '@aekit/core';
+import {
+  checkKnownFields,
+  checkNumber,
+  checkPositiveInteger,
+  InvalidArgumentError,
+} from '@aekit/core';
 
 /**
  * How the learning rate changes over training. The rate is set at the start of each epoch
@@ -20,8 +25,14 @@ export function checkSchedule(
 ): LearningRateSchedule {
   const schedule = value as Partial<Record<string, unknown>> | null;
   const type = typeof schedule === 'object' && schedule !== null ? schedule.type : undefined;
+  const known = (names: readonly string[]): void => {
+    // The key's path below the options: `schedule.factr`.
+    const path = argument.startsWith('options.') ? argument.slice('options.'.length) : argument;
+    checkKnownFields(functionName, schedule!, ['type', ...names], `${path}.`);
+  };
   switch (type) {
     case 'step':
+      known(['everyEpochs', 'factor']);
       return {
         type,
         everyEpochs: checkPositiveInteger(
@@ -35,6 +46,7 @@ export function checkSchedule(
         }),
       };
     case 'exponential':
+      known(['factor']);
       return {
         type,
         factor: checkNumber(functionName, `${argument}.factor`, schedule!.factor, {
@@ -43,6 +55,7 @@ export function checkSchedule(
         }),
       };
     case 'cosine':
+      known(['minLearningRate']);
       return {
         type,
         minLearningRate: checkNumber(

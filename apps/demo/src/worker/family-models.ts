@@ -9,7 +9,7 @@ import { createDenoisingAe } from '@aekit/denoising';
 import { type ActivationName, activate } from '@aekit/layers';
 import { createSparseAe } from '@aekit/sparse';
 import { createStackedAe, type StackedAe, type StageFamily } from '@aekit/stacked';
-import type { FitOptions, StopReason } from '@aekit/train';
+import { type FitOptions, fit, type StopReason } from '@aekit/train';
 import { createVae, type Vae } from '@aekit/vae';
 import {
   add,
@@ -340,6 +340,7 @@ const stackedFamily: WorkerFamily = {
     const stack = model as StackedAe;
     const { epochs, ...rest } = options;
     const result = await stack.pretrain(data, {
+      fit,
       ...rest,
       ...(epochs === undefined ? {} : { epochsPerLayer: epochs }),
       onStageStart: (stage) => phase(`stage ${stage + 1}:`),

@@ -105,6 +105,7 @@ export async function trainStacked(context: FamilyTrainContext): Promise<FamilyT
   let started = performance.now();
   const widths = [stack.config.inputDim, ...settings.layers];
   const pretrained = await stack.pretrain(data.train, {
+    fit,
     ...fitOptions,
     epochsPerLayer: epochs.pretrainPerStage,
     callbacks: context.progress(),
