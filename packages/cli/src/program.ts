@@ -80,22 +80,27 @@ function buildProgram(io: CliIo, exit: (code: number) => void): Command {
     .option('--out <dir>', 'the run folder (default: runs/<family>-<data>-<date>-<time>)')
     .option('--resume <dir>', 'continue an interrupted run from its last checkpoint');
   commonOptions(train);
-  // A flag several families take is listed once, in a group naming all of them.
-  const owners = new Map<string, { spec: FamilyOption; families: string[] }>();
+  // A flag several families take is listed once, in a group naming all of them; where their
+  // descriptions differ, each family's follows its name.
+  const owners = new Map<string, { spec: FamilyOption; families: string[]; texts: string[] }>();
   for (const adapter of familyAdapters) {
     for (const spec of adapter.options) {
       const flag = spec.flags.split(' ')[0]!;
-      const entry = owners.get(flag) ?? { spec, families: [] };
+      const entry = owners.get(flag) ?? { spec, families: [], texts: [] };
       entry.families.push(adapter.name);
+      entry.texts.push(
+        spec.defaultText === undefined
+          ? spec.description
+          : `${spec.description} (default: ${spec.defaultText})`,
+      );
       owners.set(flag, entry);
     }
   }
-  for (const { spec, families } of owners.values()) {
+  for (const { spec, families, texts } of owners.values()) {
+    const same = texts.every((text) => text === texts[0]);
     const made = new Option(
       spec.flags,
-      spec.defaultText === undefined
-        ? spec.description
-        : `${spec.description} (default: ${spec.defaultText})`,
+      same ? texts[0]! : texts.map((text, index) => `${families[index]}: ${text}`).join('; '),
     );
     if (spec.choices !== undefined) made.choices(spec.choices);
     made.helpGroup(`Options of --family ${families.join(', ')}:`);

@@ -1,5 +1,6 @@
 import type { AutoencoderConfig, TrainableModel } from './autoencoder';
 import { InvalidArgumentError } from './errors';
+import type { OptionSchema } from './option-schema';
 
 /**
  * What a family package registers so that a saved model of its kind can be rebuilt: the
@@ -13,6 +14,15 @@ export interface AutoencoderFamily<Config extends AutoencoderConfig = Autoencode
   readonly packageName: string;
   /** That package's version, recorded in `config.json`. */
   readonly version: string;
+  /** What it is called in titles: `'Sparse autoencoder'`. */
+  readonly title?: string;
+  /** One line: what it is, for `--help` and pickers. */
+  readonly summary?: string;
+  /**
+   * Its options, described once (defaults, rules, help): the family's resolver reads them, and
+   * so do front ends (the command's flags, the demo's controls) instead of restating them.
+   */
+  readonly options?: OptionSchema;
   /**
    * Builds a model from a complete, saved `config`, validating it (throwing
    * `InvalidArgumentError` for a bad one). Its initial weights are overwritten by the loader.

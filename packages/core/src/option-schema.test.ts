@@ -89,8 +89,11 @@ describe('resolveOptions', () => {
 
   it('names the function, the option, the rule and the value of a bad value', () => {
     expect(() => resolveOptions('createThing', schema, { latentDim: 0 })).toThrow(
-      "createThing: 'latentDim' must be an integer ≥ 1, got 0.",
+      "createThing: 'latentDim' must be a positive integer, got 0.",
     );
+    expect(() =>
+      checkOptionValue('createThing', 'n', integerOption({ range: { min: 2 }, help: '' }), 1),
+    ).toThrow("createThing: 'n' must be an integer ≥ 2, got 1.");
     expect(() => resolveOptions('createThing', schema, { latentDim: 2, rho: 1.2 })).toThrow(
       "createThing: 'rho' must be a finite number in (0, 1), got 1.2.",
     );
@@ -123,7 +126,7 @@ describe('resolveOptions', () => {
     }
     expect(InvalidArgumentError.isInstance(error)).toBe(true);
     expect((error as Error).message).toBe(
-      "createThing: 'latentDim' must be given (an integer, required), got undefined.",
+      "createThing: 'latentDim' must be a positive integer, got undefined.",
     );
   });
 
@@ -141,6 +144,9 @@ describe('resolveOptions', () => {
     expect(() =>
       resolveOptions('createThing', schema, { latentDim: 2, family: 'x' }, ['family']),
     ).not.toThrow();
+    expect(() =>
+      resolveOptions('createThing', schema, { codeDim: 2 }, [], { codeDim: 'latentDim' }),
+    ).toThrow("createThing: unknown option 'codeDim'; did you mean 'latentDim'?");
     expect(() => resolveOptions('createThing', schema, { latentDim: 2, family: 'x' })).toThrow(
       /unknown option 'family'/,
     );

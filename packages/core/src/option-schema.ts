@@ -4,11 +4,11 @@ import {
   checkInteger,
   checkNumber,
   checkOneOf,
+  checkPositiveInteger,
   checkPositiveIntegerList,
   checkSeed,
   type NumberRange,
 } from './checks';
-import { InvalidArgumentError } from './errors';
 import { checkKnownFields, deepFreeze } from './options';
 
 /**
@@ -188,6 +188,17 @@ export function optionDefault(spec: OptionSpec, resolved: ResolvedSoFar): JsonVa
   return typeof value === 'function' ? value(resolved) : value;
 }
 
+/** `{ min: 1 }` and nothing else: such an integer is "a positive integer" in messages. */
+function isPositiveRange(range: NumberRange | undefined): boolean {
+  return (
+    range !== undefined &&
+    range.min === 1 &&
+    range.max === undefined &&
+    range.minExclusive !== true &&
+    range.maxExclusive !== true
+  );
+}
+
 /** Checks one value against its spec, naming `functionName` and `argument` in errors. */
 export function checkOptionValue(
   functionName: string,
@@ -198,7 +209,9 @@ export function checkOptionValue(
 ): JsonValue {
   switch (spec.kind) {
     case 'integer':
-      return checkInteger(functionName, argument, value, spec.range);
+      return isPositiveRange(spec.range)
+        ? checkPositiveInteger(functionName, argument, value)
+        : checkInteger(functionName, argument, value, spec.range);
     case 'number':
       return checkNumber(functionName, argument, value, spec.range);
     case 'choice':
@@ -219,28 +232,23 @@ export function checkOptionValue(
 /**
  * Resolves `record` against `schema`: no key outside the schema (and `extraKeys`), each option
  * given or defaulted, each checked; returns the options frozen, in schema order. Throws
- * `UnknownOptionError` for an unknown key, `InvalidArgumentError` for a missing required option
- * or a bad value: `createSparseAe: 'rho' must be a finite number in (0, 1), got 1.2.`
- * @param extraKeys keys the caller handles itself (e.g. `family`, `inputDim`), allowed but not resolved.
+ * `UnknownOptionError` for an unknown key, `InvalidArgumentError` for a bad value or a required
+ * option left out: `createSparseAe: 'rho' must be a finite number in (0, 1), got 1.2.`
+ * @param extraKeys keys the caller handles itself (e.g. `family`), allowed but not resolved.
+ * @param renamed old name → new name of renamed options, so an old name is answered with the new one.
  */
 export function resolveOptions<S extends OptionSchema>(
   functionName: string,
   schema: S,
   record: Readonly<Record<string, unknown>>,
   extraKeys: readonly string[] = [],
+  renamed: Readonly<Record<string, string>> = {},
 ): ResolvedOptions<S> {
-  checkKnownFields(functionName, record, [...extraKeys, ...Object.keys(schema)]);
+  checkKnownFields(functionName, record, [...extraKeys, ...Object.keys(schema)], '', renamed);
   const resolved: Record<string, JsonValue> = {};
   for (const [key, spec] of Object.entries(schema)) {
     const value = record[key] === undefined ? optionDefault(spec, resolved) : record[key];
-    if (value === undefined) {
-      throw new InvalidArgumentError({
-        functionName,
-        argument: key,
-        rule: `given (${describeOption(spec)}, required)`,
-        value,
-      });
-    }
+    // A required option left out fails its own check: `'latentDim' must be a positive integer, got undefined.`
     resolved[key] = checkOptionValue(functionName, key, spec, value, resolved);
   }
   return deepFreeze(resolved) as ResolvedOptions<S>;

@@ -8,6 +8,7 @@ export {
   defaultSparsityWeights,
   renamedSparseAeConfigFields,
   resolveSparseAeConfig,
+  sparseAeOptions,
   sparseFamilyName,
   sparseNetworkOptions,
   sparsityPenalties,

@@ -1,15 +1,16 @@
 import { type NetworkOptions, type ReconstructionLoss, reconstructionLosses } from '@aekit/ae';
 import {
   type AutoencoderConfig,
-  checkBoolean,
+  booleanOption,
   checkConfigObject,
-  checkNumber,
-  checkOneOf,
-  checkPositiveInteger,
-  checkSeed,
+  choiceOption,
   deepFreeze,
   InvalidArgumentError,
+  integerOption,
+  numberOption,
   renameFields,
+  resolveOptions,
+  seedOption,
 } from '@aekit/core';
 import { type InitializerName, initializerNames } from '@aekit/layers';
 
@@ -75,17 +76,58 @@ export const defaultSparsityWeights: Readonly<Record<SparsityPenalty, number>> =
   l1: 0.01,
 };
 
-const fields = [
-  'inputDim',
-  'latentDim',
-  'penalty',
-  'rho',
-  'lambda',
-  'loss',
-  'tiedWeights',
-  'init',
-  'seed',
-] as const;
+/**
+ * The options of a sparse autoencoder, described once: `resolveSparseAeConfig` fills and checks
+ * a config from it, and front ends (the `aekit` command's flags, the demo's controls) read their
+ * names, defaults, bounds and help from it.
+ */
+export const sparseAeOptions = {
+  inputDim: integerOption({ range: { min: 1 }, help: 'features per example, e.g. 784' }),
+  latentDim: integerOption({
+    range: { min: 1 },
+    label: 'Hidden units',
+    help: 'width of the code, the one hidden layer; may exceed inputDim (overcomplete): the penalty, not the width, makes it compress',
+    suggested: { min: 1, max: 1024, step: 1 },
+  }),
+  penalty: choiceOption(sparsityPenalties, {
+    default: 'kl',
+    label: 'Penalty',
+    help: 'kl: sigmoid units, λ Σ_j KL(ρ ‖ ρ̂_j) towards the target mean activation ρ; l1: ReLU units and a softplus reconstruction, λ‖h‖₁',
+    labels: { kl: 'KL(ρ ‖ ρ̂ⱼ), sigmoid units', l1: 'L1 ‖h‖₁, ReLU units' },
+  }),
+  rho: numberOption({
+    default: 0.05,
+    range: { min: 0, max: 1, minExclusive: true, maxExclusive: true },
+    usedWhen: { test: (options) => options.penalty === 'kl', description: "penalty 'kl'" },
+    label: 'Target activation ρ (KL)',
+    help: 'the target mean activation ρ in (0, 1) of every hidden unit over the data',
+    suggested: { min: 0.001, max: 0.5, step: 0.01 },
+  }),
+  lambda: numberOption({
+    default: (options) => defaultSparsityWeights[options.penalty as SparsityPenalty],
+    defaultHelp: '3 with penalty kl, 0.01 with l1',
+    range: { min: 0 },
+    label: 'Penalty weight λ',
+    help: 'weight λ ≥ 0 of the sparsity penalty',
+    suggested: { min: 0, max: 20, step: 0.01 },
+  }),
+  loss: choiceOption(reconstructionLosses, {
+    default: 'mse-sum',
+    label: 'Reconstruction loss',
+    help: "reconstruction loss: 'mse-sum', 'mse' or 'bernoulli' (only with penalty kl): see ReconstructionLoss",
+  }),
+  tiedWeights: booleanOption({
+    default: false,
+    flag: 'tied',
+    label: 'Tied weights',
+    help: 'tied weights: the decoder uses the transposed encoder weights',
+  }),
+  init: choiceOption(initializerNames, {
+    default: 'glorotUniform',
+    help: 'initialiser of the weight matrices',
+  }),
+  seed: seedOption({ default: 0, help: 'seed of the weights, an integer in [0, 2³²)' }),
+} as const;
 
 /**
  * The fields that configs saved by earlier versions name otherwise, old name → new name:
@@ -118,48 +160,19 @@ export function resolveSparseAeConfig(
     config,
     sparseFamilyName,
     'SparseAeConfig',
-    fields,
+    Object.keys(sparseAeOptions),
     renamedSparseAeConfigFields,
   );
-  const inputDim = checkPositiveInteger(functionName, 'inputDim', record.inputDim);
-  const latentDim = checkPositiveInteger(functionName, 'latentDim', record.latentDim);
-  const penalty = checkOneOf(functionName, 'penalty', record.penalty ?? 'kl', sparsityPenalties);
-  const rho = checkNumber(functionName, 'rho', record.rho ?? 0.05, {
-    min: 0,
-    max: 1,
-    minExclusive: true,
-    maxExclusive: true,
-  });
-  const lambda = checkNumber(
-    functionName,
-    'lambda',
-    record.lambda ?? defaultSparsityWeights[penalty],
-    { min: 0 },
-  );
-  const loss = checkOneOf(functionName, 'loss', record.loss ?? 'mse-sum', reconstructionLosses);
-  if (penalty === 'l1' && loss === 'bernoulli') {
+  const options = resolveOptions(functionName, sparseAeOptions, record, ['family']);
+  if (options.penalty === 'l1' && options.loss === 'bernoulli') {
     throw new InvalidArgumentError({
       functionName,
       argument: 'loss',
       rule: "'mse-sum' or 'mse' with penalty 'l1' (its softplus reconstruction is not a probability)",
-      value: loss,
+      value: options.loss,
     });
   }
-  const tiedWeights = checkBoolean(functionName, 'tiedWeights', record.tiedWeights ?? false);
-  const init = checkOneOf(functionName, 'init', record.init ?? 'glorotUniform', initializerNames);
-  const seed = checkSeed(functionName, 'seed', record.seed ?? 0);
-  return deepFreeze({
-    family: sparseFamilyName,
-    inputDim,
-    latentDim,
-    penalty,
-    rho,
-    lambda,
-    loss,
-    tiedWeights,
-    init,
-    seed,
-  });
+  return deepFreeze({ family: sparseFamilyName, ...options });
 }
 
 /**

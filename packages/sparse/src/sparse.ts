@@ -5,6 +5,7 @@ import {
   type ResolvedSparseAeConfig,
   resolveSparseAeConfig,
   type SparseAeConfig,
+  sparseAeOptions,
   sparseFamilyName,
   sparseNetworkOptions,
   upgradeSparseAeConfig,
@@ -46,5 +47,9 @@ export const sparseFamily: AutoencoderFamily<ResolvedSparseAeConfig> = {
   name: sparseFamilyName,
   packageName: '@aekit/sparse',
   version,
+  title: 'Sparse autoencoder',
+  summary:
+    'sparse autoencoder: one hidden layer, the code, possibly wider than the input, kept mostly silent by a KL or L1 penalty',
+  options: sparseAeOptions,
   create: (config) => createSparseAe(upgradeSparseAeConfig(config) as SparseAeConfig),
 };

@@ -1,6 +1,6 @@
 import { type ContractiveAeConfig, createContractiveAe } from '@aekit/contractive';
 import { numberFlag } from '../flags';
-import { lambdaOption, mlpFamilyAdapter } from './mlp-families';
+import { mlpFamilyAdapter } from './mlp-families';
 
 /** The contractive autoencoder of `@aekit/contractive`: the penalty λ‖J_f(x)‖²_F. */
 export const contractiveAdapter = mlpFamilyAdapter({
@@ -8,7 +8,13 @@ export const contractiveAdapter = mlpFamilyAdapter({
   title: 'Contractive autoencoder',
   summary:
     'contractive autoencoder: penalises the encoder Jacobian, λ‖J_f(x)‖²_F, for codes robust to small input changes',
-  options: [lambdaOption],
+  options: [
+    {
+      flags: '--lambda <number>',
+      description: 'weight λ ≥ 0 of the penalty λ‖J_f(x)‖²_F',
+      defaultText: '0.1',
+    },
+  ],
   hiddenLayers: true,
   parseFamilyOptions: (values, common) => ({
     ...common,

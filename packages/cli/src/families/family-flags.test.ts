@@ -42,7 +42,7 @@ describe('aekit train flag errors of the families', () => {
     [
       '--rho with the L1 penalty',
       ['--family', 'sparse', '--penalty', 'l1', '--rho', '0.1'],
-      `aekit train: '--rho' must be left out with --penalty l1 (only the KL penalty has a target activation), got "0.1".\n`,
+      `aekit train: '--rho' must be left out unless penalty 'kl', got "0.1".\n`,
     ],
     [
       '--rho outside (0, 1)',
@@ -52,7 +52,7 @@ describe('aekit train flag errors of the families', () => {
     [
       'bernoulli with the L1 penalty',
       ['--family', 'sparse', '--penalty', 'l1', '--loss', 'bernoulli'],
-      `aekit train: '--loss' must be mse-sum or mse with --penalty l1 (its softplus reconstruction is not a probability), got "bernoulli".\n`,
+      `aekit train: '--loss' must be 'mse-sum' or 'mse' with penalty 'l1' (its softplus reconstruction is not a probability), got "bernoulli".\n`,
     ],
     [
       '--masking 1',

@@ -34,12 +34,23 @@ export const mlpCommonOptions: readonly FamilyOption[] = [
   },
 ];
 
-/** `--lambda`, shared by sparse and contractive (one flag, one description). */
-export const lambdaOption: FamilyOption = {
-  flags: '--lambda <number>',
-  description:
-    'weight λ ≥ 0 of the penalty: sparse, of the sparsity penalty (default 3 with --penalty kl, 0.01 with l1); contractive, of λ‖J_f(x)‖²_F (default 0.1)',
-};
+/**
+ * The config fields every MLP family shares, which the command sets from its common flags
+ * (`--latent`, `--hidden`, `--seed`, `--loss`, `--tied`) and the data rather than from a
+ * family's own flags; `init` has no flag.
+ */
+export const mlpCommonFields: readonly string[] = [
+  'inputDim',
+  'hiddenDims',
+  'latentDim',
+  'hiddenActivation',
+  'codeActivation',
+  'outputActivation',
+  'loss',
+  'tiedWeights',
+  'init',
+  'seed',
+];
 
 /** The fields of `--loss` and `--tied`, as every MLP family's config names them. */
 export function parseMlpCommonOptions(values: Readonly<Record<string, unknown>>): {

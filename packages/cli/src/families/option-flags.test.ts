@@ -83,7 +83,7 @@ describe('parseOptionFlags', () => {
       "aekit train: '--rho' must be a finite number in (0, 1), got 2.",
     );
     expect(() => parseOptionFlags('train', schema, { samples: 'many' }, skip)).toThrow(
-      'aekit train: \'--samples\' must be an integer ≥ 1, got "many".',
+      'aekit train: \'--samples\' must be a positive integer, got "many".',
     );
     expect(() => parseOptionFlags('train', schema, { widths: '64,x' }, skip)).toThrow(
       'aekit train: \'--widths\' must be a non-empty array of positive integers, got "64,x".',

@@ -104,3 +104,45 @@ export function checkFlagsUsed(
     });
   }
 }
+
+/**
+ * Runs a family's resolver (given the function name to use in its errors) and restates an error
+ * about one of the schema's options in terms of its flag: `createSparseAe`'s `'loss' must be …`
+ * becomes `aekit train: '--loss' must be …`. Other errors pass through as they are.
+ */
+export function resolveWithFlags<T>(
+  command: string,
+  schema: OptionSchema,
+  resolve: (functionName: string) => T,
+): T {
+  try {
+    return resolve(commandName(command));
+  } catch (error) {
+    const spec = InvalidArgumentError.isInstance(error) ? schema[error.argument] : undefined;
+    if (spec === undefined || !InvalidArgumentError.isInstance(error)) throw error;
+    throw new InvalidArgumentError({
+      functionName: commandName(command),
+      argument: optionFlag(error.argument, spec),
+      rule: error.rule,
+      value: error.value,
+    });
+  }
+}
+
+/**
+ * The resolved values of the schema's options but those in `skip`, left out where an option is
+ * not used (`rho` with the L1 penalty): what a run records as the family's settings.
+ */
+export function usedOptions(
+  schema: OptionSchema,
+  resolved: ResolvedSoFar,
+  skip: readonly string[] = [],
+): Record<string, JsonValue> {
+  const used: Record<string, JsonValue> = {};
+  for (const [key, spec] of Object.entries(schema)) {
+    if (skip.includes(key) || resolved[key] === undefined) continue;
+    if (spec.usedWhen !== undefined && !spec.usedWhen.test(resolved)) continue;
+    used[key] = resolved[key] as JsonValue;
+  }
+  return used;
+}
