@@ -1,6 +1,12 @@
 import { type Autoencoder, InvalidArgumentError } from '@aekit/core';
 import { activationNames } from '@aekit/layers';
-import { createVae, type ResolvedVaeConfig, type Vae } from '@aekit/vae';
+import {
+  createVae,
+  type ResolvedVaeConfig,
+  type Vae,
+  type VaeLikelihood,
+  vaeLikelihoods,
+} from '@aekit/vae';
 import * as tf from '@tensorflow/tfjs-core';
 import { booleanFlag, choiceFlag, numberFlag, positiveIntegerFlag } from '../flags';
 import { forEachBatch } from '../model-calls';
@@ -14,8 +20,6 @@ import type {
   LabelledRows,
   Metric,
 } from './family-adapter';
-
-const likelihoods = ['bernoulli', 'gaussian', 'gaussian-learned'] as const;
 
 /** Latent size and hidden widths when `--latent` and `--hidden` are not given: the PyTorch example's. */
 export const vaeDefaults = { latentDim: 20, hidden: [400] } as const;
@@ -286,7 +290,7 @@ export const vaeAdapter: FamilyAdapter = {
       description:
         'the decoder: bernoulli (values in [0, 1]), gaussian (fixed variance) or gaussian-learned',
       defaultText: 'bernoulli',
-      choices: likelihoods,
+      choices: vaeLikelihoods,
     },
     {
       flags: '--variance <number>',
@@ -321,7 +325,7 @@ export const vaeAdapter: FamilyAdapter = {
       command,
       '--likelihood',
       values.likelihood ?? 'bernoulli',
-      likelihoods,
+      vaeLikelihoods,
     );
     if (values.variance !== undefined && likelihood !== 'gaussian') {
       throw new InvalidArgumentError({
@@ -358,7 +362,7 @@ export const vaeAdapter: FamilyAdapter = {
       latentDim: shape.latentDim ?? vaeDefaults.latentDim,
       hiddenDims: [...(shape.hidden ?? vaeDefaults.hidden)],
       hiddenActivation: settings.activation as (typeof activationNames)[number],
-      likelihood: settings.likelihood as (typeof likelihoods)[number],
+      likelihood: settings.likelihood as VaeLikelihood,
       ...(settings.likelihood === 'gaussian' ? { variance: settings.variance as number } : {}),
       beta: settings.beta as number,
       samples: settings.samples as number,
