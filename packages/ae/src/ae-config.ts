@@ -4,6 +4,7 @@ import {
   type NetworkConfig,
   type NetworkDefaults,
   networkConfigFields,
+  networkOptions,
   renamedNetworkConfigFields,
   resolveNetworkConfig,
 } from './network-config';
@@ -47,6 +48,9 @@ export const aeDefaults: NetworkDefaults = {
   outputActivation: 'sigmoid',
   loss: 'mse-sum',
 };
+
+/** The options of a vanilla autoencoder, described once (see `networkOptions`). */
+export const aeOptions = networkOptions(aeDefaults);
 
 /**
  * Checks `config`, fills its defaults and returns it frozen. Throws `InvalidArgumentError`

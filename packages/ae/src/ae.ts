@@ -1,6 +1,12 @@
 import type { AutoencoderFamily } from '@aekit/core';
 import { version } from '../package.json';
-import { type AeConfig, aeFamilyName, type ResolvedAeConfig, resolveAeConfig } from './ae-config';
+import {
+  type AeConfig,
+  aeFamilyName,
+  aeOptions,
+  type ResolvedAeConfig,
+  resolveAeConfig,
+} from './ae-config';
 import { aeLossTerms } from './ae-loss';
 import { createMlpAutoencoder, type MlpAutoencoder } from './mlp-autoencoder';
 import { createNetwork } from './network';
@@ -39,5 +45,8 @@ export const aeFamily: AutoencoderFamily<ResolvedAeConfig> = {
   name: aeFamilyName,
   packageName: '@aekit/ae',
   version,
+  title: 'Autoencoder',
+  summary: 'vanilla autoencoder: encoder and decoder MLPs around a bottleneck of any width',
+  options: aeOptions,
   create: (config) => createAe(upgradeNetworkConfig(config) as AeConfig),
 };

@@ -4,7 +4,7 @@ import { aeFamily } from './ae';
 export type { Ae } from './ae';
 export { aeFamily, createAe } from './ae';
 export type { AeConfig, ResolvedAeConfig } from './ae-config';
-export { aeDefaults, aeFamilyName, resolveAeConfig } from './ae-config';
+export { aeDefaults, aeFamilyName, aeOptions, resolveAeConfig } from './ae-config';
 export { aeLossTerms } from './ae-loss';
 export { checkBatch } from './check-mlp';
 export { composeMlps } from './compose-mlps';
@@ -27,6 +27,8 @@ export {
 export type { NetworkConfig, NetworkDefaults } from './network-config';
 export {
   networkConfigFields,
+  networkInConfigOrder,
+  networkOptions,
   renamedNetworkConfigFields,
   resolveNetworkConfig,
   upgradeNetworkConfig,

@@ -1,11 +1,13 @@
 import {
-  checkBoolean,
+  booleanOption,
   checkOneOf,
-  checkPositiveInteger,
-  checkPositiveIntegerList,
-  checkSeed,
+  choiceOption,
   InvalidArgumentError,
+  integerListOption,
+  integerOption,
   renameFields,
+  resolveOptions,
+  seedOption,
 } from '@aekit/core';
 import {
   type ActivationName,
@@ -84,7 +86,70 @@ export interface NetworkDefaults {
 }
 
 /**
- * Fills and checks the network fields of `config` (see `NetworkConfig`).
+ * The options of an encoder–decoder pair (see `NetworkConfig`), described once for a family
+ * with its `defaults`: each MLP family's option schema starts with these, in the order configs
+ * list them. (The rule that relates two of them is `networkInConfigOrder`'s.)
+ * @param activations the activations the family allows for its encoder (default: all).
+ */
+export function networkOptions(
+  defaults: NetworkDefaults,
+  activations: readonly ActivationName[] = activationNames,
+) {
+  return {
+    inputDim: integerOption({ range: { min: 1 }, help: 'features per example, e.g. 784' }),
+    hiddenDims: integerListOption({
+      default: [],
+      allowEmpty: true,
+      help: "widths of the encoder's hidden layers before the code; the decoder mirrors them",
+    }),
+    latentDim: integerOption({
+      range: { min: 1 },
+      label: 'Code size',
+      help: 'width of the code (the bottleneck), smaller or larger than inputDim',
+      suggested: { min: 1, max: 1024, step: 1 },
+    }),
+    hiddenActivation: choiceOption(activations, {
+      default: defaults.hiddenActivation,
+      help: 'activation of the hidden layers',
+    }),
+    codeActivation: choiceOption(activations, {
+      default: defaults.codeActivation,
+      help: 'activation of the code layer',
+    }),
+    outputActivation: choiceOption(activationNames, {
+      default: defaults.outputActivation ?? 'sigmoid',
+      help: "activation of the reconstruction; 'sigmoid' with loss 'bernoulli'",
+    }),
+    loss: choiceOption(reconstructionLosses, {
+      default: defaults.loss ?? 'mse-sum',
+      label: 'Reconstruction loss',
+      help: 'reconstruction loss: mse-sum (squared error summed over the values), mse (its mean over the values, the lecture’s formula) or bernoulli (cross-entropy, for values in [0, 1])',
+      labels: {
+        'mse-sum': 'Squared error',
+        mse: 'Mean squared error',
+        bernoulli: 'Cross-entropy (Bernoulli)',
+      },
+    }),
+    tiedWeights: booleanOption({
+      default: false,
+      flag: 'tied',
+      label: 'Tied weights (decoder W = encoder Wᵀ)',
+      help: 'tied weights: the decoder uses the transposed encoder weights',
+    }),
+    init: choiceOption(initializerNames, {
+      default: 'glorotUniform',
+      help: 'initialiser of the weight matrices',
+    }),
+    seed: seedOption({
+      default: 0,
+      help: 'seed of the weights and of any training noise, an integer in [0, 2³²)',
+    }),
+  } as const;
+}
+
+/**
+ * Fills and checks the network fields of `config` (see `NetworkConfig`); other fields of
+ * `config` are the caller's (it checks them). Returns them in the order configs list them.
  * @param activations the activations the family allows for its encoder (default: all).
  */
 export function resolveNetworkConfig(
@@ -93,48 +158,32 @@ export function resolveNetworkConfig(
   defaults: NetworkDefaults,
   activations: readonly ActivationName[] = activationNames,
 ): NetworkOptions {
-  const inputDim = checkPositiveInteger(functionName, 'inputDim', config.inputDim);
-  const hiddenDims = checkPositiveIntegerList(functionName, 'hiddenDims', config.hiddenDims ?? [], {
-    allowEmpty: true,
-  });
-  const latentDim = checkPositiveInteger(functionName, 'latentDim', config.latentDim);
-  const hiddenActivation = checkOneOf(
-    functionName,
-    'hiddenActivation',
-    config.hiddenActivation ?? defaults.hiddenActivation,
-    activations,
-  );
-  const codeActivation = checkOneOf(
-    functionName,
-    'codeActivation',
-    config.codeActivation ?? defaults.codeActivation,
-    activations,
-  );
-  const loss = checkOneOf(
-    functionName,
-    'loss',
-    config.loss ?? defaults.loss ?? 'mse-sum',
-    reconstructionLosses,
-  );
-  const outputActivation = resolveOutputActivation(
-    functionName,
-    config.outputActivation ?? defaults.outputActivation ?? 'sigmoid',
-    loss,
-  );
-  const tiedWeights = checkBoolean(functionName, 'tiedWeights', config.tiedWeights ?? false);
-  const init = checkOneOf(functionName, 'init', config.init ?? 'glorotUniform', initializerNames);
-  const seed = checkSeed(functionName, 'seed', config.seed ?? 0);
+  const schema = networkOptions(defaults, activations);
+  const own = Object.keys(schema);
+  const others = Object.keys(config).filter((key) => !own.includes(key));
+  return networkInConfigOrder(functionName, resolveOptions(functionName, schema, config, others));
+}
+
+/**
+ * The network fields of resolved options in the order configs list them, after the check that
+ * relates two of them (`outputActivation` must be `'sigmoid'` with loss `'bernoulli'`).
+ */
+export function networkInConfigOrder(
+  functionName: string,
+  options: Readonly<Record<keyof NetworkOptions, unknown>>,
+): NetworkOptions {
+  const loss = options.loss as ReconstructionLoss;
   return {
-    inputDim,
-    hiddenDims,
-    latentDim,
-    hiddenActivation,
-    codeActivation,
-    outputActivation,
+    inputDim: options.inputDim as number,
+    hiddenDims: [...(options.hiddenDims as readonly number[])],
+    latentDim: options.latentDim as number,
+    hiddenActivation: options.hiddenActivation as ActivationName,
+    codeActivation: options.codeActivation as ActivationName,
+    outputActivation: resolveOutputActivation(functionName, options.outputActivation, loss),
     loss,
-    tiedWeights,
-    init,
-    seed,
+    tiedWeights: options.tiedWeights as boolean,
+    init: options.init as InitializerName,
+    seed: options.seed as number,
   };
 }
 

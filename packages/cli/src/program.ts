@@ -81,7 +81,7 @@ function buildProgram(io: CliIo, exit: (code: number) => void): Command {
     .option('--resume <dir>', 'continue an interrupted run from its last checkpoint');
   commonOptions(train);
   // A flag several families take is listed once, in a group naming all of them; where their
-  // descriptions differ, each family's follows its name.
+  // descriptions differ, each follows the names of the families it belongs to.
   const owners = new Map<string, { spec: FamilyOption; families: string[]; texts: string[] }>();
   for (const adapter of familyAdapters) {
     for (const spec of adapter.options) {
@@ -97,10 +97,15 @@ function buildProgram(io: CliIo, exit: (code: number) => void): Command {
     }
   }
   for (const { spec, families, texts } of owners.values()) {
-    const same = texts.every((text) => text === texts[0]);
+    const byText = new Map<string, string[]>();
+    texts.forEach((text, index) => {
+      byText.set(text, [...(byText.get(text) ?? []), families[index]!]);
+    });
     const made = new Option(
       spec.flags,
-      same ? texts[0]! : texts.map((text, index) => `${families[index]}: ${text}`).join('; '),
+      byText.size === 1
+        ? texts[0]!
+        : [...byText].map(([text, names]) => `${names.join(', ')}: ${text}`).join('; '),
     );
     if (spec.choices !== undefined) made.choices(spec.choices);
     made.helpGroup(`Options of --family ${families.join(', ')}:`);

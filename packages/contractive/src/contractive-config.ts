@@ -3,17 +3,18 @@ import {
   closedFormActivations,
   type NetworkConfig,
   type NetworkDefaults,
-  networkConfigFields,
+  networkInConfigOrder,
+  networkOptions,
   type ReconstructionLoss,
   renamedNetworkConfigFields,
-  resolveNetworkConfig,
 } from '@aekit/ae';
 import {
   type AutoencoderConfig,
   checkConfigObject,
-  checkNumber,
   type DenseActivation,
   deepFreeze,
+  numberOption,
+  resolveOptions,
 } from '@aekit/core';
 import type { ActivationName, InitializerName } from '@aekit/layers';
 
@@ -63,6 +64,18 @@ export const contractiveDefaults: NetworkDefaults = {
 /** The default λ. */
 export const defaultContractiveWeight = 0.1;
 
+/** The options of a contractive autoencoder, described once: the network's, then λ. */
+export const contractiveAeOptions = {
+  ...networkOptions(contractiveDefaults, closedFormActivations),
+  lambda: numberOption({
+    default: defaultContractiveWeight,
+    range: { min: 0 },
+    label: 'Penalty weight λ',
+    help: 'weight λ ≥ 0 of the penalty λ‖J_f(x)‖²_F',
+    suggested: { min: 0, max: 20, step: 0.01 },
+  }),
+} as const;
+
 /**
  * Checks `config`, fills its defaults and returns it frozen. Throws `InvalidArgumentError`
  * naming the field, e.g. `createContractiveAe: 'lambda' must be a finite number ≥ 0, got -1.`
@@ -76,23 +89,16 @@ export function resolveContractiveAeConfig(
     config,
     contractiveFamilyName,
     'ContractiveAeConfig',
-    [...networkConfigFields, 'lambda'],
+    Object.keys(contractiveAeOptions),
     renamedNetworkConfigFields,
   );
-  const network = resolveNetworkConfig(
-    functionName,
-    record,
-    contractiveDefaults,
-    closedFormActivations,
-  );
-  const lambda = checkNumber(functionName, 'lambda', record.lambda ?? defaultContractiveWeight, {
-    min: 0,
-  });
+  const options = resolveOptions(functionName, contractiveAeOptions, record, ['family']);
+  const network = networkInConfigOrder(functionName, options);
   return deepFreeze({
     family: contractiveFamilyName,
     ...network,
     hiddenActivation: network.hiddenActivation as DenseActivation,
     codeActivation: network.codeActivation as DenseActivation,
-    lambda,
+    lambda: options.lambda,
   });
 }

@@ -8,6 +8,7 @@ import type { AutoencoderFamily } from '@aekit/core';
 import { version } from '../package.json';
 import {
   type ContractiveAeConfig,
+  contractiveAeOptions,
   contractiveFamilyName,
   type ResolvedContractiveAeConfig,
   resolveContractiveAeConfig,
@@ -47,5 +48,9 @@ export const contractiveFamily: AutoencoderFamily<ResolvedContractiveAeConfig> =
   name: contractiveFamilyName,
   packageName: '@aekit/contractive',
   version,
+  title: 'Contractive autoencoder',
+  summary:
+    'contractive autoencoder: penalises the encoder Jacobian, λ‖J_f(x)‖²_F, for codes robust to small input changes',
+  options: contractiveAeOptions,
   create: (config) => createContractiveAe(upgradeNetworkConfig(config) as ContractiveAeConfig),
 };

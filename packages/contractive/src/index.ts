@@ -5,6 +5,7 @@ export type { ContractiveAe } from './contractive';
 export { contractiveFamily, createContractiveAe } from './contractive';
 export type { ContractiveAeConfig, ResolvedContractiveAeConfig } from './contractive-config';
 export {
+  contractiveAeOptions,
   contractiveDefaults,
   contractiveFamilyName,
   defaultContractiveWeight,

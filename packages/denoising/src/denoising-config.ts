@@ -1,12 +1,19 @@
 import {
   aeDefaults,
   type NetworkConfig,
-  networkConfigFields,
+  networkInConfigOrder,
+  networkOptions,
   type ReconstructionLoss,
   renamedNetworkConfigFields,
-  resolveNetworkConfig,
 } from '@aekit/ae';
-import { type AutoencoderConfig, checkConfigObject, deepFreeze } from '@aekit/core';
+import {
+  type AutoencoderConfig,
+  checkConfigObject,
+  deepFreeze,
+  type JsonValue,
+  jsonOption,
+  resolveOptions,
+} from '@aekit/core';
 import type { ActivationName, InitializerName } from '@aekit/layers';
 import { type Corruption, type ResolvedCorruption, resolveCorruptions } from './corruption';
 
@@ -47,6 +54,22 @@ export interface ResolvedDenoisingAeConfig extends AutoencoderConfig {
 export const defaultCorruptions: readonly Corruption[] = [{ type: 'masking', rate: 0.25 }];
 
 /**
+ * The options of a denoising autoencoder, described once: the vanilla network's, then the
+ * corruptions applied in training (structured: front ends map their own controls to them).
+ */
+export const denoisingAeOptions = {
+  ...networkOptions(aeDefaults),
+  corruptions: jsonOption({
+    default: defaultCorruptions as unknown as JsonValue,
+    shape:
+      "a non-empty array of corruptions ({ type: 'masking' | 'gaussian' | 'salt-and-pepper', … })",
+    help: 'the corruptions of each training input, applied in order; default masking noise ν = 0.25',
+    resolve: (functionName, argument, value) =>
+      resolveCorruptions(functionName, value, argument) as unknown as JsonValue,
+  }),
+} as const;
+
+/**
  * Checks `config`, fills its defaults and returns it frozen. Throws `InvalidArgumentError`
  * naming the field, e.g. `createDenoisingAe: 'corruptions[0].rate' must be a finite number in
  * [0, 1), got 1.`
@@ -60,10 +83,11 @@ export function resolveDenoisingAeConfig(
     config,
     denoisingFamilyName,
     'DenoisingAeConfig',
-    [...networkConfigFields, 'corruptions'],
+    Object.keys(denoisingAeOptions),
     renamedNetworkConfigFields,
   );
-  const network = resolveNetworkConfig(functionName, record, aeDefaults);
-  const corruptions = resolveCorruptions(functionName, record.corruptions ?? defaultCorruptions);
+  const options = resolveOptions(functionName, denoisingAeOptions, record, ['family']);
+  const network = networkInConfigOrder(functionName, options);
+  const corruptions = options.corruptions as unknown as ResolvedCorruption[];
   return deepFreeze({ family: denoisingFamilyName, ...network, corruptions });
 }

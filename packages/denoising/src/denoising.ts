@@ -11,6 +11,7 @@ import { version } from '../package.json';
 import { corruptWith } from './corruption';
 import {
   type DenoisingAeConfig,
+  denoisingAeOptions,
   denoisingFamilyName,
   type ResolvedDenoisingAeConfig,
   resolveDenoisingAeConfig,
@@ -75,5 +76,9 @@ export const denoisingFamily: AutoencoderFamily<ResolvedDenoisingAeConfig> = {
   name: denoisingFamilyName,
   packageName: '@aekit/denoising',
   version,
+  title: 'Denoising autoencoder',
+  summary:
+    'denoising autoencoder: learns to reconstruct the clean input from a corrupted one (masking, Gaussian, salt-and-pepper)',
+  options: denoisingAeOptions,
   create: (config) => createDenoisingAe(upgradeNetworkConfig(config) as DenoisingAeConfig),
 };

@@ -14,6 +14,7 @@ export { createDenoisingAe, denoisingFamily } from './denoising';
 export type { DenoisingAeConfig, ResolvedDenoisingAeConfig } from './denoising-config';
 export {
   defaultCorruptions,
+  denoisingAeOptions,
   denoisingFamilyName,
   resolveDenoisingAeConfig,
 } from './denoising-config';

@@ -6,16 +6,19 @@ import {
   resolveVaeConfig,
   upgradeVaeConfig,
   type VaeConfig,
+  vaeOptions,
 } from './vae-config';
 
 export type { Posterior, Vae } from './vae';
 export { createVae, interpolationWeights } from './vae';
 export type { ResolvedVaeConfig, VaeConfig, VaeLikelihood } from './vae-config';
 export {
+  defaultVaeHiddenDims,
   renamedVaeConfigFields,
   resolveVaeConfig,
   upgradeVaeConfig,
   vaeLikelihoods,
+  vaeOptions,
 } from './vae-config';
 export type { DecoderLikelihood } from './vae-loss';
 export { decoderLogLikelihood, vaeLossTerms } from './vae-loss';
@@ -28,6 +31,10 @@ export const vaeFamily: AutoencoderFamily<ResolvedVaeConfig> = {
   name: 'vae',
   packageName: '@aekit/vae',
   version,
+  title: 'Variational autoencoder',
+  summary:
+    'variational autoencoder: Gaussian codes, a prior to sample from, ELBO and log-likelihood',
+  options: vaeOptions,
   create: (config) =>
     buildVae(resolveVaeConfig(upgradeVaeConfig(config) as VaeConfig, 'loadModel')),
 };

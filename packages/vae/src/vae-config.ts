@@ -3,16 +3,18 @@ import {
   checkConfigObject,
   checkInteger,
   checkKnownFields,
-  checkNumber,
-  checkOneOf,
-  checkPositiveInteger,
-  checkPositiveIntegerList,
-  checkSeed,
+  choiceOption,
   deepFreeze,
   InvalidArgumentError,
+  integerListOption,
+  integerOption,
+  jsonOption,
+  numberOption,
   renameFields,
+  resolveOptions,
+  seedOption,
 } from '@aekit/core';
-import { type ActivationName, checkActivation } from '@aekit/layers';
+import { type ActivationName, activationNames } from '@aekit/layers';
 
 /** How the decoder models p(x | z). */
 export type VaeLikelihood = 'bernoulli' | 'gaussian' | 'gaussian-learned';
@@ -68,18 +70,93 @@ export interface ResolvedVaeConfig extends AutoencoderConfig {
   readonly seed: number;
 }
 
-const fields = [
-  'inputDim',
-  'latentDim',
-  'hiddenDims',
-  'hiddenActivation',
-  'likelihood',
-  'variance',
-  'beta',
-  'samples',
-  'conditional',
-  'seed',
-] as const;
+/** `conditional`: `null`, or `{ numClasses }` with at least two classes. */
+function resolveConditional(
+  functionName: string,
+  argument: string,
+  value: unknown,
+): { readonly numClasses: number } | null {
+  if (value === null) return null;
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    throw new InvalidArgumentError({
+      functionName,
+      argument,
+      rule: 'null or an object { numClasses }',
+      value,
+    });
+  }
+  const record = value as Record<string, unknown>;
+  checkKnownFields(functionName, record, ['numClasses'], `${argument}.`);
+  return {
+    numClasses: checkInteger(functionName, `${argument}.numClasses`, record.numClasses, {
+      min: 2,
+    }),
+  };
+}
+
+/** The hidden widths of the PyTorch example's VAE, the default `hiddenDims`. */
+export const defaultVaeHiddenDims: readonly number[] = [400];
+
+/**
+ * The options of a VAE, described once: `resolveVaeConfig` fills and checks a config from it,
+ * and front ends (the `aekit` command's flags, the demo's controls) read their names, defaults,
+ * bounds and help from it.
+ */
+export const vaeOptions = {
+  inputDim: integerOption({ range: { min: 1 }, help: 'features per example D, e.g. 784' }),
+  latentDim: integerOption({
+    range: { min: 1 },
+    label: 'Latent size',
+    help: 'dimensions of z; 2 gives a latent space you can plot and a manifold grid',
+    suggested: { min: 1, max: 64, step: 1 },
+  }),
+  hiddenDims: integerListOption({
+    default: defaultVaeHiddenDims,
+    allowEmpty: true,
+    help: 'hidden widths of the encoder; the decoder mirrors them',
+  }),
+  hiddenActivation: choiceOption(activationNames, {
+    default: 'relu',
+    flag: 'activation',
+    help: 'activation of the hidden layers',
+  }),
+  likelihood: choiceOption(vaeLikelihoods, {
+    default: 'bernoulli',
+    label: 'Decoder likelihood p(x|z)',
+    help: 'the decoder: bernoulli (values in [0, 1]), gaussian (fixed variance) or gaussian-learned',
+  }),
+  variance: numberOption({
+    default: 1,
+    range: { min: 0, minExclusive: true },
+    usedWhen: {
+      test: (options) => options.likelihood === 'gaussian',
+      description: "likelihood 'gaussian'",
+    },
+    help: 'the fixed variance σ² of the Gaussian likelihood',
+  }),
+  beta: numberOption({
+    default: 1,
+    range: { min: 0 },
+    label: 'β (weight of the KL term)',
+    help: 'weight β of the KL term (β-VAE); 1 is the ELBO',
+    suggested: { min: 0, max: 20, step: 0.1 },
+  }),
+  samples: integerOption({
+    default: 1,
+    range: { min: 1, max: 1000 },
+    help: 'Monte-Carlo draws of z per example in the loss',
+  }),
+  conditional: jsonOption({
+    default: null,
+    shape: 'null or an object { numClasses }',
+    help: "a conditional VAE: the one-hot label joins the encoder's and the decoder's inputs",
+    resolve: resolveConditional,
+  }),
+  seed: seedOption({
+    default: 0,
+    help: 'seed of the initial weights and of the training noise, an integer in [0, 2³²)',
+  }),
+} as const;
 
 /**
  * The fields that configs saved by earlier versions name otherwise, old name → new name:
@@ -110,62 +187,9 @@ export function resolveVaeConfig(config: VaeConfig, functionName = 'createVae'):
     config,
     'vae',
     'VaeConfig',
-    fields,
+    Object.keys(vaeOptions),
     renamedVaeConfigFields,
   );
-  const conditional = record.conditional ?? null;
-  if (conditional !== null && (typeof conditional !== 'object' || Array.isArray(conditional))) {
-    throw new InvalidArgumentError({
-      functionName,
-      argument: 'conditional',
-      rule: 'null or an object { numClasses }',
-      value: conditional,
-    });
-  }
-  if (conditional !== null) {
-    checkKnownFields(
-      functionName,
-      conditional as Record<string, unknown>,
-      ['numClasses'],
-      'conditional.',
-    );
-  }
-  const resolved: ResolvedVaeConfig = {
-    family: 'vae',
-    inputDim: checkPositiveInteger(functionName, 'inputDim', record.inputDim),
-    latentDim: checkPositiveInteger(functionName, 'latentDim', record.latentDim),
-    hiddenDims: checkPositiveIntegerList(functionName, 'hiddenDims', record.hiddenDims ?? [400], {
-      allowEmpty: true,
-    }),
-    hiddenActivation: checkActivation(
-      functionName,
-      'hiddenActivation',
-      record.hiddenActivation ?? 'relu',
-    ),
-    likelihood: checkOneOf(
-      functionName,
-      'likelihood',
-      record.likelihood ?? 'bernoulli',
-      vaeLikelihoods,
-    ),
-    variance: checkNumber(functionName, 'variance', record.variance ?? 1, {
-      min: 0,
-      minExclusive: true,
-    }),
-    beta: checkNumber(functionName, 'beta', record.beta ?? 1, { min: 0 }),
-    samples: checkInteger(functionName, 'samples', record.samples ?? 1, { min: 1, max: 1000 }),
-    conditional:
-      conditional === null
-        ? null
-        : {
-            numClasses: checkInteger(
-              functionName,
-              'conditional.numClasses',
-              (conditional as { numClasses?: unknown }).numClasses,
-              { min: 2 },
-            ),
-          },
-    seed: checkSeed(functionName, 'seed', record.seed ?? 0),
-  };
-  return deepFreeze(resolved);
+  const options = resolveOptions(functionName, vaeOptions, record, ['family']);
+  return deepFreeze({ family: 'vae', ...options }) as ResolvedVaeConfig;
 }

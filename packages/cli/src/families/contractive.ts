@@ -1,25 +1,24 @@
-import { type ContractiveAeConfig, createContractiveAe } from '@aekit/contractive';
-import { numberFlag } from '../flags';
-import { mlpFamilyAdapter } from './mlp-families';
+import {
+  type ContractiveAeConfig,
+  contractiveAeOptions,
+  contractiveFamily,
+  createContractiveAe,
+  resolveContractiveAeConfig,
+} from '@aekit/contractive';
+import { mlpFamilyAdapter, schemaFamilyOptions } from './mlp-families';
 
-/** The contractive autoencoder of `@aekit/contractive`: the penalty λ‖J_f(x)‖²_F. */
+/**
+ * The contractive autoencoder of `@aekit/contractive`: the penalty λ‖J_f(x)‖²_F. Its flag
+ * (`--lambda`), default and check are the package's option schema (`contractiveAeOptions`).
+ */
 export const contractiveAdapter = mlpFamilyAdapter({
-  name: 'contractive',
-  title: 'Contractive autoencoder',
-  summary:
-    'contractive autoencoder: penalises the encoder Jacobian, λ‖J_f(x)‖²_F, for codes robust to small input changes',
-  options: [
-    {
-      flags: '--lambda <number>',
-      description: 'weight λ ≥ 0 of the penalty λ‖J_f(x)‖²_F',
-      defaultText: '0.1',
-    },
-  ],
+  name: contractiveFamily.name,
+  title: contractiveFamily.title ?? contractiveFamily.name,
+  summary: contractiveFamily.summary ?? '',
+  ...schemaFamilyOptions(contractiveAeOptions, (config, functionName) =>
+    resolveContractiveAeConfig(config as unknown as ContractiveAeConfig, functionName),
+  ),
   hiddenLayers: true,
-  parseFamilyOptions: (values, common) => ({
-    ...common,
-    lambda: numberFlag('train', '--lambda', values.lambda ?? 0.1, { min: 0 }),
-  }),
   create: (settings, shape) =>
     createContractiveAe({
       ...(settings as Partial<ContractiveAeConfig>),

@@ -1,10 +1,23 @@
-import { isMlpAutoencoder, type MlpAutoencoder, reconstructionLosses } from '@aekit/ae';
-import { type Autoencoder, InvalidArgumentError, type JsonValue } from '@aekit/core';
+import { aeOptions, isMlpAutoencoder, type MlpAutoencoder, reconstructionLosses } from '@aekit/ae';
+import {
+  type Autoencoder,
+  InvalidArgumentError,
+  type JsonValue,
+  type OptionSchema,
+  type ResolvedSoFar,
+} from '@aekit/core';
 import { booleanFlag, choiceFlag, commandName } from '../flags';
 import { encodeRows } from '../model-calls';
 import type { ReportSection } from '../report/report-html';
 import type { FamilyAdapter, FamilyContext, FamilyOption, FamilySettings } from './family-adapter';
 import { activationsSection, filtersSection } from './mlp-report';
+import {
+  checkFlagsUsed,
+  optionFlags,
+  parseOptionFlags,
+  resolveWithFlags,
+  usedOptions,
+} from './option-flags';
 
 /**
  * What the four families built on an encoder and a decoder MLP (`@aekit/ae`'s
@@ -19,20 +32,11 @@ import { activationsSection, filtersSection } from './mlp-report';
 /** The code width when `--latent` is not given, and no hidden layers before it: one hidden layer of 256, the lecture's shape. */
 export const mlpDefaults = { latentDim: 256, hidden: [] as readonly number[] } as const;
 
-/** `--loss`, `--tied`: every MLP family's. */
-export const mlpCommonOptions: readonly FamilyOption[] = [
-  {
-    flags: '--loss <name>',
-    description:
-      'reconstruction loss: mse-sum (squared error summed over the values), mse (its mean over the values, the lecture’s formula) or bernoulli (cross-entropy, for values in [0, 1])',
-    defaultText: 'mse-sum',
-    choices: reconstructionLosses,
-  },
-  {
-    flags: '--tied',
-    description: 'tied weights: the decoder uses the transposed encoder weights',
-  },
-];
+/** `--loss`, `--tied`: every MLP family's, as `@aekit/ae`'s option schema describes them. */
+export const mlpCommonOptions: readonly FamilyOption[] = optionFlags({
+  loss: aeOptions.loss,
+  tiedWeights: aeOptions.tiedWeights,
+});
 
 /**
  * The config fields every MLP family shares, which the command sets from its common flags
@@ -58,7 +62,12 @@ export function parseMlpCommonOptions(values: Readonly<Record<string, unknown>>)
   tiedWeights: boolean;
 } {
   return {
-    loss: choiceFlag('train', '--loss', values.loss ?? 'mse-sum', reconstructionLosses),
+    loss: choiceFlag(
+      'train',
+      '--loss',
+      values.loss ?? aeOptions.loss.default,
+      reconstructionLosses,
+    ),
     tiedWeights: booleanFlag(values.tied),
   };
 }
@@ -185,4 +194,27 @@ export function definedFields(fields: Record<string, JsonValue | undefined>): Fa
   return Object.fromEntries(
     Object.entries(fields).filter((entry): entry is [string, JsonValue] => entry[1] !== undefined),
   );
+}
+
+/**
+ * The `options` and `parseFamilyOptions` of an MLP family whose own flags are its option schema's
+ * (beyond the common fields): flags, help and defaults from the schema; the given flags checked
+ * by the family's own resolver (with any valid widths, before the data is loaded), errors naming
+ * the flag; the settings are the resolved values of the options the family uses.
+ */
+export function schemaFamilyOptions(
+  schema: OptionSchema,
+  resolve: (config: Readonly<Record<string, JsonValue>>, functionName: string) => ResolvedSoFar,
+): Pick<MlpFamilySpec, 'options' | 'parseFamilyOptions'> {
+  return {
+    options: optionFlags(schema, mlpCommonFields),
+    parseFamilyOptions(values, common) {
+      const given = { ...common, ...parseOptionFlags('train', schema, values, mlpCommonFields) };
+      const resolved = resolveWithFlags('train', schema, (functionName) =>
+        resolve({ ...given, inputDim: 1, latentDim: 1 }, functionName),
+      );
+      checkFlagsUsed('train', schema, values, resolved);
+      return { ...common, ...usedOptions(schema, resolved, mlpCommonFields) };
+    },
+  };
 }

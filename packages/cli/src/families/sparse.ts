@@ -5,14 +5,7 @@ import {
   sparseAeOptions,
   sparseFamily,
 } from '@aekit/sparse';
-import { mlpCommonFields, mlpFamilyAdapter } from './mlp-families';
-import {
-  checkFlagsUsed,
-  optionFlags,
-  parseOptionFlags,
-  resolveWithFlags,
-  usedOptions,
-} from './option-flags';
+import { mlpFamilyAdapter, schemaFamilyOptions } from './mlp-families';
 
 /**
  * The sparse autoencoder of `@aekit/sparse`: one hidden layer kept sparse by a KL or L1 penalty.
@@ -22,23 +15,10 @@ export const sparseAdapter = mlpFamilyAdapter({
   name: sparseFamily.name,
   title: sparseFamily.title ?? sparseFamily.name,
   summary: sparseFamily.summary ?? '',
-  options: optionFlags(sparseAeOptions, mlpCommonFields),
+  ...schemaFamilyOptions(sparseAeOptions, (config, functionName) =>
+    resolveSparseAeConfig(config as unknown as SparseAeConfig, functionName),
+  ),
   hiddenLayers: false,
-  parseFamilyOptions(values, common) {
-    const given = {
-      ...common,
-      ...parseOptionFlags('train', sparseAeOptions, values, mlpCommonFields),
-    };
-    // The widths come from the data and --latent later; any valid ones check the rest now.
-    const resolved = resolveWithFlags('train', sparseAeOptions, (functionName) =>
-      resolveSparseAeConfig(
-        { ...given, inputDim: 1, latentDim: 1 } as SparseAeConfig,
-        functionName,
-      ),
-    );
-    checkFlagsUsed('train', sparseAeOptions, values, resolved);
-    return { ...common, ...usedOptions(sparseAeOptions, resolved, mlpCommonFields) };
-  },
   create: (settings, shape) =>
     createSparseAe({
       ...(settings as Partial<SparseAeConfig>),

@@ -1,14 +1,17 @@
 import { type Autoencoder, InvalidArgumentError } from '@aekit/core';
-import { activationNames } from '@aekit/layers';
+import type { activationNames } from '@aekit/layers';
 import {
   createVae,
+  defaultVaeHiddenDims,
   type ResolvedVaeConfig,
+  resolveVaeConfig,
   type Vae,
+  type VaeConfig,
   type VaeLikelihood,
-  vaeLikelihoods,
+  vaeOptions,
 } from '@aekit/vae';
 import * as tf from '@tensorflow/tfjs-core';
-import { booleanFlag, choiceFlag, numberFlag, positiveIntegerFlag } from '../flags';
+import { booleanFlag } from '../flags';
 import { forEachBatch } from '../model-calls';
 import { barChartSvg, histogramSvg } from '../report/charts';
 import { imagesFigure, pickRows, roundRobinByLabel } from '../report/common-sections';
@@ -20,9 +23,13 @@ import type {
   LabelledRows,
   Metric,
 } from './family-adapter';
+import { checkFlagsUsed, optionFlags, parseOptionFlags, resolveWithFlags } from './option-flags';
 
 /** Latent size and hidden widths when `--latent` and `--hidden` are not given: the PyTorch example's. */
-export const vaeDefaults = { latentDim: 20, hidden: [400] } as const;
+export const vaeDefaults = { latentDim: 20, hidden: defaultVaeHiddenDims } as const;
+
+/** The config fields `aekit train` sets from `--latent`, `--hidden`, `--seed` and the data. */
+const shapeFields = ['inputDim', 'latentDim', 'hiddenDims', 'seed'];
 
 /** Importance samples' rows per call: batches of `floor(budget / k)` examples keep memory flat. */
 const importanceRowBudget = 10_000;
@@ -285,34 +292,7 @@ export const vaeAdapter: FamilyAdapter = {
   summary:
     'variational autoencoder: Gaussian codes, a prior to sample from, ELBO and log-likelihood',
   options: [
-    {
-      flags: '--likelihood <name>',
-      description:
-        'the decoder: bernoulli (values in [0, 1]), gaussian (fixed variance) or gaussian-learned',
-      defaultText: 'bernoulli',
-      choices: vaeLikelihoods,
-    },
-    {
-      flags: '--variance <number>',
-      description: 'the fixed variance σ² of --likelihood gaussian',
-      defaultText: '1',
-    },
-    {
-      flags: '--beta <number>',
-      description: 'weight β of the KL term (β-VAE); 1 is the ELBO',
-      defaultText: '1',
-    },
-    {
-      flags: '--samples <n>',
-      description: 'Monte-Carlo draws of z per example in the loss',
-      defaultText: '1',
-    },
-    {
-      flags: '--activation <name>',
-      description: 'activation of the hidden layers',
-      defaultText: 'relu',
-      choices: activationNames,
-    },
+    ...optionFlags(vaeOptions, shapeFields),
     {
       flags: '--conditional',
       description: 'a conditional VAE: the label goes into encoder and decoder (sample --label 7)',
@@ -320,30 +300,18 @@ export const vaeAdapter: FamilyAdapter = {
   ],
 
   parseOptions(values): FamilySettings {
-    const command = 'train';
-    const likelihood = choiceFlag(
-      command,
-      '--likelihood',
-      values.likelihood ?? 'bernoulli',
-      vaeLikelihoods,
+    const given = parseOptionFlags('train', vaeOptions, values, shapeFields);
+    const resolved = resolveWithFlags('train', vaeOptions, (functionName) =>
+      resolveVaeConfig({ ...given, inputDim: 1, latentDim: 1 } as VaeConfig, functionName),
     );
-    if (values.variance !== undefined && likelihood !== 'gaussian') {
-      throw new InvalidArgumentError({
-        functionName: 'aekit train',
-        argument: '--variance',
-        rule: 'given only with --likelihood gaussian',
-        value: values.variance,
-      });
-    }
+    checkFlagsUsed('train', vaeOptions, values, resolved);
+    // The names run folders have always recorded (`activation`, `conditional` as a switch).
     return {
-      likelihood,
-      variance: numberFlag(command, '--variance', values.variance ?? 1, {
-        min: 0,
-        minExclusive: true,
-      }),
-      beta: numberFlag(command, '--beta', values.beta ?? 1, { min: 0 }),
-      samples: positiveIntegerFlag(command, '--samples', values.samples ?? 1),
-      activation: choiceFlag(command, '--activation', values.activation ?? 'relu', activationNames),
+      likelihood: resolved.likelihood,
+      variance: resolved.variance,
+      beta: resolved.beta,
+      samples: resolved.samples,
+      activation: resolved.hiddenActivation,
       conditional: booleanFlag(values.conditional),
     };
   },
