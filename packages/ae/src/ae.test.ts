@@ -260,15 +260,11 @@ describeBackends(['cpu', 'wasm'], 'createAe', () => {
     const model = createAe({ ...tiny, tiedWeights: true, loss: 'bernoulli' });
     setVariables64(model.variables(), 41, 0.8);
     const x = tf.tensor2d(uniformMatrix(3, 5, 7, 0, 1));
-    await expectSaveLoadRoundTrip(model, {
-      save: trainer.saveModel,
-      load: trainer.loadModel,
-      outputs: (m) => [
-        m.encode(x),
-        m.reconstruct(x),
-        m.lossTerms(x, { step: 3, training: true }).total,
-      ],
-    });
+    await expectSaveLoadRoundTrip(model, trainer, (m) => [
+      m.encode(x),
+      m.reconstruct(x),
+      m.lossTerms(x, { step: 3, training: true }).total,
+    ]);
     x.dispose();
     model.dispose();
   });

@@ -209,16 +209,12 @@ describeBackends(['cpu', 'wasm'], 'createContractiveAe', () => {
     });
     setVariables64(model.variables(), 9, 1);
     const x = tf.tensor2d(uniformMatrix(3, 5, 10, 0, 1));
-    await expectSaveLoadRoundTrip(model, {
-      save: trainer.saveModel,
-      load: trainer.loadModel,
-      outputs: (m) => [
-        m.encode(x),
-        m.reconstruct(x),
-        m.jacobianNorm(x),
-        m.lossTerms(x, { step: 1, training: true }).total,
-      ],
-    });
+    await expectSaveLoadRoundTrip(model, trainer, (m) => [
+      m.encode(x),
+      m.reconstruct(x),
+      m.jacobianNorm(x),
+      m.lossTerms(x, { step: 1, training: true }).total,
+    ]);
     x.dispose();
     model.dispose();
   });

@@ -217,16 +217,12 @@ describeBackends(['cpu', 'wasm'], 'createDenoisingAe', () => {
     });
     setVariables64(model.variables(), 8, 0.8);
     const x = tf.tensor2d(uniformMatrix(4, 6, 7, 0, 1));
-    await expectSaveLoadRoundTrip(model, {
-      save: trainer.saveModel,
-      load: trainer.loadModel,
-      outputs: (m) => [
-        m.encode(x),
-        m.denoise(x),
-        m.lossTerms(x, { step: 12, training: true }).total,
-        m.corrupt(x, 9),
-      ],
-    });
+    await expectSaveLoadRoundTrip(model, trainer, (m) => [
+      m.encode(x),
+      m.denoise(x),
+      m.lossTerms(x, { step: 12, training: true }).total,
+      m.corrupt(x, 9),
+    ]);
     x.dispose();
     model.dispose();
   });

@@ -201,22 +201,22 @@ describeBackends(['cpu', 'wasm'], 'createSparseAe', () => {
     const model = createSparseAe({ inputDim: 5, latentDim: 7, penalty: 'l1', tiedWeights: true });
     setVariables64(model.variables(), 9, 1);
     const x = tf.tensor2d(uniformMatrix(3, 5, 10, 0, 1));
-    await expectSaveLoadRoundTrip(model, {
-      save: trainer.saveModel,
-      load: trainer.loadModel,
-      outputs: (m) => [
+    await expectSaveLoadRoundTrip(
+      model,
+      trainer,
+      (m) => [
         m.encode(x),
         m.reconstruct(x),
         m.meanActivations(x),
         m.lossTerms(x, { step: 1, training: true }).total,
       ],
-      check: (loaded) =>
+      (loaded) =>
         expect(Object.keys(loaded.variables())).toEqual([
           'encoder.0.W',
           'encoder.0.b',
           'decoder.0.b',
         ]),
-    });
+    );
     x.dispose();
     model.dispose();
   });

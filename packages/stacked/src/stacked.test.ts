@@ -333,19 +333,17 @@ describeBackends(['cpu', 'wasm'], 'stacked autoencoder', () => {
     const classifier = stack.classifier({ numClasses: 3, trainable: [false, true], seed: 3 });
     await trainModel(classifier, { x, labels }, { epochs: 2, batchSize: 6 });
     try {
-      await expectSaveLoadRoundTrip(stack, {
-        save: saveModel,
-        load: loadModel,
-        outputs: (m) => [m.encode(x), m.reconstruct(x)],
-      });
-      await expectSaveLoadRoundTrip(classifier, {
-        save: saveModel,
-        load: loadModel,
-        outputs: (m) => [m.logits(x)],
-        // The loaded classifier carries its trainable mask.
-        check: (loaded) =>
-          expect(loaded.stack.stages[0]!.encoder.layers[0]!.W.trainable).toBe(false),
-      });
+      await expectSaveLoadRoundTrip(stack, { saveModel, loadModel }, (m) => [
+        m.encode(x),
+        m.reconstruct(x),
+      ]);
+      // The loaded classifier carries its trainable mask.
+      await expectSaveLoadRoundTrip(
+        classifier,
+        { saveModel, loadModel },
+        (m) => [m.logits(x)],
+        (loaded) => expect(loaded.stack.stages[0]!.encoder.layers[0]!.W.trainable).toBe(false),
+      );
     } finally {
       classifier.dispose();
       stack.dispose();

@@ -33,7 +33,7 @@ type Toy = ReturnType<typeof createToy>;
 
 // Saves into memory, as the trainer saves into a folder.
 const saved = new Map<string, { config: ToyConfig; W: number[]; b: number[] }>();
-const save = async (model: Toy, dir: string) => {
+const saveModel = async (model: Toy, dir: string) => {
   const { W, b } = model.variables();
   saved.set(dir, {
     config: model.config,
@@ -41,7 +41,7 @@ const save = async (model: Toy, dir: string) => {
     b: Array.from(b.dataSync()),
   });
 };
-const load = async (dir: string) => {
+const loadModel = async (dir: string) => {
   const entry = saved.get(dir)!;
   const model = createToy(entry.config);
   tf.tidy(() => {
@@ -60,14 +60,14 @@ describeBackends(['cpu'], 'expectSaveLoadRoundTrip', () => {
     const input = x();
     let checked = 0;
     const before = tf.memory().numTensors;
-    await expectSaveLoadRoundTrip(model, {
-      save,
-      load,
-      outputs: (m) => [m.encode(input)],
-      check: (loaded) => {
+    await expectSaveLoadRoundTrip(
+      model,
+      { saveModel, loadModel },
+      (m) => [m.encode(input)],
+      (loaded) => {
         checked += loaded.config.width;
       },
-    });
+    );
     expect(checked).toBe(3);
     // The loaded model was disposed.
     expect(tf.memory().numTensors).toBe(before);
@@ -80,24 +80,27 @@ describeBackends(['cpu'], 'expectSaveLoadRoundTrip', () => {
     const input = x();
     const outputs = (m: Toy) => [m.encode(input)];
     const changesWeight = async (dir: string) => {
-      const loaded = await load(dir);
+      const loaded = await loadModel(dir);
       tf.tidy(() => loaded.variables().b.assign(tf.tensor1d([0, 0, 1e-6])));
       return loaded;
     };
     await expect(
-      expectSaveLoadRoundTrip(model, { save, load: changesWeight, outputs }),
+      expectSaveLoadRoundTrip(model, { saveModel, loadModel: changesWeight }, outputs),
     ).rejects.toThrow(/the loaded variables/);
-    const changesConfig = async (dir: string) => ({ ...(await load(dir)), config: { width: 3 } });
+    const changesConfig = async (dir: string) => ({
+      ...(await loadModel(dir)),
+      config: { width: 3 },
+    });
     await expect(
-      expectSaveLoadRoundTrip(model, { save, load: changesConfig, outputs }),
+      expectSaveLoadRoundTrip(model, { saveModel, loadModel: changesConfig }, outputs),
     ).rejects.toThrow(/the loaded config/);
     // Same weights, but the loaded model computes something else.
     const changesOutput = async (dir: string) => {
-      const loaded = await load(dir);
+      const loaded = await loadModel(dir);
       return { ...loaded, encode: (t: tf.Tensor2D) => tf.relu(loaded.encode(t)) };
     };
     await expect(
-      expectSaveLoadRoundTrip(model, { save, load: changesOutput, outputs }),
+      expectSaveLoadRoundTrip(model, { saveModel, loadModel: changesOutput }, outputs),
     ).rejects.toThrow(/the outputs of the loaded model/);
     input.dispose();
     model.dispose();

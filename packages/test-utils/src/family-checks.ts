@@ -91,30 +91,29 @@ function variableValues(model: CheckableModel): Record<string, number[]> {
   );
 }
 
-/** How to save and load a model (the trainer's `saveModel` and `loadModel`, passed in). */
-export interface SaveLoadOptions<M> {
-  readonly save: (model: M, dir: string) => Promise<unknown>;
-  readonly load: (dir: string) => Promise<unknown>;
-  /** The outputs that must be bit-identical, computed inside `tidy` on each model. */
-  readonly outputs: (model: M) => readonly Tensor[];
-  /** Further checks of the loaded model, run before it is disposed. */
-  readonly check?: (loaded: M) => void;
+/** How to save and load a model: the trainer's functions (pass `@aekit/train` itself). */
+export interface ModelFiles<M> {
+  readonly saveModel: (model: M, dir: string) => Promise<unknown>;
+  readonly loadModel: (dir: string) => Promise<unknown>;
 }
 
 /**
- * The round trip every family runs: `save` the model into a fresh temporary folder, `load` it
- * back, and expect the same config, the same variables (names and values) and bit-identical
- * `outputs`. The loaded model and the folder are freed; `model` is not disposed.
+ * The round trip every family runs: save the model into a fresh temporary folder, load it back,
+ * and expect the same config, the same variables (names and values) and bit-identical
+ * `outputs` (computed inside `tidy` on each model); then run `check` on the loaded model. The
+ * loaded model and the folder are freed; `model` is not disposed.
  */
 export async function expectSaveLoadRoundTrip<M extends CheckableModel>(
   model: M,
-  { save, load, outputs, check }: SaveLoadOptions<M>,
+  { saveModel, loadModel }: ModelFiles<M>,
+  outputs: (model: M) => readonly Tensor[],
+  check?: (loaded: M) => void,
 ): Promise<void> {
   const folder = await mkdtemp(join(tmpdir(), 'aekit-save-load-'));
   try {
     const dir = join(folder, 'model');
-    await save(model, dir);
-    const loaded = (await load(dir)) as M;
+    await saveModel(model, dir);
+    const loaded = (await loadModel(dir)) as M;
     try {
       expect(loaded.config, 'the loaded config').toEqual(model.config);
       expect(variableValues(loaded), 'the loaded variables').toEqual(variableValues(model));

@@ -5,9 +5,9 @@ export { describeBackends, selectedBackends, setBackendActivator } from './descr
 export type {
   CheckableModel,
   ConfigErrorCase,
+  ModelFiles,
   OneStepOptions,
   RegisteredFamily,
-  SaveLoadOptions,
   SteppableModel,
 } from './family-checks';
 export {

@@ -439,11 +439,11 @@ describeBackends(['cpu', 'wasm'], 'VAE', () => {
     fixWeights(vae, 3);
     const x = tf.tensor2d([[0.1, 0.2, 0.3, 0.4, 0.5]]);
     const z = tf.tensor2d([[0.3, -1]]);
-    await expectSaveLoadRoundTrip(vae, {
-      save: saveModel,
-      load: loadModel,
-      outputs: (m) => [m.encode(x), m.decode(z), m.elbo(x, { seed: 1 })],
-    });
+    await expectSaveLoadRoundTrip(vae, { saveModel, loadModel }, (m) => [
+      m.encode(x),
+      m.decode(z),
+      m.elbo(x, { seed: 1 }),
+    ]);
     tf.dispose([x, z]);
     vae.dispose();
   });
