@@ -62,7 +62,7 @@ function layers64(
 const mean64 = (values: readonly number[]) =>
   values.reduce((sum, value) => sum + value, 0) / values.length;
 
-describeBackends(['cpu'], '@aekit/ae registration', () => {
+describeBackends(['cpu', 'wasm'], '@aekit/ae registration', () => {
   it("registers the 'ae' family with its package name and version on import; it rebuilds the model", () => {
     const model = createAe({ ...tiny, tiedWeights: true });
     expectFamilyRegistered(findAutoencoderFamily, model, packageJson);

@@ -61,7 +61,7 @@ function loss64(rows: number[][], encoder: Dense64[], decoder: Dense64[], lambda
   return { reconstruction, contractive, total: reconstruction + contractive };
 }
 
-describeBackends(['cpu'], '@aekit/contractive registration', () => {
+describeBackends(['cpu', 'wasm'], '@aekit/contractive registration', () => {
   it("registers the 'contractive' family with its package name and version on import; it rebuilds the model", () => {
     const model = createContractiveAe({ inputDim: 5, hiddenDims: [4], latentDim: 3, lambda: 0.2 });
     expectFamilyRegistered(findAutoencoderFamily, model, packageJson);

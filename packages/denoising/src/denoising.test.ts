@@ -70,7 +70,7 @@ function rowsOf(t: tf.Tensor2D): number[][] {
   return t.arraySync();
 }
 
-describeBackends(['cpu'], '@aekit/denoising registration', () => {
+describeBackends(['cpu', 'wasm'], '@aekit/denoising registration', () => {
   it("registers the 'denoising' family with its package name and version on import; it rebuilds the model", () => {
     const model = createDenoisingAe(tiny);
     expectFamilyRegistered(findAutoencoderFamily, model, packageJson);

@@ -64,7 +64,7 @@ function forwardAll(rows: number[][], layers: Dense64[]) {
   return { hidden, reconstruction };
 }
 
-describeBackends(['cpu'], '@aekit/sparse registration', () => {
+describeBackends(['cpu', 'wasm'], '@aekit/sparse registration', () => {
   it("registers the 'sparse' family with its package name and version on import; it rebuilds the model", () => {
     const model = createSparseAe({ inputDim: 5, latentDim: 4, penalty: 'l1' });
     expectFamilyRegistered(findAutoencoderFamily, model, packageJson);

@@ -45,7 +45,7 @@ const snapshot = (variables: Record<string, tf.Variable>) =>
     Object.entries(variables).map(([name, v]) => [name, Array.from(v.dataSync())]),
   );
 
-describeBackends(['cpu'], '@aekit/stacked registration', () => {
+describeBackends(['cpu', 'wasm'], '@aekit/stacked registration', () => {
   it("registers the 'stacked' and 'stacked-classifier' families on import; they rebuild the models", () => {
     const stack = createStackedAe({
       inputDim: 12,

@@ -108,7 +108,7 @@ function overriding(cases: readonly [object, string][]): ConfigErrorCase[] {
   ]);
 }
 
-describeBackends(['cpu'], '@aekit/vae registration', () => {
+describeBackends(['cpu', 'wasm'], '@aekit/vae registration', () => {
   it("registers the 'vae' family with its package name and version on import; it rebuilds the model", () => {
     const { vae } = tiny({ likelihood: 'gaussian-learned', conditional: { numClasses: 3 } });
     expectFamilyRegistered(findAutoencoderFamily, vae, packageJson);
