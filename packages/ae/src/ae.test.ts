@@ -1,18 +1,19 @@
-import { join } from 'node:path';
 import { AekitError, findAutoencoderFamily, InvalidArgumentError } from '@aekit/core';
 import {
   type Activation64,
   type Dense64,
   describeBackends,
   expectAllClose,
-  expectNoLeaks,
+  expectFamilyRegistered,
+  expectModelFreesItsTensors,
   expectOneStepLowersLoss,
+  expectSaveLoadRoundTrip,
   finiteDifferenceJacobian,
   forward64,
+  itRejectsConfigs,
   type Matrix,
   setVariables64,
   sigmoid64,
-  temporaryFolder,
   uniformMatrix,
 } from '@aekit/test-utils';
 // Called as trainer.fit: biome reads a bare `fit(` as a focused Jasmine test.
@@ -21,8 +22,6 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import packageJson from '../package.json';
 import { type Ae, type AeConfig, createAe } from './index';
-
-const root = temporaryFolder('aekit-ae-');
 
 const tiny: AeConfig = {
   inputDim: 5,
@@ -63,11 +62,11 @@ function layers64(
 const mean64 = (values: readonly number[]) =>
   values.reduce((sum, value) => sum + value, 0) / values.length;
 
-describe('@aekit/ae registration', () => {
-  it("registers the 'ae' family with its package name and version on import", () => {
-    const family = findAutoencoderFamily('ae');
-    expect(family?.packageName).toBe('@aekit/ae');
-    expect(family?.version).toBe(packageJson.version);
+describeBackends(['cpu', 'wasm'], '@aekit/ae registration', () => {
+  it("registers the 'ae' family with its package name and version on import; it rebuilds the model", () => {
+    const model = createAe({ ...tiny, tiedWeights: true });
+    expectFamilyRegistered(findAutoencoderFamily, model, packageJson);
+    model.dispose();
   });
 });
 
@@ -260,46 +259,37 @@ describeBackends(['cpu', 'wasm'], 'createAe', () => {
   it('save → load gives a model with the same config and bit-identical outputs', async () => {
     const model = createAe({ ...tiny, tiedWeights: true, loss: 'bernoulli' });
     setVariables64(model.variables(), 41, 0.8);
-    const dir = join(root(), 'tied-bernoulli');
-    await trainer.saveModel(model, dir);
-    const loaded = (await trainer.loadModel(dir)) as Ae;
-    expect(loaded.config).toEqual(model.config);
     const x = tf.tensor2d(uniformMatrix(3, 5, 7, 0, 1));
-    const outputs = (m: Ae) =>
-      tf.tidy(() => {
-        const { total } = m.lossTerms(x, { step: 3, training: true });
-        return [m.encode(x), m.reconstruct(x), total].map((t) => Array.from(t.dataSync()));
-      });
-    expect(outputs(loaded)).toEqual(outputs(model));
+    await expectSaveLoadRoundTrip(model, trainer, (m) => [
+      m.encode(x),
+      m.reconstruct(x),
+      m.lossTerms(x, { step: 3, training: true }).total,
+    ]);
     x.dispose();
     model.dispose();
-    loaded.dispose();
   });
 
   it('frees every intermediate in every method, and all its variables in dispose()', async () => {
     const x = tf.tensor2d(uniformMatrix(3, 5, 8, 0, 1));
     const z = tf.tensor2d(uniformMatrix(3, 3, 9, 0, 1));
-    await expectNoLeaks(() => createAe(tiny).dispose());
-    const model = createAe({ ...tiny, tiedWeights: true });
-    await expectNoLeaks(() => {
-      const { total, terms } = model.lossTerms(x, { step: 1, training: true });
-      tf.dispose([
-        model.encode(x),
-        model.decode(z),
-        model.reconstruct(x),
-        total,
-        ...Object.values(terms),
-        model.filters(),
-        model.hiddenActivations(x),
-        model.meanActivations(x),
-        model.jacobianNorm(x),
-      ]);
-      model.variables();
-    });
-    const before = tf.memory().numTensors;
-    model.dispose();
+    const freed = await expectModelFreesItsTensors(
+      () => createAe({ ...tiny, tiedWeights: true }),
+      (model) => {
+        model.variables();
+        return [
+          model.lossTerms(x, { step: 1, training: true }),
+          model.encode(x),
+          model.decode(z),
+          model.reconstruct(x),
+          model.filters(),
+          model.hiddenActivations(x),
+          model.meanActivations(x),
+          model.jacobianNorm(x),
+        ];
+      },
+    );
     // Two encoder layers (W, b) and two tied decoder layers (b only).
-    expect(before - tf.memory().numTensors).toBe(6);
+    expect(freed).toBe(6);
     tf.dispose([x, z]);
   });
 
@@ -333,7 +323,7 @@ describeBackends(['cpu', 'wasm'], 'createAe', () => {
 });
 
 describe('resolveAeConfig errors', () => {
-  it.each<[string, unknown, string]>([
+  itRejectsConfigs(createAe, InvalidArgumentError.isInstance, [
     ['not an object', null, "createAe: 'config' must be an object (AeConfig), got null."],
     ['another family', { ...tiny, family: 'vae' }, "createAe: 'family' must be 'ae', got \"vae\"."],
     [
@@ -396,14 +386,5 @@ describe('resolveAeConfig errors', () => {
       { ...tiny, seed: -1 },
       "createAe: 'seed' must be an integer in [0, 4294967295], got -1.",
     ],
-  ])('rejects %s', (_, config, message) => {
-    let caught: unknown;
-    try {
-      createAe(config as AeConfig);
-    } catch (error) {
-      caught = error;
-    }
-    expect(InvalidArgumentError.isInstance(caught)).toBe(true);
-    expect((caught as Error).message).toBe(message);
-  });
+  ]);
 });

@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { createNetwork, disposeNetwork } from '@aekit/ae';
 import { findAutoencoderFamily, InvalidArgumentError } from '@aekit/core';
 import {
@@ -6,15 +5,18 @@ import {
   type Dense64,
   describeBackends,
   expectAllClose,
+  expectFamilyRegistered,
+  expectModelFreesItsTensors,
   expectNoLeaks,
   expectOneStepLowersLoss,
+  expectSaveLoadRoundTrip,
   finiteDifferenceJacobian,
   forward64,
   frobeniusSquared64,
+  itRejectsConfigs,
   jacobian64,
   type Matrix,
   setVariables64,
-  temporaryFolder,
   uniformMatrix,
 } from '@aekit/test-utils';
 // Called as trainer.fit: biome reads a bare `fit(` as a focused Jasmine test.
@@ -29,8 +31,6 @@ import {
   createContractiveAe,
   resolveContractiveAeConfig,
 } from './index';
-
-const root = temporaryFolder('aekit-contractive-');
 
 const mean64 = (values: readonly number[]) =>
   values.reduce((sum, value) => sum + value, 0) / values.length;
@@ -61,11 +61,11 @@ function loss64(rows: number[][], encoder: Dense64[], decoder: Dense64[], lambda
   return { reconstruction, contractive, total: reconstruction + contractive };
 }
 
-describe('@aekit/contractive registration', () => {
-  it("registers the 'contractive' family with its package name and version on import", () => {
-    const family = findAutoencoderFamily('contractive');
-    expect(family?.packageName).toBe('@aekit/contractive');
-    expect(family?.version).toBe(packageJson.version);
+describeBackends(['cpu', 'wasm'], '@aekit/contractive registration', () => {
+  it("registers the 'contractive' family with its package name and version on import; it rebuilds the model", () => {
+    const model = createContractiveAe({ inputDim: 5, hiddenDims: [4], latentDim: 3, lambda: 0.2 });
+    expectFamilyRegistered(findAutoencoderFamily, model, packageJson);
+    model.dispose();
   });
 });
 
@@ -208,46 +208,32 @@ describeBackends(['cpu', 'wasm'], 'createContractiveAe', () => {
       lambda: 0.2,
     });
     setVariables64(model.variables(), 9, 1);
-    const dir = join(root(), 'deep-tied');
-    await trainer.saveModel(model, dir);
-    const loaded = (await trainer.loadModel(dir)) as ContractiveAe;
-    expect(loaded.config).toEqual(model.config);
     const x = tf.tensor2d(uniformMatrix(3, 5, 10, 0, 1));
-    const outputs = (m: ContractiveAe) =>
-      tf.tidy(() =>
-        [
-          m.encode(x),
-          m.reconstruct(x),
-          m.jacobianNorm(x),
-          m.lossTerms(x, { step: 1, training: true }).total,
-        ].map((t) => Array.from(t.dataSync())),
-      );
-    expect(outputs(loaded)).toEqual(outputs(model));
+    await expectSaveLoadRoundTrip(model, trainer, (m) => [
+      m.encode(x),
+      m.reconstruct(x),
+      m.jacobianNorm(x),
+      m.lossTerms(x, { step: 1, training: true }).total,
+    ]);
     x.dispose();
     model.dispose();
-    loaded.dispose();
   });
 
   it('frees every intermediate', async () => {
     const x = tf.tensor2d(uniformMatrix(3, 5, 11, 0, 1));
     await expectNoLeaks(() => createContractiveAe({ inputDim: 5, latentDim: 4 }).dispose());
-    const model = createContractiveAe({ inputDim: 5, hiddenDims: [4], latentDim: 3 });
-    await expectNoLeaks(() => {
-      const { total, terms } = model.lossTerms(x, { step: 0, training: true });
-      const grads = tf.variableGrads(() => model.lossTerms(x, { step: 0, training: true }).total);
-      tf.dispose([
-        total,
-        ...Object.values(terms),
-        grads.value,
-        ...Object.values(grads.grads),
+    await expectModelFreesItsTensors(
+      () => createContractiveAe({ inputDim: 5, hiddenDims: [4], latentDim: 3 }),
+      (model) => [
+        model.lossTerms(x, { step: 0, training: true }),
+        tf.variableGrads(() => model.lossTerms(x, { step: 0, training: true }).total),
         model.encode(x),
         model.reconstruct(x),
         model.jacobianNorm(x),
         model.filters(),
         model.meanActivations(x),
-      ]);
-    });
-    model.dispose();
+      ],
+    );
     const network = createNetwork(
       resolveContractiveAeConfig({ inputDim: 5, hiddenDims: [4], latentDim: 3 }),
     );
@@ -262,7 +248,7 @@ describeBackends(['cpu', 'wasm'], 'createContractiveAe', () => {
 
 describe('resolveContractiveAeConfig errors', () => {
   const base: ContractiveAeConfig = { inputDim: 6, latentDim: 4 };
-  it.each<[string, unknown, string]>([
+  itRejectsConfigs(createContractiveAe, InvalidArgumentError.isInstance, [
     [
       'a negative λ',
       { ...base, lambda: -1 },
@@ -293,14 +279,5 @@ describe('resolveContractiveAeConfig errors', () => {
       { inputDim: 6, codeDim: 4 },
       "createContractiveAe: unknown option 'codeDim'; did you mean 'latentDim'?",
     ],
-  ])('rejects %s', (_, config, message) => {
-    let caught: unknown;
-    try {
-      createContractiveAe(config as ContractiveAeConfig);
-    } catch (error) {
-      caught = error;
-    }
-    expect(InvalidArgumentError.isInstance(caught)).toBe(true);
-    expect((caught as Error).message).toBe(message);
-  });
+  ]);
 });

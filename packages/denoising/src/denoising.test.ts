@@ -5,9 +5,13 @@ import {
   type Dense64,
   describeBackends,
   expectAllClose,
+  expectFamilyRegistered,
+  expectModelFreesItsTensors,
   expectNoLeaks,
   expectOneStepLowersLoss,
+  expectSaveLoadRoundTrip,
   forward64,
+  itRejectsConfigs,
   type Matrix,
   setVariables64,
   temporaryFolder,
@@ -66,11 +70,11 @@ function rowsOf(t: tf.Tensor2D): number[][] {
   return t.arraySync();
 }
 
-describe('@aekit/denoising registration', () => {
-  it("registers the 'denoising' family with its package name and version on import", () => {
-    const family = findAutoencoderFamily('denoising');
-    expect(family?.packageName).toBe('@aekit/denoising');
-    expect(family?.version).toBe(packageJson.version);
+describeBackends(['cpu', 'wasm'], '@aekit/denoising registration', () => {
+  it("registers the 'denoising' family with its package name and version on import; it rebuilds the model", () => {
+    const model = createDenoisingAe(tiny);
+    expectFamilyRegistered(findAutoencoderFamily, model, packageJson);
+    model.dispose();
   });
 });
 
@@ -212,52 +216,36 @@ describeBackends(['cpu', 'wasm'], 'createDenoisingAe', () => {
       ],
     });
     setVariables64(model.variables(), 8, 0.8);
-    const dir = join(root(), 'model');
-    await trainer.saveModel(model, dir);
-    const loaded = (await trainer.loadModel(dir)) as DenoisingAe;
-    expect(loaded.config).toEqual(model.config);
     const x = tf.tensor2d(uniformMatrix(4, 6, 7, 0, 1));
-    const outputs = (m: DenoisingAe) =>
-      tf.tidy(() =>
-        [
-          m.encode(x),
-          m.denoise(x),
-          m.lossTerms(x, { step: 12, training: true }).total,
-          m.corrupt(x, 9),
-        ].map((t) => Array.from(t.dataSync())),
-      );
-    expect(outputs(loaded)).toEqual(outputs(model));
+    await expectSaveLoadRoundTrip(model, trainer, (m) => [
+      m.encode(x),
+      m.denoise(x),
+      m.lossTerms(x, { step: 12, training: true }).total,
+      m.corrupt(x, 9),
+    ]);
     x.dispose();
     model.dispose();
-    loaded.dispose();
   });
 
   it('frees every intermediate', async () => {
-    const model = createDenoisingAe({
-      ...tiny,
-      corruptions: [
-        { type: 'masking', rate: 0.2 },
-        { type: 'gaussian', std: 0.1 },
-      ],
-    });
     const x = tf.tensor2d(uniformMatrix(3, 6, 8, 0, 1));
-    await expectNoLeaks(() => createDenoisingAe(tiny).dispose());
-    await expectNoLeaks(() => {
-      const training = model.lossTerms(x, { step: 2, training: true });
-      const evaluation = model.lossTerms(x, { step: 2, training: false });
-      tf.dispose([
-        training.total,
-        ...Object.values(training.terms),
-        evaluation.total,
-        ...Object.values(evaluation.terms),
+    const corruptions = [
+      { type: 'masking', rate: 0.2 },
+      { type: 'gaussian', std: 0.1 },
+    ] as const;
+    await expectModelFreesItsTensors(
+      () => createDenoisingAe({ ...tiny, corruptions }),
+      (model) => [
+        model.lossTerms(x, { step: 2, training: true }),
+        model.lossTerms(x, { step: 2, training: false }),
         model.denoise(x),
         model.corrupt(x, 1),
         model.encode(x),
         model.filters(),
         model.meanActivations(x),
         model.jacobianNorm(x),
-      ]);
-    });
+      ],
+    );
     const network = createNetwork(resolveDenoisingAeConfig(tiny));
     await expectNoLeaks(() => {
       const { total, terms } = denoisingLossTerms(network, x, x);
@@ -265,7 +253,6 @@ describeBackends(['cpu', 'wasm'], 'createDenoisingAe', () => {
     });
     disposeNetwork(network);
     x.dispose();
-    model.dispose();
   });
 
   it('checks the input of denoise and corrupt, and fails once disposed', () => {
@@ -291,7 +278,7 @@ describeBackends(['cpu', 'wasm'], 'createDenoisingAe', () => {
 });
 
 describe('resolveDenoisingAeConfig errors', () => {
-  it.each<[string, unknown, string]>([
+  itRejectsConfigs(createDenoisingAe, InvalidArgumentError.isInstance, [
     [
       'another family',
       { ...tiny, family: 'ae' },
@@ -327,14 +314,5 @@ describe('resolveDenoisingAeConfig errors', () => {
       { ...tiny, latentDim: 1.5 },
       "createDenoisingAe: 'latentDim' must be a positive integer, got 1.5.",
     ],
-  ])('rejects %s', (_, config, message) => {
-    let caught: unknown;
-    try {
-      createDenoisingAe(config as DenoisingAeConfig);
-    } catch (error) {
-      caught = error;
-    }
-    expect(InvalidArgumentError.isInstance(caught)).toBe(true);
-    expect((caught as Error).message).toBe(message);
-  });
+  ]);
 });

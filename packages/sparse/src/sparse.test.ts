@@ -1,16 +1,18 @@
-import { join } from 'node:path';
 import { type Ae, createAe, createNetwork, disposeNetwork } from '@aekit/ae';
 import { findAutoencoderFamily, InvalidArgumentError } from '@aekit/core';
 import {
   type Dense64,
   describeBackends,
   expectAllClose,
+  expectFamilyRegistered,
+  expectModelFreesItsTensors,
   expectNoLeaks,
   expectOneStepLowersLoss,
+  expectSaveLoadRoundTrip,
   forward64,
+  itRejectsConfigs,
   type Matrix,
   setVariables64,
-  temporaryFolder,
   uniformMatrix,
 } from '@aekit/test-utils';
 // Called as trainer.fit: biome reads a bare `fit(` as a focused Jasmine test.
@@ -27,8 +29,6 @@ import {
   sparseNetworkOptions,
   sparsityPenalty,
 } from './index';
-
-const root = temporaryFolder('aekit-sparse-');
 
 const mean64 = (values: readonly number[]) =>
   values.reduce((sum, value) => sum + value, 0) / values.length;
@@ -64,11 +64,11 @@ function forwardAll(rows: number[][], layers: Dense64[]) {
   return { hidden, reconstruction };
 }
 
-describe('@aekit/sparse registration', () => {
-  it("registers the 'sparse' family with its package name and version on import", () => {
-    const family = findAutoencoderFamily('sparse');
-    expect(family?.packageName).toBe('@aekit/sparse');
-    expect(family?.version).toBe(packageJson.version);
+describeBackends(['cpu', 'wasm'], '@aekit/sparse registration', () => {
+  it("registers the 'sparse' family with its package name and version on import; it rebuilds the model", () => {
+    const model = createSparseAe({ inputDim: 5, latentDim: 4, penalty: 'l1' });
+    expectFamilyRegistered(findAutoencoderFamily, model, packageJson);
+    model.dispose();
   });
 });
 
@@ -200,46 +200,42 @@ describeBackends(['cpu', 'wasm'], 'createSparseAe', () => {
   it('save → load gives the same config and bit-identical outputs', async () => {
     const model = createSparseAe({ inputDim: 5, latentDim: 7, penalty: 'l1', tiedWeights: true });
     setVariables64(model.variables(), 9, 1);
-    const dir = join(root(), 'l1-tied');
-    await trainer.saveModel(model, dir);
-    const loaded = (await trainer.loadModel(dir)) as SparseAe;
-    expect(loaded.config).toEqual(model.config);
-    expect(Object.keys(loaded.variables())).toEqual(['encoder.0.W', 'encoder.0.b', 'decoder.0.b']);
     const x = tf.tensor2d(uniformMatrix(3, 5, 10, 0, 1));
-    const outputs = (m: SparseAe) =>
-      tf.tidy(() =>
-        [
-          m.encode(x),
-          m.reconstruct(x),
-          m.meanActivations(x),
-          m.lossTerms(x, { step: 1, training: true }).total,
-        ].map((t) => Array.from(t.dataSync())),
-      );
-    expect(outputs(loaded)).toEqual(outputs(model));
+    await expectSaveLoadRoundTrip(
+      model,
+      trainer,
+      (m) => [
+        m.encode(x),
+        m.reconstruct(x),
+        m.meanActivations(x),
+        m.lossTerms(x, { step: 1, training: true }).total,
+      ],
+      (loaded) =>
+        expect(Object.keys(loaded.variables())).toEqual([
+          'encoder.0.W',
+          'encoder.0.b',
+          'decoder.0.b',
+        ]),
+    );
     x.dispose();
     model.dispose();
-    loaded.dispose();
   });
 
   it('frees every intermediate', async () => {
     const x = tf.tensor2d(uniformMatrix(3, 5, 11, 0, 1));
-    await expectNoLeaks(() => createSparseAe({ inputDim: 5, latentDim: 4 }).dispose());
     for (const penalty of ['kl', 'l1'] as const) {
-      const model = createSparseAe({ inputDim: 5, latentDim: 4, penalty });
-      await expectNoLeaks(() => {
-        const { total, terms } = model.lossTerms(x, { step: 0, training: true });
-        tf.dispose([
-          total,
-          ...Object.values(terms),
+      await expectModelFreesItsTensors(
+        () => createSparseAe({ inputDim: 5, latentDim: 4, penalty }),
+        (model) => [
+          model.lossTerms(x, { step: 0, training: true }),
           model.encode(x),
           model.reconstruct(x),
           model.meanActivations(x),
           model.filters(),
           model.hiddenActivations(x),
           model.jacobianNorm(x),
-        ]);
-      });
-      model.dispose();
+        ],
+      );
     }
     const network = createNetwork(
       sparseNetworkOptions(resolveSparseAeConfig({ inputDim: 5, latentDim: 4 })),
@@ -256,7 +252,7 @@ describeBackends(['cpu', 'wasm'], 'createSparseAe', () => {
 
 describe('resolveSparseAeConfig errors', () => {
   const base: SparseAeConfig = { inputDim: 6, latentDim: 4 };
-  it.each<[string, unknown, string]>([
+  itRejectsConfigs(createSparseAe, InvalidArgumentError.isInstance, [
     [
       'rho 1.2',
       { ...base, rho: 1.2 },
@@ -312,14 +308,5 @@ describe('resolveSparseAeConfig errors', () => {
       { inputDim: 6, hidenDim: 4 },
       "createSparseAe: unknown option 'hidenDim'; did you mean 'latentDim'?",
     ],
-  ])('rejects %s', (_, config, message) => {
-    let caught: unknown;
-    try {
-      createSparseAe(config as SparseAeConfig);
-    } catch (error) {
-      caught = error;
-    }
-    expect(InvalidArgumentError.isInstance(caught)).toBe(true);
-    expect((caught as Error).message).toBe(message);
-  });
+  ]);
 });

@@ -1,19 +1,24 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { reconstructionLoss } from '@aekit/ae';
-import { createRng, InvalidArgumentError, UnknownOptionError } from '@aekit/core';
+import {
+  createRng,
+  findAutoencoderFamily,
+  InvalidArgumentError,
+  UnknownOptionError,
+} from '@aekit/core';
 import { applyMlp } from '@aekit/layers';
-import { describeBackends, expectAllClose, expectNoLeaks } from '@aekit/test-utils';
+import {
+  describeBackends,
+  expectAllClose,
+  expectFamilyRegistered,
+  expectModelFreesItsTensors,
+  expectSaveLoadRoundTrip,
+  itRejectsConfigs,
+} from '@aekit/test-utils';
 import { loadModel, saveModel, fit as trainModel } from '@aekit/train';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import {
-  createStackedAe,
-  type StackedAe,
-  type StackedAeConfig,
-  type StackedClassifier,
-} from './index';
+import packageJson from '../package.json';
+import { createStackedAe, type StackedAeConfig, type StackedClassifier } from './index';
 
 /** Values in [0, 1] with structure: class c lights up features c·4 … c·4 + 3. */
 function blobs(
@@ -40,6 +45,24 @@ const snapshot = (variables: Record<string, tf.Variable>) =>
     Object.entries(variables).map(([name, v]) => [name, Array.from(v.dataSync())]),
   );
 
+describeBackends(['cpu', 'wasm'], '@aekit/stacked registration', () => {
+  it("registers the 'stacked' and 'stacked-classifier' families on import; they rebuild the models", () => {
+    const stack = createStackedAe({
+      inputDim: 12,
+      layers: [
+        { latentDim: 6, family: 'contractive' },
+        { latentDim: 4, family: 'ae' },
+      ],
+      seed: 2,
+    });
+    const classifier = stack.classifier({ numClasses: 3, trainable: [false, true] });
+    expectFamilyRegistered(findAutoencoderFamily, stack, packageJson);
+    expectFamilyRegistered(findAutoencoderFamily, classifier, packageJson);
+    classifier.dispose();
+    stack.dispose();
+  });
+});
+
 describe('createStackedAe config', () => {
   it('names the stage in every error', () => {
     expect(() => createStackedAe({ inputDim: 12, layers: [] })).toThrow(
@@ -61,47 +84,43 @@ describe('createStackedAe config', () => {
     ).toThrow("createStackedAe: 'layers[0].latentDim' must be a positive integer, got 0.");
   });
 
-  it.each<[string, unknown, string]>([
+  itRejectsConfigs(
+    createStackedAe,
+    UnknownOptionError.isInstance,
     [
-      'a misspelt key',
-      { inputDim: 12, layer: [] },
-      "createStackedAe: unknown option 'layer'; did you mean 'layers'?",
+      [
+        'a misspelt key',
+        { inputDim: 12, layer: [] },
+        "createStackedAe: unknown option 'layer'; did you mean 'layers'?",
+      ],
+      [
+        'a stage with the old name units',
+        { inputDim: 12, layers: [{ units: 8, family: 'ae' }] },
+        "createStackedAe: unknown option 'layers[0].units'; did you mean 'layers[0].latentDim'?",
+      ],
+      [
+        'a stage with a misspelt family option',
+        { inputDim: 12, layers: [{ latentDim: 8, family: 'sparse', rhoo: 0.1 }] },
+        "createStackedAe: unknown option 'layers[0].rhoo'; did you mean 'layers[0].rho'?",
+      ],
+      [
+        "a stage with its family's old name",
+        { inputDim: 12, layers: [{ latentDim: 8, family: 'ae', codeDim: 8 }] },
+        "createStackedAe: unknown option 'layers[0].codeDim'; did you mean 'layers[0].latentDim'?",
+      ],
+      [
+        'a nested stage option',
+        {
+          inputDim: 12,
+          layers: [
+            { latentDim: 8, family: 'denoising', corruptions: [{ type: 'masking', rat: 0.1 }] },
+          ],
+        },
+        "createStackedAe: unknown option 'layers[0].corruptions[0].rat'; did you mean 'layers[0].corruptions[0].rate'?",
+      ],
     ],
-    [
-      'a stage with the old name units',
-      { inputDim: 12, layers: [{ units: 8, family: 'ae' }] },
-      "createStackedAe: unknown option 'layers[0].units'; did you mean 'layers[0].latentDim'?",
-    ],
-    [
-      'a stage with a misspelt family option',
-      { inputDim: 12, layers: [{ latentDim: 8, family: 'sparse', rhoo: 0.1 }] },
-      "createStackedAe: unknown option 'layers[0].rhoo'; did you mean 'layers[0].rho'?",
-    ],
-    [
-      "a stage with its family's old name",
-      { inputDim: 12, layers: [{ latentDim: 8, family: 'ae', codeDim: 8 }] },
-      "createStackedAe: unknown option 'layers[0].codeDim'; did you mean 'layers[0].latentDim'?",
-    ],
-    [
-      'a nested stage option',
-      {
-        inputDim: 12,
-        layers: [
-          { latentDim: 8, family: 'denoising', corruptions: [{ type: 'masking', rat: 0.1 }] },
-        ],
-      },
-      "createStackedAe: unknown option 'layers[0].corruptions[0].rat'; did you mean 'layers[0].corruptions[0].rate'?",
-    ],
-  ])('rejects %s as an unknown option', (_, config, message) => {
-    let caught: unknown;
-    try {
-      createStackedAe(config as StackedAeConfig);
-    } catch (error) {
-      caught = error;
-    }
-    expect(UnknownOptionError.isInstance(caught)).toBe(true);
-    expect((caught as Error).message).toBe(message);
-  });
+    'rejects %s as an unknown option',
+  );
 });
 
 describeBackends(['cpu', 'wasm'], 'stacked autoencoder', () => {
@@ -313,29 +332,19 @@ describeBackends(['cpu', 'wasm'], 'stacked autoencoder', () => {
     });
     const classifier = stack.classifier({ numClasses: 3, trainable: [false, true], seed: 3 });
     await trainModel(classifier, { x, labels }, { epochs: 2, batchSize: 6 });
-    const root = mkdtempSync(join(tmpdir(), 'aekit-stacked-'));
     try {
-      await saveModel(stack, join(root, 'stack'));
-      await saveModel(classifier, join(root, 'classifier'));
-      const loadedStack = await loadModel<StackedAe>(join(root, 'stack'));
-      const loadedClassifier = await loadModel<StackedClassifier>(join(root, 'classifier'));
-      expect(loadedStack.config).toEqual(stack.config);
-      expect(loadedClassifier.config).toEqual(classifier.config);
-      expect(Array.from(loadedStack.encode(x).dataSync())).toEqual(
-        Array.from(stack.encode(x).dataSync()),
-      );
-      expect(Array.from(loadedStack.reconstruct(x).dataSync())).toEqual(
-        Array.from(stack.reconstruct(x).dataSync()),
-      );
-      expect(Array.from(loadedClassifier.logits(x).dataSync())).toEqual(
-        Array.from(classifier.logits(x).dataSync()),
-      );
+      await expectSaveLoadRoundTrip(stack, { saveModel, loadModel }, (m) => [
+        m.encode(x),
+        m.reconstruct(x),
+      ]);
       // The loaded classifier carries its trainable mask.
-      expect(loadedClassifier.stack.stages[0]!.encoder.layers[0]!.W.trainable).toBe(false);
-      loadedStack.dispose();
-      loadedClassifier.dispose();
+      await expectSaveLoadRoundTrip(
+        classifier,
+        { saveModel, loadModel },
+        (m) => [m.logits(x)],
+        (loaded) => expect(loaded.stack.stages[0]!.encoder.layers[0]!.W.trainable).toBe(false),
+      );
     } finally {
-      rmSync(root, { recursive: true, force: true });
       classifier.dispose();
       stack.dispose();
       tf.dispose([x, labels]);
@@ -344,34 +353,39 @@ describeBackends(['cpu', 'wasm'], 'stacked autoencoder', () => {
 
   it('leaks no tensors', async () => {
     const { x, labels } = blobs(9, 7);
-    const stack = createStackedAe({
+    const config: StackedAeConfig = {
       inputDim: 12,
       layers: [
         { latentDim: 6, family: 'ae' },
         { latentDim: 3, family: 'denoising' },
       ],
-    });
-    const classifier = stack.classifier({ numClasses: 3 });
-    await expectNoLeaks(async () => {
-      tf.dispose([
-        stack.encode(x),
-        stack.encodeTo(x, 1),
-        stack.reconstruct(x),
-        classifier.probabilities(x),
-        classifier.predict(x),
-      ]);
-      const a = stack.lossTerms(x, { step: 0, training: true });
-      const b = classifier.lossTerms(x, { step: 0, training: true, labels });
-      tf.dispose([a.total, b.total, ...Object.values(a.terms), ...Object.values(b.terms)]);
-      await classifier.evaluate({ x, labels });
-      await stack.pretrain({ x, labels }, { fit: trainModel, epochsPerLayer: 1, batchSize: 5 });
-    });
-    expect(() => stack.encodeTo(x, 3)).toThrow(InvalidArgumentError);
-    expect(() => stack.classifier({ numClasses: 3, trainabel: 'head' } as never)).toThrow(
-      "StackedAe.classifier: unknown option 'trainabel'; did you mean 'trainable'?",
+    };
+    await expectModelFreesItsTensors(
+      () => createStackedAe(config),
+      async (stack) => {
+        const classifier = stack.classifier({ numClasses: 3 });
+        try {
+          const tensors = [
+            stack.encode(x),
+            stack.encodeTo(x, 1),
+            stack.reconstruct(x),
+            classifier.probabilities(x),
+            classifier.predict(x),
+            stack.lossTerms(x, { step: 0, training: true }),
+            classifier.lossTerms(x, { step: 0, training: true, labels }),
+          ];
+          await classifier.evaluate({ x, labels });
+          await stack.pretrain({ x, labels }, { fit: trainModel, epochsPerLayer: 1, batchSize: 5 });
+          expect(() => stack.encodeTo(x, 3)).toThrow(InvalidArgumentError);
+          expect(() => stack.classifier({ numClasses: 3, trainabel: 'head' } as never)).toThrow(
+            "StackedAe.classifier: unknown option 'trainabel'; did you mean 'trainable'?",
+          );
+          return tensors;
+        } finally {
+          classifier.dispose();
+        }
+      },
     );
-    classifier.dispose();
-    stack.dispose();
     tf.dispose([x, labels]);
   });
 });

@@ -2,8 +2,22 @@ export type { Numeric, Tolerance } from './all-close';
 export { expectAllClose } from './all-close';
 export type { BackendActivator, TestBackend } from './describe-backends';
 export { describeBackends, selectedBackends, setBackendActivator } from './describe-backends';
-export type { OneStepOptions, SteppableModel } from './family-checks';
-export { expectOneStepLowersLoss, temporaryFolder } from './family-checks';
+export type {
+  CheckableModel,
+  ConfigErrorCase,
+  ModelFiles,
+  OneStepOptions,
+  RegisteredFamily,
+  SteppableModel,
+} from './family-checks';
+export {
+  expectConfigError,
+  expectFamilyRegistered,
+  expectOneStepLowersLoss,
+  expectSaveLoadRoundTrip,
+  itRejectsConfigs,
+  temporaryFolder,
+} from './family-checks';
 export type { Activation64, Dense64, Matrix, Values64 } from './float64';
 export {
   activate64,
@@ -21,4 +35,4 @@ export {
   uniformMatrix,
   uniforms,
 } from './float64';
-export { expectNoLeaks } from './no-leaks';
+export { expectModelFreesItsTensors, expectNoLeaks } from './no-leaks';

@@ -1,4 +1,4 @@
-import { memory } from '@tensorflow/tfjs-core';
+import { dispose, memory, type Tensor, type TensorContainer } from '@tensorflow/tfjs-core';
 import { expect } from 'vitest';
 
 /**
@@ -17,5 +17,31 @@ export async function expectNoLeaks(fn: () => unknown | Promise<unknown>): Promi
       `expectNoLeaks: tf.memory().numTensors went from ${before} to ${after} during one run ` +
         `(${after - before > 0 ? '+' : ''}${after - before} tensors).`,
     );
+  }
+}
+
+/**
+ * The leak check every family runs on its public methods: creating and disposing a model
+ * leaves nothing behind; `run(model)`, which returns every tensor the methods made (nested in
+ * arrays or objects, as `lossTerms` returns `{ total, terms }`), leaks nothing when repeated;
+ * and `dispose()` frees every variable. Resolves with how many tensors `dispose()` freed.
+ */
+export async function expectModelFreesItsTensors<
+  M extends { variables(): Record<string, Tensor>; dispose(): void },
+>(create: () => M, run: (model: M) => unknown): Promise<number> {
+  await expectNoLeaks(() => create().dispose());
+  const model = create();
+  let disposed = false;
+  try {
+    await expectNoLeaks(async () => dispose((await run(model)) as TensorContainer));
+    const variables = Object.entries(model.variables());
+    const before = memory().numTensors;
+    model.dispose();
+    disposed = true;
+    const kept = variables.filter(([, variable]) => !variable.isDisposed).map(([name]) => name);
+    expect(kept, 'variables still alive after dispose()').toEqual([]);
+    return before - memory().numTensors;
+  } finally {
+    if (!disposed) model.dispose();
   }
 }

@@ -1,11 +1,23 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { createRng, deriveSeed, InvalidArgumentError, UnknownOptionError } from '@aekit/core';
-import { describeBackends, expectAllClose, expectNoLeaks } from '@aekit/test-utils';
+import {
+  createRng,
+  deriveSeed,
+  findAutoencoderFamily,
+  InvalidArgumentError,
+  UnknownOptionError,
+} from '@aekit/core';
+import {
+  type ConfigErrorCase,
+  describeBackends,
+  expectAllClose,
+  expectFamilyRegistered,
+  expectModelFreesItsTensors,
+  expectSaveLoadRoundTrip,
+  itRejectsConfigs,
+} from '@aekit/test-utils';
 import { loadModel, saveModel } from '@aekit/train';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
+import packageJson from '../package.json';
 import * as ref from './__fixtures__/vae-float64';
 import {
   createVae,
@@ -87,6 +99,23 @@ function referenceElbo(
   });
 }
 
+/** Config-error cases from overrides of a small valid config, titled by the override. */
+function overriding(cases: readonly [object, string][]): ConfigErrorCase[] {
+  return cases.map(([override, message]) => [
+    JSON.stringify(override),
+    { inputDim: 4, latentDim: 2, ...override },
+    message,
+  ]);
+}
+
+describeBackends(['cpu', 'wasm'], '@aekit/vae registration', () => {
+  it("registers the 'vae' family with its package name and version on import; it rebuilds the model", () => {
+    const { vae } = tiny({ likelihood: 'gaussian-learned', conditional: { numClasses: 3 } });
+    expectFamilyRegistered(findAutoencoderFamily, vae, packageJson);
+    vae.dispose();
+  });
+});
+
 describe('createVae config', () => {
   it('fills defaults into a frozen, plain-JSON config', () => {
     const config = resolveVaeConfig({ inputDim: 784, latentDim: 20 });
@@ -107,58 +136,53 @@ describe('createVae config', () => {
     expect(JSON.parse(JSON.stringify(config))).toEqual(config);
   });
 
-  it.each([
-    [{ latentDim: 0 }, "createVae: 'latentDim' must be a positive integer, got 0."],
-    [{ inputDim: -3 }, "createVae: 'inputDim' must be a positive integer, got -3."],
-    [
-      { hiddenDims: [400, 0] },
-      "createVae: 'hiddenDims' must be an array of positive integers, got [400, 0].",
-    ],
-    [
-      { likelihood: 'poisson' },
-      `createVae: 'likelihood' must be one of 'bernoulli', 'gaussian', 'gaussian-learned', got "poisson".`,
-    ],
-    [{ beta: -1 }, "createVae: 'beta' must be a finite number ≥ 0, got -1."],
-    [{ variance: 0 }, "createVae: 'variance' must be a finite number > 0, got 0."],
-    [{ samples: 0 }, "createVae: 'samples' must be an integer in [1, 1000], got 0."],
-    [
-      { conditional: { numClasses: 1 } },
-      "createVae: 'conditional.numClasses' must be an integer ≥ 2, got 1.",
-    ],
-    [{ seed: 1.5 }, "createVae: 'seed' must be an integer in [0, 4294967295], got 1.5."],
-  ])('rejects %o', (override, message) => {
-    const options = { inputDim: 4, latentDim: 2, ...override } as VaeConfig;
-    expect(() => resolveVaeConfig(options)).toThrow(InvalidArgumentError);
-    expect(() => resolveVaeConfig(options)).toThrow(message);
-  });
+  itRejectsConfigs(
+    resolveVaeConfig,
+    InvalidArgumentError.isInstance,
+    overriding([
+      [{ latentDim: 0 }, "createVae: 'latentDim' must be a positive integer, got 0."],
+      [{ inputDim: -3 }, "createVae: 'inputDim' must be a positive integer, got -3."],
+      [
+        { hiddenDims: [400, 0] },
+        "createVae: 'hiddenDims' must be an array of positive integers, got [400, 0].",
+      ],
+      [
+        { likelihood: 'poisson' },
+        `createVae: 'likelihood' must be one of 'bernoulli', 'gaussian', 'gaussian-learned', got "poisson".`,
+      ],
+      [{ beta: -1 }, "createVae: 'beta' must be a finite number ≥ 0, got -1."],
+      [{ variance: 0 }, "createVae: 'variance' must be a finite number > 0, got 0."],
+      [{ samples: 0 }, "createVae: 'samples' must be an integer in [1, 1000], got 0."],
+      [
+        { conditional: { numClasses: 1 } },
+        "createVae: 'conditional.numClasses' must be an integer ≥ 2, got 1.",
+      ],
+      [{ seed: 1.5 }, "createVae: 'seed' must be an integer in [0, 4294967295], got 1.5."],
+    ]),
+  );
 
-  it.each([
-    [{ hiden: [8] }, "createVae: unknown option 'hiden'; did you mean 'hiddenDims'?"],
-    [{ betta: 4 }, "createVae: unknown option 'betta'; did you mean 'beta'?"],
-    [{ hidden: [8] }, "createVae: unknown option 'hidden'; did you mean 'hiddenDims'?"],
-    [
-      { activation: 'tanh' },
-      "createVae: unknown option 'activation'; did you mean 'hiddenActivation'?",
-    ],
-    [
-      { conditional: { numClases: 3 } },
-      "createVae: unknown option 'conditional.numClases'; did you mean 'conditional.numClasses'?",
-    ],
-    [
-      { warmup: 10 },
-      "createVae: unknown option 'warmup' (got 10); the options are family, inputDim, latentDim, hiddenDims, hiddenActivation, likelihood, variance, beta, samples, conditional, seed.",
-    ],
-  ])('rejects the unknown key of %o, naming the option meant', (override, message) => {
-    const config = { inputDim: 4, latentDim: 2, ...override } as VaeConfig;
-    let caught: unknown;
-    try {
-      createVae(config);
-    } catch (error) {
-      caught = error;
-    }
-    expect(UnknownOptionError.isInstance(caught)).toBe(true);
-    expect((caught as Error).message).toBe(message);
-  });
+  itRejectsConfigs(
+    createVae,
+    UnknownOptionError.isInstance,
+    overriding([
+      [{ hiden: [8] }, "createVae: unknown option 'hiden'; did you mean 'hiddenDims'?"],
+      [{ betta: 4 }, "createVae: unknown option 'betta'; did you mean 'beta'?"],
+      [{ hidden: [8] }, "createVae: unknown option 'hidden'; did you mean 'hiddenDims'?"],
+      [
+        { activation: 'tanh' },
+        "createVae: unknown option 'activation'; did you mean 'hiddenActivation'?",
+      ],
+      [
+        { conditional: { numClases: 3 } },
+        "createVae: unknown option 'conditional.numClases'; did you mean 'conditional.numClasses'?",
+      ],
+      [
+        { warmup: 10 },
+        "createVae: unknown option 'warmup' (got 10); the options are family, inputDim, latentDim, hiddenDims, hiddenActivation, likelihood, variance, beta, samples, conditional, seed.",
+      ],
+    ]),
+    'rejects the unknown key of %s, naming the option meant',
+  );
 });
 
 describe('interpolationWeights', () => {
@@ -413,23 +437,15 @@ describeBackends(['cpu', 'wasm'], 'VAE', () => {
       seed: 9,
     });
     fixWeights(vae, 3);
-    const dir = join(mkdtempSync(join(tmpdir(), 'aekit-vae-')), 'model');
-    try {
-      await saveModel(vae, dir);
-      const loaded = (await loadModel(dir)) as Vae;
-      expect(loaded.config).toEqual(vae.config);
-      const x = tf.tensor2d([[0.1, 0.2, 0.3, 0.4, 0.5]]);
-      const z = tf.tensor2d([[0.3, -1]]);
-      expect(Array.from(loaded.encode(x).dataSync())).toEqual(Array.from(vae.encode(x).dataSync()));
-      expect(Array.from(loaded.decode(z).dataSync())).toEqual(Array.from(vae.decode(z).dataSync()));
-      expect(Array.from(loaded.elbo(x, { seed: 1 }).dataSync())).toEqual(
-        Array.from(vae.elbo(x, { seed: 1 }).dataSync()),
-      );
-      loaded.dispose();
-    } finally {
-      rmSync(dirname(dir), { recursive: true, force: true });
-      vae.dispose();
-    }
+    const x = tf.tensor2d([[0.1, 0.2, 0.3, 0.4, 0.5]]);
+    const z = tf.tensor2d([[0.3, -1]]);
+    await expectSaveLoadRoundTrip(vae, { saveModel, loadModel }, (m) => [
+      m.encode(x),
+      m.decode(z),
+      m.elbo(x, { seed: 1 }),
+    ]);
+    tf.dispose([x, z]);
+    vae.dispose();
   });
 
   it('loads a saved config with the old names hidden and activation', () => {
@@ -450,14 +466,13 @@ describeBackends(['cpu', 'wasm'], 'VAE', () => {
   });
 
   it('leaks no tensors in any method', async () => {
-    const vae = createVae({ inputDim: 4, latentDim: 2, hiddenDims: [3], samples: 2, seed: 1 });
-    const conditional = createVae({ inputDim: 4, latentDim: 2, conditional: { numClasses: 2 } });
     const x = tf.tensor2d(tinyX);
     const labels = tf.tensor1d([0, 1, 1], 'int32');
     const xA = tf.slice(x, [0, 0], [1, 4]) as tf.Tensor2D;
     const xB = tf.slice(x, [1, 0], [1, 4]) as tf.Tensor2D;
-    await expectNoLeaks(() => {
-      tf.dispose([
+    await expectModelFreesItsTensors(
+      () => createVae({ inputDim: 4, latentDim: 2, hiddenDims: [3], samples: 2, seed: 1 }),
+      (vae) => [
         vae.encode(x),
         tf.tidy(() => vae.decode(vae.encode(x))),
         vae.reconstruct(x),
@@ -466,17 +481,17 @@ describeBackends(['cpu', 'wasm'], 'VAE', () => {
         vae.manifoldGrid(2),
         vae.elbo(x, { samples: 3 }),
         vae.logLikelihood(x, { importanceSamples: 7 }),
+        vae.posterior(x),
+        vae.lossTerms(x, { step: 1, training: true }),
+      ],
+    );
+    await expectModelFreesItsTensors(
+      () => createVae({ inputDim: 4, latentDim: 2, conditional: { numClasses: 2 } }),
+      (conditional) => [
         conditional.reconstruct(x, labels),
-      ]);
-      const posterior = vae.posterior(x);
-      tf.dispose([posterior.mu, posterior.logVar]);
-      const { total, terms } = vae.lossTerms(x, { step: 1, training: true });
-      tf.dispose([total, ...Object.values(terms)]);
-      const c = conditional.lossTerms(x, { step: 1, training: true, labels });
-      tf.dispose([c.total, ...Object.values(c.terms)]);
-    });
+        conditional.lossTerms(x, { step: 1, training: true, labels }),
+      ],
+    );
     tf.dispose([x, labels, xA, xB]);
-    vae.dispose();
-    conditional.dispose();
   });
 });
