@@ -1,4 +1,10 @@
-import { aeOptions, isMlpAutoencoder, type MlpAutoencoder, reconstructionLosses } from '@aekit/ae';
+import {
+  aeOptions,
+  isMlpAutoencoder,
+  type MlpAutoencoder,
+  networkConfigFields,
+  reconstructionLosses,
+} from '@aekit/ae';
 import {
   type Autoencoder,
   InvalidArgumentError,
@@ -39,22 +45,11 @@ export const mlpCommonOptions: readonly FamilyOption[] = optionFlags({
 });
 
 /**
- * The config fields every MLP family shares, which the command sets from its common flags
- * (`--latent`, `--hidden`, `--seed`, `--loss`, `--tied`) and the data rather than from a
- * family's own flags; `init` has no flag.
+ * The config fields every MLP family shares (`@aekit/ae`'s network fields), which the command
+ * sets from its common flags (`--latent`, `--hidden`, `--seed`, `--loss`, `--tied`) and the data
+ * rather than from a family's own flags; `init` and the activations have no flag.
  */
-export const mlpCommonFields: readonly string[] = [
-  'inputDim',
-  'hiddenDims',
-  'latentDim',
-  'hiddenActivation',
-  'codeActivation',
-  'outputActivation',
-  'loss',
-  'tiedWeights',
-  'init',
-  'seed',
-];
+export const mlpCommonFields: readonly string[] = networkConfigFields;
 
 /** The fields of `--loss` and `--tied`, as every MLP family's config names them. */
 export function parseMlpCommonOptions(values: Readonly<Record<string, unknown>>): {
