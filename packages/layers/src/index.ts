@@ -1,12 +1,34 @@
 export type { ActivationName } from './activations';
 export { activate, activationNames, checkActivation, leakyReluAlpha } from './activations';
+export type {
+  ApplyConvOptions,
+  ApplyConvTransposeOptions,
+  ConvInitializerName,
+  ConvPadding,
+  ConvParams,
+  InitConvOptions,
+  SizePair,
+} from './conv';
+export {
+  applyConv2d,
+  applyConvTranspose2d,
+  conv2dOutputSize,
+  convInitializerNames,
+  convTranspose2dOutputSizes,
+  convVariables,
+  disposeConv,
+  initConv2d,
+  initConvTranspose2d,
+} from './conv';
 export type { ApplyDenseOptions, DenseParams, InitDenseOptions } from './dense';
 export { applyDense, denseVariables, disposeDense, initDense } from './dense';
 export type { NoiseOptions } from './dropout';
 export { dropout, maskingNoise } from './dropout';
 export type { InitializerName } from './initializers';
-export { initializerNames, initialTensor, initialValues } from './initializers';
+export { fans, initializerNames, initialTensor, initialValues } from './initializers';
 export type { ApplyMlpOptions, Mlp, MlpLayer, MlpOptions } from './mlp';
 export { applyMlp, disposeMlp, mlp, mlpVariables } from './mlp';
 export type { NamedTensor } from './parameters';
 export { countParameters, namedTensors } from './parameters';
+export type { PoolOptions } from './pooling';
+export { avgPool2d, flatten, maxPool2d, unflatten, upsampleNearest2d } from './pooling';

@@ -64,7 +64,7 @@ describe('initialValues', () => {
 
   it('rejects a bad shape, initialiser or seed by name', () => {
     expect(() => initialValues([0, 3] as [number, number], 'zeros', 0)).toThrow(
-      "initialValues: 'shape' must be [fanIn, fanOut] or [n] with positive integer sizes, got [0, 3].",
+      "initialValues: 'shape' must be [fanIn, fanOut], [n] or [kH, kW, a, b] with positive integer sizes, got [0, 3].",
     );
     expect(() => initialValues([2, 2], 'orthogonal' as 'zeros', 0)).toThrow(
       `initialValues: 'init' must be one of 'glorotUniform', 'glorotNormal', 'heUniform', 'heNormal', 'zeros', got "orthogonal".`,

@@ -27,32 +27,47 @@ export type InitializerName = (typeof initializerNames)[number];
 /** Standard deviation of N(0, 1) truncated to [−2, 2]. */
 const truncatedNormalStd = 0.87962566103423978;
 
-/** `fanIn` and `fanOut` of a shape: `[fanIn, fanOut]` for a matrix, `[n, n]` for a vector. */
-function fans(shape: readonly number[]): [number, number] {
+/**
+ * `fanIn` and `fanOut` of a shape: `[fanIn, fanOut]` for a matrix, `[n, n]` for a vector, and for
+ * a filter `[kH, kW, a, b]` the receptive field times its last two sizes, `[kH·kW·a, kH·kW·b]`
+ * (a convolution's filter is `[kH, kW, in, out]`; a transposed one's `[kH, kW, out, in]`).
+ */
+export function fans(shape: readonly number[]): [number, number] {
   if (shape.length === 1) return [shape[0]!, shape[0]!];
+  if (shape.length === 4) {
+    const field = shape[0]! * shape[1]!;
+    return [field * shape[2]!, field * shape[3]!];
+  }
   return [shape[0]!, shape[1]!];
 }
 
+/** A weight's shape: `[n]` (a bias), `[fanIn, fanOut]` or a filter `[kH, kW, a, b]`. */
+export type WeightShape =
+  | readonly [number]
+  | readonly [number, number]
+  | readonly [number, number, number, number];
+
 /**
- * Initial values of a weight of `shape` (`[fanIn, fanOut]`, or `[n]` for a bias), drawn with
- * `createRng(seed)` in JavaScript, so the same seed gives the same values on every backend.
- * @returns `Float32Array` of `fanIn·fanOut` values in row-major order.
+ * Initial values of a weight of `shape` (`[fanIn, fanOut]`, `[n]` for a bias, or a filter
+ * `[kH, kW, a, b]` with the fans of `fans`), drawn with `createRng(seed)` in JavaScript, so the
+ * same seed gives the same values on every backend.
+ * @returns `Float32Array` of the shape's size, in row-major order.
  */
 export function initialValues(
-  shape: readonly [number] | readonly [number, number],
+  shape: WeightShape,
   init: InitializerName,
   seed: number,
 ): Float32Array {
   const name = checkOneOf('initialValues', 'init', init, initializerNames);
   if (
     !Array.isArray(shape) ||
-    (shape.length !== 1 && shape.length !== 2) ||
+    (shape.length !== 1 && shape.length !== 2 && shape.length !== 4) ||
     !shape.every((size) => Number.isInteger(size) && size >= 1)
   ) {
     throw new InvalidArgumentError({
       functionName: 'initialValues',
       argument: 'shape',
-      rule: '[fanIn, fanOut] or [n] with positive integer sizes',
+      rule: '[fanIn, fanOut], [n] or [kH, kW, a, b] with positive integer sizes',
       value: shape,
     });
   }
@@ -82,10 +97,6 @@ export function initialValues(
 }
 
 /** `initialValues` as a float32 tensor of `shape`; the caller owns it. */
-export function initialTensor(
-  shape: readonly [number] | readonly [number, number],
-  init: InitializerName,
-  seed: number,
-): Tensor {
+export function initialTensor(shape: WeightShape, init: InitializerName, seed: number): Tensor {
   return tensor(initialValues(shape, init, seed), [...shape], 'float32');
 }

@@ -11,6 +11,7 @@ import { type BackendFacts, recordBackendFacts } from './backend-facts';
 import { installBernoulliKernel } from './bernoulli-kernel';
 import { installColumnSum } from './column-sum';
 import { installDenseKernel } from './dense-kernel';
+import { installMaxPoolGrad } from './max-pool-grad';
 import { installOptimizerStep } from './optimizer-step';
 import { installSharedIdentity } from './shared-identity';
 import { prepareSimdKernels, simdKernels } from './simd-kernels';
@@ -71,6 +72,7 @@ export function startBackend(
       installTransposedMatMul('wasm');
       installSharedIdentity('wasm');
       installColumnSum('wasm');
+      installMaxPoolGrad('wasm');
       if (getBackend() !== 'wasm' && findBackend('wasm') === null) {
         hooks.beforeWasmStart?.();
         if (threads !== undefined) {

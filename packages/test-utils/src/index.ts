@@ -1,5 +1,14 @@
 export type { Numeric, Tolerance } from './all-close';
 export { expectAllClose } from './all-close';
+export type { Conv64, Window64 } from './conv64';
+export {
+  conv2d64,
+  convTranspose2d64,
+  pool64,
+  upsampleNearest64,
+  window64,
+  windowSize64,
+} from './conv64';
 export type { BackendActivator, TestBackend } from './describe-backends';
 export { describeBackends, selectedBackends, setBackendActivator } from './describe-backends';
 export type {
