@@ -10,6 +10,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import { type BackendFacts, recordBackendFacts } from './backend-facts';
 import { installBernoulliKernel } from './bernoulli-kernel';
 import { installColumnSum } from './column-sum';
+import { installConvKernels } from './conv-kernels';
 import { installDenseKernel } from './dense-kernel';
 import { installOptimizerStep } from './optimizer-step';
 import { installSharedIdentity } from './shared-identity';
@@ -71,6 +72,7 @@ export function startBackend(
       installTransposedMatMul('wasm');
       installSharedIdentity('wasm');
       installColumnSum('wasm');
+      installConvKernels('wasm');
       if (getBackend() !== 'wasm' && findBackend('wasm') === null) {
         hooks.beforeWasmStart?.();
         if (threads !== undefined) {
