@@ -420,6 +420,8 @@ static inline int is_pointwise(SHAPE_PARAMS) {
 /*
  * Rows [r0, r0 + rows) of im2col into col (rows × kH·kW·C) when `scatter` is 0; with `scatter`
  * 1 the reverse, col2im: each element of col is added into x where im2col would have read it.
+ * In NHWC one row ky of a kernel window, the cells kx inside the input, is one contiguous run
+ * of x: each (row, ky) is a zero run, a copied run and a zero run.
  */
 static void im2col_rows(float *x, float *col, size_t r0, size_t rows, SHAPE_PARAMS, int scatter) {
   const size_t kc = kH * kW * C;
@@ -430,22 +432,25 @@ static void im2col_rows(float *x, float *col, size_t r0, size_t rows, SHAPE_PARA
   for (size_t r = 0; r < rows; r++) {
     float *dst = col + r * kc;
     float *image = x + n * H * W * C;
+    /* First input column of the window, and the window's cells [kx_lo, kx_hi) inside. */
+    const long ix0 = (long)(ox * sW) - (long)padLeft;
+    const size_t kx_lo = ix0 < 0 ? (size_t)(-ix0) : 0;
+    const long right = (long)W - ix0;
+    const size_t kx_hi = right <= 0 ? 0 : (size_t)right < kW ? (size_t)right : kW;
     for (size_t ky = 0; ky < kH; ky++) {
-      /* As unsigned: a row above the input wraps around to a large value, so one test serves. */
-      const size_t iy = oy * sH + ky - padTop;
-      for (size_t kx = 0; kx < kW; kx++) {
-        const size_t ix = ox * sW + kx - padLeft;
-        float *cell = dst + (ky * kW + kx) * C;
-        if (iy < H && ix < W) {
-          float *pixel = image + (iy * W + ix) * C;
-          if (scatter) {
-            add_floats(pixel, cell, C);
-          } else {
-            copy_floats(cell, pixel, C);
-          }
-        } else if (!scatter) {
-          zero_floats(cell, C);
-        }
+      const long iy = (long)(oy * sH + ky) - (long)padTop;
+      float *cells = dst + ky * kW * C;
+      if (iy < 0 || iy >= (long)H || kx_lo >= kx_hi) {
+        if (!scatter) zero_floats(cells, kW * C);
+        continue;
+      }
+      float *run = image + ((size_t)iy * W + (size_t)(ix0 + (long)kx_lo)) * C;
+      if (scatter) {
+        add_floats(run, cells + kx_lo * C, (kx_hi - kx_lo) * C);
+      } else {
+        zero_floats(cells, kx_lo * C);
+        copy_floats(cells + kx_lo * C, run, (kx_hi - kx_lo) * C);
+        zero_floats(cells + kx_hi * C, (kW - kx_hi) * C);
       }
     }
     if (++ox == oW) {

@@ -293,6 +293,17 @@ const cases: ConvCase[] = [
     stride: 2,
     pad: 1,
   },
+  // A window wider and taller than the input: cut on both sides.
+  {
+    batch: 2,
+    height: 4,
+    width: 3,
+    inChannels: 3,
+    outChannels: 5,
+    kernel: 5,
+    stride: 1,
+    pad: 'same',
+  },
   {
     batch: 1,
     height: 13,
@@ -315,8 +326,8 @@ const cases: ConvCase[] = [
   },
   {
     batch: 128,
-    height: 5,
-    width: 7,
+    height: 4,
+    width: 5,
     inChannels: 32,
     outChannels: 64,
     kernel: 3,
