@@ -1,6 +1,7 @@
 /*
  * aekit's WebAssembly kernels for the tfjs WASM backend: a float32 matrix product with every
- * transpose combination and an optional bias + ReLU epilogue, the Bernoulli log-likelihood of
+ * transpose combination and an optional bias + ReLU epilogue, the three 2-D convolution kernels
+ * (forward, filter gradient, input gradient) on that product, the Bernoulli log-likelihood of
  * logits with its gradient, and a column sum.
  *
  * Built by scripts/build-kernels.mjs (clang, wasm32, 128-bit SIMD) into one small module that
@@ -20,6 +21,8 @@ enum {
   GEMM_TRANSPOSE_B = 2,
   GEMM_BIAS = 4,
   GEMM_RELU = 8,
+  /* Internal (the convolutions): C += op(A)·op(B) instead of C = op(A)·op(B). */
+  GEMM_ACCUMULATE = 16,
 };
 
 /* Columns per micro-panel of op(B), and rows of op(A) per micro-kernel call. */
@@ -95,10 +98,28 @@ static inline void store_lanes(float *out, v128_t v, size_t n) {
   if (n > 3) out[3] = wasm_f32x4_extract_lane(v, 3);
 }
 
+/* Loads p[0 .. n) (n < 4) into the first lanes, zero in the others. */
+static inline v128_t load_tail(const float *p, size_t n) {
+  v128_t v = wasm_f32x4_splat(0.0f);
+  if (n > 0) v = wasm_f32x4_replace_lane(v, 0, p[0]);
+  if (n > 1) v = wasm_f32x4_replace_lane(v, 1, p[1]);
+  if (n > 2) v = wasm_f32x4_replace_lane(v, 2, p[2]);
+  return v;
+}
+
+/* Loads p[0 .. min(n, 4)), zero in the other lanes. */
+static inline v128_t load_upto4(const float *p, size_t n) {
+  return n >= 4 ? wasm_v128_load(p) : load_tail(p, n);
+}
+
 static inline void store_row(float *out, v128_t lo, v128_t hi, v128_t bias_lo, v128_t bias_hi,
-                             int relu, size_t nr) {
+                             int relu, int accumulate, size_t nr) {
   lo = wasm_f32x4_add(lo, bias_lo);
   hi = wasm_f32x4_add(hi, bias_hi);
+  if (accumulate) {
+    lo = wasm_f32x4_add(lo, load_upto4(out, nr));
+    if (nr > 4) hi = wasm_f32x4_add(hi, load_upto4(out + 4, nr - 4));
+  }
   if (relu) {
     /* Zero where x < 0, x elsewhere: a NaN stays NaN. */
     const v128_t zero = wasm_f32x4_splat(0.0f);
@@ -117,8 +138,8 @@ static inline void store_row(float *out, v128_t lo, v128_t hi, v128_t bias_lo, v
 }
 
 static void kernel_4x8(size_t K, const float *a, size_t ai, size_t ak, size_t mr,
-                       const float *panel, const float *bias_panel, int relu, float *c,
-                       size_t ldc, size_t nr) {
+                       const float *panel, const float *bias_panel, int relu, int accumulate,
+                       float *c, size_t ldc, size_t nr) {
   /* Rows past mr repeat the last real row: computed, never stored. */
   const float *a0 = a;
   const float *a1 = mr > 1 ? a0 + ai : a0;
@@ -147,10 +168,42 @@ static void kernel_4x8(size_t K, const float *a, size_t ai, size_t ak, size_t mr
   }
   const v128_t bias_lo = wasm_v128_load(bias_panel);
   const v128_t bias_hi = wasm_v128_load(bias_panel + 4);
-  store_row(c, c00, c01, bias_lo, bias_hi, relu, nr);
-  if (mr > 1) store_row(c + ldc, c10, c11, bias_lo, bias_hi, relu, nr);
-  if (mr > 2) store_row(c + 2 * ldc, c20, c21, bias_lo, bias_hi, relu, nr);
-  if (mr > 3) store_row(c + 3 * ldc, c30, c31, bias_lo, bias_hi, relu, nr);
+  store_row(c, c00, c01, bias_lo, bias_hi, relu, accumulate, nr);
+  if (mr > 1) store_row(c + ldc, c10, c11, bias_lo, bias_hi, relu, accumulate, nr);
+  if (mr > 2) store_row(c + 2 * ldc, c20, c21, bias_lo, bias_hi, relu, accumulate, nr);
+  if (mr > 3) store_row(c + 3 * ldc, c30, c31, bias_lo, bias_hi, relu, accumulate, nr);
+}
+
+/*
+ * C = op(A)·op(B) [+ bias] [then ReLU] (or C += op(A)·op(B) with GEMM_ACCUMULATE), C row-major
+ * M×N, for any strides: op(A)(i, k) = a[i·ai + k·ak], op(B)(k, j) = b[k·bk + j·bj], where
+ * GEMM_TRANSPOSE_B says bk = 1 (columns of op(B) contiguous) and its absence bj = 1.
+ */
+static void gemm_strided(const float *a, size_t ai, size_t ak, const float *b, size_t bk,
+                         size_t bj, const float *bias, float *c, size_t M, size_t K, size_t N,
+                         uint32_t flags, float *scratch) {
+  const int relu = (flags & GEMM_RELU) != 0;
+  const int accumulate = (flags & GEMM_ACCUMULATE) != 0;
+  float *panel = scratch;
+  float *bias_panel = scratch + K * NR;
+  for (size_t j0 = 0; j0 < N; j0 += NR) {
+    const size_t nr = N - j0 < NR ? N - j0 : NR;
+    if (nr < NR) {
+      pack_partial(b, bk, bj, K, j0, nr, panel);
+    } else if (flags & GEMM_TRANSPOSE_B) {
+      pack_columns(b, bj, K, j0, panel);
+    } else {
+      pack_rows(b, bk, K, j0, panel);
+    }
+    for (size_t q = 0; q < NR; q++) {
+      bias_panel[q] = (flags & GEMM_BIAS) && q < nr ? bias[j0 + q] : 0.0f;
+    }
+    for (size_t i0 = 0; i0 < M; i0 += MR) {
+      const size_t mr = M - i0 < MR ? M - i0 : MR;
+      kernel_4x8(K, a + i0 * ai, ai, ak, mr, panel, bias_panel, relu, accumulate, c + i0 * N + j0,
+                 N, nr);
+    }
+  }
 }
 
 /*
@@ -168,26 +221,8 @@ void gemm(const float *a, const float *b, const float *bias, float *c, uint32_t 
   const size_t ak = (flags & GEMM_TRANSPOSE_A) ? M : 1;
   const size_t bk = (flags & GEMM_TRANSPOSE_B) ? 1 : N;
   const size_t bj = (flags & GEMM_TRANSPOSE_B) ? K : 1;
-  const int relu = (flags & GEMM_RELU) != 0;
-  float *panel = scratch;
-  float *bias_panel = scratch + (size_t)K * NR;
-  for (size_t j0 = 0; j0 < N; j0 += NR) {
-    const size_t nr = N - j0 < NR ? N - j0 : NR;
-    if (nr < NR) {
-      pack_partial(b, bk, bj, K, j0, nr, panel);
-    } else if (flags & GEMM_TRANSPOSE_B) {
-      pack_columns(b, bj, K, j0, panel);
-    } else {
-      pack_rows(b, bk, K, j0, panel);
-    }
-    for (size_t q = 0; q < NR; q++) {
-      bias_panel[q] = (flags & GEMM_BIAS) && q < nr ? bias[j0 + q] : 0.0f;
-    }
-    for (size_t i0 = 0; i0 < M; i0 += MR) {
-      const size_t mr = M - i0 < MR ? M - i0 : MR;
-      kernel_4x8(K, a + i0 * ai, ai, ak, mr, panel, bias_panel, relu, c + i0 * N + j0, N, nr);
-    }
-  }
+  gemm_strided(a, ai, ak, b, bk, bj, bias, c, M, K, N,
+               flags & (GEMM_TRANSPOSE_B | GEMM_BIAS | GEMM_RELU), scratch);
 }
 
 /* ---------------------------------------------------------------------------------------------
@@ -261,15 +296,6 @@ static inline v128_t sigmoid(v128_t l) {
                              wasm_f32x4_lt(l, wasm_f32x4_splat(0.0f)));
 }
 
-/* Loads p[0 .. n) (n < 4) into the first lanes, zero in the others. */
-static inline v128_t load_tail(const float *p, size_t n) {
-  v128_t v = wasm_f32x4_splat(0.0f);
-  if (n > 0) v = wasm_f32x4_replace_lane(v, 0, p[0]);
-  if (n > 1) v = wasm_f32x4_replace_lane(v, 1, p[1]);
-  if (n > 2) v = wasm_f32x4_replace_lane(v, 2, p[2]);
-  return v;
-}
-
 /* All ones in lanes [0, n), zero in the others. */
 static inline v128_t first_lanes(size_t n) {
   return wasm_u32x4_lt(wasm_u32x4_make(0, 1, 2, 3), wasm_u32x4_splat((uint32_t)n));
@@ -339,5 +365,156 @@ void column_sum(const float *g, float *out, uint32_t rows, uint32_t cols) {
     float s = 0.0f;
     for (size_t r = 0; r < rows; r++) s += g[r * cols + j];
     out[j] = s;
+  }
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * 2-D convolution, NHWC, filter [kH, kW, C, outC] (read as a (kH·kW·C) × outC matrix), any
+ * stride, padding given as the rows above and columns left of the input (the rest follows from
+ * the output size), dilation 1. Each kernel is the matrix product on the im2col matrix, taken a
+ * chunk of `chunk` rows at a time so that the chunk stays in cache:
+ *
+ *   row r = (n·oH + oy)·oW + ox of im2col, column (ky·kW + kx)·C + c:
+ *     x[n, oy·sH + ky − padTop, ox·sW + kx − padLeft, c], zero outside the input.
+ *
+ *   conv2d:                 y[r, :]  = col[r, :] · W                 (M = rows, K = kH·kW·C)
+ *   conv2d_backprop_filter: dW      += col[chunk]ᵀ · dy[chunk]      (summed over the chunks)
+ *   conv2d_backprop_input:  dcol     = dy[chunk] · Wᵀ, scattered back into dx (col2im)
+ *
+ * A 1×1 kernel with stride 1 and no padding needs no im2col: x is its own im2col matrix.
+ * scratch: chunk · kH·kW·C floats of im2col, then the product's panel, (inner + 1) · 8 floats.
+ */
+
+/* The geometry, passed as scalars (a struct would live on the C stack, which we may not use). */
+#define SHAPE_PARAMS                                                                            \
+  size_t H, size_t W, size_t C, size_t oH, size_t oW, size_t kH, size_t kW, size_t sH,          \
+      size_t sW, size_t padTop, size_t padLeft
+#define SHAPE_ARGS H, W, C, oH, oW, kH, kW, sH, sW, padTop, padLeft
+
+static inline void copy_floats(float *dst, const float *src, size_t n) {
+  size_t i = 0;
+  for (; i + 4 <= n; i += 4) wasm_v128_store(dst + i, wasm_v128_load(src + i));
+  for (; i < n; i++) dst[i] = src[i];
+}
+
+static inline void add_floats(float *dst, const float *src, size_t n) {
+  size_t i = 0;
+  for (; i + 4 <= n; i += 4) {
+    wasm_v128_store(dst + i, wasm_f32x4_add(wasm_v128_load(dst + i), wasm_v128_load(src + i)));
+  }
+  for (; i < n; i++) dst[i] += src[i];
+}
+
+static void zero_floats(float *dst, size_t n) {
+  size_t i = 0;
+  const v128_t zero = wasm_f32x4_splat(0.0f);
+  for (; i + 4 <= n; i += 4) wasm_v128_store(dst + i, zero);
+  for (; i < n; i++) dst[i] = 0.0f;
+}
+
+static inline int is_pointwise(SHAPE_PARAMS) {
+  return kH == 1 && kW == 1 && sH == 1 && sW == 1 && padTop == 0 && padLeft == 0 && oH == H &&
+         oW == W;
+}
+
+/*
+ * Rows [r0, r0 + rows) of im2col into col (rows × kH·kW·C) when `scatter` is 0; with `scatter`
+ * 1 the reverse, col2im: each element of col is added into x where im2col would have read it.
+ * In NHWC one row ky of a kernel window, the cells kx inside the input, is one contiguous run
+ * of x: each (row, ky) is a zero run, a copied run and a zero run.
+ */
+static void im2col_rows(float *x, float *col, size_t r0, size_t rows, SHAPE_PARAMS, int scatter) {
+  const size_t kc = kH * kW * C;
+  const size_t pixels = oH * oW;
+  size_t n = r0 / pixels;
+  size_t oy = (r0 % pixels) / oW;
+  size_t ox = r0 % oW;
+  for (size_t r = 0; r < rows; r++) {
+    float *dst = col + r * kc;
+    float *image = x + n * H * W * C;
+    /* First input column of the window, and the window's cells [kx_lo, kx_hi) inside. */
+    const long ix0 = (long)(ox * sW) - (long)padLeft;
+    const size_t kx_lo = ix0 < 0 ? (size_t)(-ix0) : 0;
+    const long right = (long)W - ix0;
+    const size_t kx_hi = right <= 0 ? 0 : (size_t)right < kW ? (size_t)right : kW;
+    for (size_t ky = 0; ky < kH; ky++) {
+      const long iy = (long)(oy * sH + ky) - (long)padTop;
+      float *cells = dst + ky * kW * C;
+      if (iy < 0 || iy >= (long)H || kx_lo >= kx_hi) {
+        if (!scatter) zero_floats(cells, kW * C);
+        continue;
+      }
+      float *run = image + ((size_t)iy * W + (size_t)(ix0 + (long)kx_lo)) * C;
+      if (scatter) {
+        add_floats(run, cells + kx_lo * C, (kx_hi - kx_lo) * C);
+      } else {
+        zero_floats(cells, kx_lo * C);
+        copy_floats(cells + kx_lo * C, run, (kx_hi - kx_lo) * C);
+        zero_floats(cells + kx_hi * C, (kW - kx_hi) * C);
+      }
+    }
+    if (++ox == oW) {
+      ox = 0;
+      if (++oy == oH) oy = 0, n++;
+    }
+  }
+}
+
+#define CONV_PARAMS                                                                             \
+  uint32_t N, uint32_t H, uint32_t W, uint32_t C, uint32_t oH, uint32_t oW, uint32_t outC,      \
+      uint32_t kH, uint32_t kW, uint32_t sH, uint32_t sW, uint32_t padTop, uint32_t padLeft,    \
+      uint32_t chunk
+
+/* y = conv2d(x, w) [+ bias] [then ReLU] (flags GEMM_BIAS, GEMM_RELU); y: N × oH × oW × outC. */
+EXPORT(conv2d)
+void conv2d(float *x, const float *w, const float *bias, float *y, CONV_PARAMS, uint32_t flags,
+            float *scratch) {
+  const size_t kc = (size_t)kH * kW * C;
+  const size_t rows = (size_t)N * oH * oW;
+  const int pointwise = is_pointwise(SHAPE_ARGS);
+  float *panel = pointwise ? scratch : scratch + (size_t)chunk * kc;
+  for (size_t r0 = 0; r0 < rows; r0 += chunk) {
+    const size_t count = rows - r0 < chunk ? rows - r0 : chunk;
+    float *col = pointwise ? x + r0 * kc : scratch;
+    if (!pointwise) im2col_rows(x, col, r0, count, SHAPE_ARGS, 0);
+    gemm_strided(col, kc, 1, w, outC, 1, bias, y + r0 * outC, count, kc, outC,
+                 flags & (GEMM_BIAS | GEMM_RELU), panel);
+  }
+}
+
+/* dw = Σ_chunks im2col(x)[chunk]ᵀ · dy[chunk]; dw: kH × kW × C × outC. */
+EXPORT(conv2d_backprop_filter)
+void conv2d_backprop_filter(float *x, const float *dy, float *dw, CONV_PARAMS, float *scratch) {
+  const size_t kc = (size_t)kH * kW * C;
+  const size_t rows = (size_t)N * oH * oW;
+  const int pointwise = is_pointwise(SHAPE_ARGS);
+  float *panel = pointwise ? scratch : scratch + (size_t)chunk * kc;
+  zero_floats(dw, kc * outC);
+  for (size_t r0 = 0; r0 < rows; r0 += chunk) {
+    const size_t count = rows - r0 < chunk ? rows - r0 : chunk;
+    float *col = pointwise ? x + r0 * kc : scratch;
+    if (!pointwise) im2col_rows(x, col, r0, count, SHAPE_ARGS, 0);
+    /* op(A) = colᵀ (kc × count), op(B) = dy[chunk] (count × outC). */
+    gemm_strided(col, 1, kc, dy + r0 * outC, outC, 1, 0, dw, kc, count, outC, GEMM_ACCUMULATE,
+                 panel);
+  }
+}
+
+/* dx = col2im(dy · Wᵀ); dx: N × H × W × C. */
+EXPORT(conv2d_backprop_input)
+void conv2d_backprop_input(const float *dy, const float *w, float *dx, CONV_PARAMS,
+                           float *scratch) {
+  const size_t kc = (size_t)kH * kW * C;
+  const size_t rows = (size_t)N * oH * oW;
+  const int pointwise = is_pointwise(SHAPE_ARGS);
+  float *panel = pointwise ? scratch : scratch + (size_t)chunk * kc;
+  if (!pointwise) zero_floats(dx, (size_t)N * H * W * C);
+  for (size_t r0 = 0; r0 < rows; r0 += chunk) {
+    const size_t count = rows - r0 < chunk ? rows - r0 : chunk;
+    float *dcol = pointwise ? dx + r0 * kc : scratch;
+    /* op(B) = Wᵀ (outC × kc): column j of op(B) is row j of W, contiguous. */
+    gemm_strided(dy + r0 * outC, outC, 1, w, 1, outC, 0, dcol, count, outC, kc, GEMM_TRANSPOSE_B,
+                 panel);
+    if (!pointwise) im2col_rows(dx, dcol, r0, count, SHAPE_ARGS, 1);
   }
 }

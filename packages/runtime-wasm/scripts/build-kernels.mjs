@@ -30,6 +30,9 @@ const expectedExports = [
   'bernoulli_log_likelihood',
   'bernoulli_log_likelihood_grad',
   'column_sum',
+  'conv2d',
+  'conv2d_backprop_filter',
+  'conv2d_backprop_input',
   'gemm',
 ];
 const flags = [

@@ -4,8 +4,8 @@ import { getBackend, getKernel } from '@tensorflow/tfjs-core';
 /**
  * Checks, before any work starts, that `backend` (default: the active one) has a kernel for
  * each name in `kernelNames`; throws `UnsupportedKernelError` naming the backend and every
- * missing kernel. Use it to fail fast, e.g. `assertKernels(['Conv2DBackpropFilter'])` before
- * training a convolutional model on `wasm`, which has no such kernel.
+ * missing kernel. Use it to fail fast, e.g. `assertKernels(['DepthwiseConv2dNativeBackpropFilter'])`
+ * before training a depthwise-convolutional model on `wasm`, which has no such kernel.
  */
 export function assertKernels(
   kernelNames: readonly string[],

@@ -43,6 +43,15 @@ export interface AekitKernelExports {
   ): void;
   /** out[j] = Σ_r g[r, j]. */
   column_sum(g: number, out: number, rows: number, cols: number): void;
+  /**
+   * y = conv2d(x, w) [+ bias] [ReLU] (flags 4 bias, 8 ReLU), NHWC, w [kH, kW, c, outC]; see
+   * csrc/aekit-kernels.c for the geometry and the scratch it needs.
+   */
+  conv2d(x: number, w: number, bias: number, y: number, ...rest: number[]): void;
+  /** dw = im2col(x)ᵀ · dy, chunk by chunk. */
+  conv2d_backprop_filter(x: number, dy: number, dw: number, ...rest: number[]): void;
+  /** dx = col2im(dy · wᵀ). */
+  conv2d_backprop_input(dy: number, w: number, dx: number, ...rest: number[]): void;
 }
 
 export const gemmFlags = { transposeA: 1, transposeB: 2, bias: 4, relu: 8 } as const;

@@ -10,6 +10,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import { type BackendFacts, recordBackendFacts } from './backend-facts';
 import { installBernoulliKernel } from './bernoulli-kernel';
 import { installColumnSum } from './column-sum';
+import { installConvKernels } from './conv-kernels';
 import { installDenseKernel } from './dense-kernel';
 import { installMaxPoolGrad } from './max-pool-grad';
 import { installOptimizerStep } from './optimizer-step';
@@ -73,6 +74,7 @@ export function startBackend(
       installSharedIdentity('wasm');
       installColumnSum('wasm');
       installMaxPoolGrad('wasm');
+      installConvKernels('wasm');
       if (getBackend() !== 'wasm' && findBackend('wasm') === null) {
         hooks.beforeWasmStart?.();
         if (threads !== undefined) {
