@@ -1,7 +1,7 @@
 import type { Autoencoder } from '@aekit/core';
 import type { Dataset } from '@aekit/data';
 import * as tf from '@tensorflow/tfjs-core';
-import type { FamilyAdapter, LabelledCalls, LabelledRows } from './families/family-adapter';
+import type { FamilyAdapter, LabelledCalls, LabelledRows } from './family-contract';
 
 /** Rows processed per call when a whole split goes through a model. */
 export const inferenceBatchSize = 500;

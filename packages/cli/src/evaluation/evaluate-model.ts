@@ -2,7 +2,7 @@ import { type Autoencoder, deriveSeed } from '@aekit/core';
 import { knnAccuracy, type LabelledFeatures, linearProbe } from '@aekit/evaluation';
 import { maskingNoise } from '@aekit/layers';
 import type { LoadedData } from '../data-source';
-import type { FamilyAdapter, LabelledRows, Metric } from '../families/family-adapter';
+import type { FamilyAdapter, LabelledRows, Metric } from '../family-contract';
 import { encodeRows, mapRows, meanLossTerms, reconstructRows, takeRows } from '../model-calls';
 import { encoderJacobianNorms } from './encoder-jacobian';
 

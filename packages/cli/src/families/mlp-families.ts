@@ -12,10 +12,15 @@ import {
   type OptionSchema,
   type ResolvedSoFar,
 } from '@aekit/core';
+import type {
+  FamilyAdapter,
+  FamilyContext,
+  FamilyOption,
+  FamilySettings,
+} from '../family-contract';
 import { booleanFlag, choiceFlag, commandName } from '../flags';
 import { encodeRows } from '../model-calls';
 import type { ReportSection } from '../report/report-html';
-import type { FamilyAdapter, FamilyContext, FamilyOption, FamilySettings } from './family-adapter';
 import { activationsSection, filtersSection } from './mlp-report';
 import {
   checkFlagsUsed,

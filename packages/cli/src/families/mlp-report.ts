@@ -1,11 +1,11 @@
 import type { Tensor2D } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
 import type { LoadedData } from '../data-source';
+import type { LabelledRows } from '../family-contract';
 import { histogramSvg } from '../report/charts';
 import { imagesFigure, pickRows, roundRobinByLabel } from '../report/common-sections';
 import { filterTiles } from '../report/filter-tiles';
 import type { ReportSection } from '../report/report-html';
-import type { LabelledRows } from './family-adapter';
 
 /** Filters a report draws at most (the first units of the layer). */
 export const shownFilters = 100;

@@ -1,11 +1,11 @@
 import type { StackedAe } from '@aekit/stacked';
 import type { History } from '@aekit/train';
 import * as tf from '@tensorflow/tfjs-core';
+import type { FamilyContext } from '../family-contract';
 import { formatSeconds } from '../io';
 import { escapeHtml, lineChartSvg, type Series } from '../report/charts';
 import { imagesFigure, pickRows, roundRobinByLabel } from '../report/common-sections';
 import type { ReportSection } from '../report/report-html';
-import type { FamilyContext } from './family-adapter';
 import { filtersSection } from './mlp-report';
 import type { StackedRecord } from './stacked-record';
 

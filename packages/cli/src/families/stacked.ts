@@ -10,11 +10,11 @@ import {
   stageFamilies,
 } from '@aekit/stacked';
 import { configFileName, loadModel } from '@aekit/train';
+import type { FamilyAdapter, FamilyOption, Metric } from '../family-contract';
 import { booleanFlag, choiceFlag, flagKey, integerListFlag, positiveIntegerFlag } from '../flags';
 import { aeAdapter } from './ae';
 import { contractiveAdapter } from './contractive';
 import { denoisingAdapter } from './denoising';
-import type { FamilyAdapter, FamilyOption, Metric } from './family-adapter';
 import type { MlpFamilyAdapter } from './mlp-families';
 import { sparseAdapter } from './sparse';
 import { readStackedRecord, stackedFiles } from './stacked-record';

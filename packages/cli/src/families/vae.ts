@@ -11,18 +11,18 @@ import {
   vaeOptions,
 } from '@aekit/vae';
 import * as tf from '@tensorflow/tfjs-core';
-import { booleanFlag } from '../flags';
-import { forEachBatch } from '../model-calls';
-import { barChartSvg, histogramSvg } from '../report/charts';
-import { imagesFigure, pickRows, roundRobinByLabel } from '../report/common-sections';
-import type { ReportSection } from '../report/report-html';
 import type {
   FamilyAdapter,
   FamilyContext,
   FamilySettings,
   LabelledRows,
   Metric,
-} from './family-adapter';
+} from '../family-contract';
+import { booleanFlag } from '../flags';
+import { forEachBatch } from '../model-calls';
+import { barChartSvg, histogramSvg } from '../report/charts';
+import { imagesFigure, pickRows, roundRobinByLabel } from '../report/common-sections';
+import type { ReportSection } from '../report/report-html';
 import { checkFlagsUsed, optionFlags, parseOptionFlags, resolveWithFlags } from './option-flags';
 
 /** Latent size and hidden widths when `--latent` and `--hidden` are not given: the PyTorch example's. */

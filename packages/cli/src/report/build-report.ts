@@ -1,7 +1,7 @@
 import type { Autoencoder } from '@aekit/core';
 import type { History } from '@aekit/train';
 import type { LoadedData } from '../data-source';
-import type { FamilyAdapter, FamilyContext } from '../families/family-adapter';
+import type { FamilyAdapter, FamilyContext } from '../family-contract';
 import { formatLoss, formatSeconds } from '../io';
 import { encodeRows, reconstructRows, takeRows } from '../model-calls';
 import type { RunRecord } from '../run-folder';

@@ -1,8 +1,8 @@
 import type { Autoencoder, JsonValue } from '@aekit/core';
 import type { FitCallbacks, History } from '@aekit/train';
 import type { Tensor1D, Tensor2D } from '@tensorflow/tfjs-core';
-import type { LoadedData } from '../data-source';
-import type { ReportSection } from '../report/report-html';
+import type { LoadedData } from './data-source';
+import type { ReportSection } from './report/report-html';
 
 /** Plain JSON settings of a family, as its adapter parsed them from the flags. */
 export type FamilySettings = { readonly [key: string]: JsonValue };
