@@ -11,7 +11,7 @@ import {
 } from '@aekit/train';
 import type { FamilyTrainContext, FamilyTrainResult } from '../family-contract';
 import { formatSeconds, textTable } from '../io';
-import { type StackedRecord, stackedFiles, writeStackedRecord } from './stacked-record';
+import { type StackedRecord, stackedFiles, writeStackedRecord } from '../stacked-record';
 
 /** A stacked run's settings, as the adapter's `parseOptions` returns them. */
 export interface StackedSettings {
