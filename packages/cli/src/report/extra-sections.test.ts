@@ -31,7 +31,7 @@ function sectionsOf(model: Autoencoder) {
   return extraSections({ model, data, test, seed: 1, runDir: null, adapter });
 }
 
-describeBackends(['cpu'], 'report sections of the extras a family declares', () => {
+describeBackends(['cpu', 'wasm'], 'report sections of the extras a family declares', () => {
   it("a family that declares 'samples' gets the samples section, drawn from its model", async () => {
     const sections = await sectionsOf(testModel('samples-extra-test', ['samples']));
     expect(sections.map((section) => section.heading)).toEqual(['Samples from the prior']);
