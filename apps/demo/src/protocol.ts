@@ -48,8 +48,10 @@ export interface ModelSummary {
 }
 
 export interface ModelCapabilities {
-  /** Decodes draws from a prior p(z). */
+  /** Decodes draws from a prior p(z) (its family declares the extra 'samples'). */
   readonly sample: boolean;
+  /** Has a decoded grid of a 2-D latent space to show (its family declares 'manifold'). */
+  readonly manifold: boolean;
   /** Has first-layer filters to show (a dense first encoder layer on the pixels). */
   readonly filters: boolean;
 }

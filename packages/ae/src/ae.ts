@@ -48,5 +48,6 @@ export const aeFamily: AutoencoderFamily<ResolvedAeConfig> = {
   title: 'Autoencoder',
   summary: 'vanilla autoencoder: encoder and decoder MLPs around a bottleneck of any width',
   options: aeOptions,
+  extras: ['code-histograms'],
   create: (config) => createAe(upgradeNetworkConfig(config) as AeConfig),
 };

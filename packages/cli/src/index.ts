@@ -3,6 +3,10 @@ export { familyAdapters } from './families';
 export { aeAdapter } from './families/ae';
 export { contractiveAdapter } from './families/contractive';
 export { denoisingAdapter } from './families/denoising';
+export type { MlpFamilyAdapter, MlpFamilySpec, MlpShape } from './families/mlp-families';
+export { sparseAdapter } from './families/sparse';
+export { stackedAdapter } from './families/stacked';
+export { vaeAdapter } from './families/vae';
 export type {
   FamilyAdapter,
   FamilyContext,
@@ -15,11 +19,7 @@ export type {
   Metric,
   MetricMatrix,
   ModelShape,
-} from './families/family-adapter';
-export type { MlpFamilyAdapter, MlpFamilySpec, MlpShape } from './families/mlp-families';
-export { sparseAdapter } from './families/sparse';
-export { stackedAdapter } from './families/stacked';
-export { vaeAdapter } from './families/vae';
+} from './family-contract';
 export type { CliIo, OutputStream } from './io';
 export { exitCodes, runCli } from './program';
 export type { ReportSection } from './report/report-html';

@@ -1,7 +1,7 @@
 import type { Autoencoder } from '@aekit/core';
 import type { Dataset } from '@aekit/data';
 import * as tf from '@tensorflow/tfjs-core';
-import type { FamilyAdapter, LabelledCalls, LabelledRows } from './families/family-adapter';
+import type { FamilyAdapter, LabelledCalls, LabelledRows } from './family-contract';
 
 /** Rows processed per call when a whole split goes through a model. */
 export const inferenceBatchSize = 500;
@@ -159,4 +159,41 @@ export function meanLossTerms(
     },
   );
   return Object.fromEntries(Object.entries(sums).map(([name, sum]) => [name, sum / rows.count]));
+}
+
+/**
+ * Applies `call` to `rows` in batches of `options.batchSize` and gathers its one value per
+ * example (labels go along when `options.withLabels`).
+ */
+export function perExample(
+  rows: LabelledRows,
+  options: { readonly batchSize: number; readonly withLabels: boolean },
+  call: (x: tf.Tensor2D, labels: tf.Tensor1D | undefined, start: number) => tf.Tensor1D,
+): Float64Array {
+  const out = new Float64Array(rows.count);
+  forEachBatch(
+    rows,
+    options,
+    ({ x, labels, start }) => call(x, labels, start),
+    (values, _shape, start) => out.set(values, start),
+  );
+  return out;
+}
+
+/** The first `count` rows of `rows`. */
+export function headRows(rows: LabelledRows, count: number): LabelledRows {
+  const taken = Math.min(count, rows.count);
+  return {
+    x: rows.x.subarray(0, taken * rows.dim),
+    labels: rows.labels === null ? null : rows.labels.subarray(0, taken),
+    count: taken,
+    dim: rows.dim,
+  };
+}
+
+/** The mean of `values`. */
+export function mean(values: ArrayLike<number>): number {
+  let sum = 0;
+  for (let index = 0; index < values.length; index += 1) sum += values[index]!;
+  return sum / values.length;
 }

@@ -7,7 +7,7 @@ import { reportCommand } from './commands/report';
 import { sampleCommand } from './commands/sample';
 import { backendNames, trainCommand } from './commands/train';
 import { familyAdapters } from './families';
-import type { FamilyOption } from './families/family-adapter';
+import type { FamilyOption } from './family-contract';
 import type { CliIo } from './io';
 
 /** Exit codes: 0 success, 1 a failure, 2 a mistake on the command line, 130 interrupted. */

@@ -3,7 +3,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { AekitError, type AutoencoderConfig, InvalidArgumentError } from '@aekit/core';
 import { checkpointFileName, configFileName, type History } from '@aekit/train';
 import type { DataSpec } from './data-source';
-import type { FamilySettings } from './families/family-adapter';
+import type { FamilySettings } from './family-contract';
 import { commandName } from './flags';
 
 /**

@@ -52,5 +52,6 @@ export const contractiveFamily: AutoencoderFamily<ResolvedContractiveAeConfig> =
   summary:
     'contractive autoencoder: penalises the encoder Jacobian, λ‖J_f(x)‖²_F, for codes robust to small input changes',
   options: contractiveAeOptions,
+  extras: ['code-histograms', 'jacobian-norms'],
   create: (config) => createContractiveAe(upgradeNetworkConfig(config) as ContractiveAeConfig),
 };

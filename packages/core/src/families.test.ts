@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Autoencoder, AutoencoderConfig } from './autoencoder';
 import {
   type AutoencoderFamily,
+  familyExtras,
   findAutoencoderFamily,
   registerAutoencoderFamily,
   registeredAutoencoderFamilies,
@@ -51,5 +52,25 @@ describe('autoencoder family registry', () => {
     ).toThrow(
       /^registerAutoencoderFamily: 'family' must be an object \{ name, packageName, version, create\(config\) \} with a non-empty name, got /,
     );
+  });
+
+  it('keeps the extras a family declares, in order, and none for one without', () => {
+    registerAutoencoderFamily({ ...family('extras-test'), extras: ['samples', 'filters'] });
+    registerAutoencoderFamily(family('plain-test'));
+    expect(familyExtras('extras-test')).toEqual(['samples', 'filters']);
+    expect(familyExtras('plain-test')).toEqual([]);
+    expect(familyExtras('missing-test')).toEqual([]);
+  });
+
+  it('rejects extras that no front end knows', () => {
+    const bad = { ...family('bad-extras-test'), extras: ['samples', 'hologram'] };
+    expect(() => registerAutoencoderFamily(bad as unknown as AutoencoderFamily)).toThrow(
+      /registerAutoencoderFamily: 'family\.extras' must be a list of 'samples', .*'classifier', got \["samples", "hologram"\]\./,
+    );
+    const notList = { ...family('bad-extras-test'), extras: 'samples' };
+    expect(() => registerAutoencoderFamily(notList as unknown as AutoencoderFamily)).toThrow(
+      /'family\.extras'/,
+    );
+    expect(findAutoencoderFamily('bad-extras-test')).toBeUndefined();
   });
 });

@@ -3,6 +3,89 @@ import { InvalidArgumentError } from './errors';
 import type { OptionSchema } from './option-schema';
 
 /**
+ * The kinds of extra view or measure, beyond reconstructions, codes and probes, that front ends
+ * (the `aekit` report and eval, the demo) know how to draw. A family lists the ones it offers in
+ * `AutoencoderFamily.extras`; each kind names what a model of the family must provide for it.
+ */
+export const familyExtraKinds = [
+  /**
+   * New examples decoded from draws of the prior p(z). The model provides
+   * `sample(n, { seed, labels? }) -> [n, inputDim]` (`labels` for a conditional model).
+   */
+  'samples',
+  /**
+   * The decoder's mean over an evenly spaced grid of a 2-D latent space spanning the prior,
+   * drawn only when the code has 2 dimensions. The model provides
+   * `manifoldGrid(n, { range, labels? }) -> [n * n, inputDim]`.
+   */
+  'manifold',
+  /**
+   * Paths in latent space between the codes of two examples, a straight line beside a
+   * great circle (slerp). The model provides `interpolate(xA, xB, steps, { method, labels? })`.
+   */
+  'interpolation',
+  /**
+   * The Gaussian posterior q(z|x) = N(μ, diag σ²): the KL to the prior per latent dimension
+   * and the active dimensions (report), histograms of μ and σ (demo). The model provides
+   * `posterior(x, labels?) -> { mu, logVar }`.
+   */
+  'posterior',
+  /**
+   * How likely the model finds each example: the ELBO per example with the least and most
+   * likely examples (report), the ELBO and the importance-weighted log-likelihood (eval). The
+   * model provides `elbo(x, { samples, seed, labels? })` and
+   * `logLikelihood(x, { importanceSamples, seed, labels? })`, both `[batch]` in nats.
+   */
+  'likelihood',
+  /**
+   * Histograms of the code units' activations h = f(x) and of each unit's mean activation
+   * ρ̂_j. The model is an encoder-decoder MLP (`@aekit/ae`'s `MlpAutoencoder`:
+   * `hiddenActivations(x)`).
+   */
+  'code-histograms',
+  /**
+   * A code pulled towards a target mean activation: ρ̂_j of each unit beside the target. The
+   * model provides `meanActivations(x) -> [units]`, and `config.rho` is the target when
+   * `config.penalty` is `'kl'`.
+   */
+  'sparsity',
+  /**
+   * ‖J_f(x)‖_F of the encoder per example, as a histogram. The model provides
+   * `jacobianNorm(x) -> [batch]`.
+   */
+  'jacobian-norms',
+  /**
+   * The first layer's weights of each hidden unit drawn as images: the learned features, which
+   * this family's training makes worth looking at. The model provides `filters() -> [units,
+   * inputDim]` (for a stack, its first stage's).
+   */
+  'filters',
+  /**
+   * Examples corrupted as in training, their reconstructions and the clean originals. The
+   * model provides `corrupt(x, seed)`, `denoise(x)` and `config.corruptions`.
+   */
+  'denoising',
+  /**
+   * Per-stage codes of a stack: reconstructions from each stage's code (report), each stage's
+   * code histogram (demo). The model provides `stages` and `encodeTo(x, level)`.
+   */
+  'stage-codes',
+  /**
+   * Greedy layer-wise pretraining: each stage's loss curves, from the run's record
+   * (`stacked.json` beside the model) that the family's training writes.
+   */
+  'pretraining',
+  /**
+   * A softmax classifier trained on the codes after pretraining and saved beside the model
+   * (`classifier/`): its accuracies, training curves and confusion matrix.
+   */
+  'classifier',
+] as const;
+
+/** One kind of extra view or measure a family offers; see `familyExtraKinds`. */
+export type FamilyExtra = (typeof familyExtraKinds)[number];
+
+/**
  * What a family package registers so that a saved model of its kind can be rebuilt: the
  * loader reads `config.json`, finds the family by `config.family`, calls `create(config)` and
  * then overwrites the new model's variables with the saved weights.
@@ -23,6 +106,12 @@ export interface AutoencoderFamily<Config extends AutoencoderConfig = Autoencode
    * so do front ends (the command's flags, the demo's controls) instead of restating them.
    */
   readonly options?: OptionSchema;
+  /**
+   * The extra views and measures its models offer, in the order front ends draw them (see
+   * `familyExtraKinds` for what each needs of the model). Front ends decide from this list,
+   * never from the family's name. Absent: none.
+   */
+  readonly extras?: readonly FamilyExtra[];
   /**
    * Builds a model from a complete, saved `config`, validating it (throwing
    * `InvalidArgumentError` for a bad one). Its initial weights are overwritten by the loader.
@@ -63,6 +152,16 @@ export function registerAutoencoderFamily<Config extends AutoencoderConfig>(
       value: family,
     });
   }
+  const extras: unknown = family.extras ?? [];
+  const known = (extra: unknown) => (familyExtraKinds as readonly unknown[]).includes(extra);
+  if (!Array.isArray(extras) || !extras.every(known)) {
+    throw new InvalidArgumentError({
+      functionName: 'registerAutoencoderFamily',
+      argument: 'family.extras',
+      rule: `a list of ${familyExtraKinds.map((kind) => `'${kind}'`).join(', ')}`,
+      value: family.extras,
+    });
+  }
   registry().set(family.name, family as unknown as AutoencoderFamily);
 }
 
@@ -74,4 +173,12 @@ export function findAutoencoderFamily(name: string): AutoencoderFamily | undefin
 /** The names of the registered families, sorted. */
 export function registeredAutoencoderFamilies(): string[] {
   return [...registry().keys()].sort();
+}
+
+/**
+ * The extras the family `name` declares, or none when it is not registered or declares none.
+ * Front ends ask this rather than testing family names.
+ */
+export function familyExtras(name: string): readonly FamilyExtra[] {
+  return findAutoencoderFamily(name)?.extras ?? [];
 }

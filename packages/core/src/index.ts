@@ -33,8 +33,10 @@ export {
   ShapeMismatchError,
   UnsupportedKernelError,
 } from './errors';
-export type { AutoencoderFamily } from './families';
+export type { AutoencoderFamily, FamilyExtra } from './families';
 export {
+  familyExtraKinds,
+  familyExtras,
   findAutoencoderFamily,
   registerAutoencoderFamily,
   registeredAutoencoderFamilies,

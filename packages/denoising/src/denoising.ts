@@ -80,5 +80,6 @@ export const denoisingFamily: AutoencoderFamily<ResolvedDenoisingAeConfig> = {
   summary:
     'denoising autoencoder: learns to reconstruct the clean input from a corrupted one (masking, Gaussian, salt-and-pepper)',
   options: denoisingAeOptions,
+  extras: ['code-histograms', 'filters', 'denoising'],
   create: (config) => createDenoisingAe(upgradeNetworkConfig(config) as DenoisingAeConfig),
 };

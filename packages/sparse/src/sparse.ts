@@ -51,5 +51,6 @@ export const sparseFamily: AutoencoderFamily<ResolvedSparseAeConfig> = {
   summary:
     'sparse autoencoder: one hidden layer, the code, possibly wider than the input, kept mostly silent by a KL or L1 penalty',
   options: sparseAeOptions,
+  extras: ['code-histograms', 'sparsity', 'filters'],
   create: (config) => createSparseAe(upgradeSparseAeConfig(config) as SparseAeConfig),
 };

@@ -40,6 +40,7 @@ export const stackedFamily: AutoencoderFamily<ResolvedStackedAeConfig> = {
   name: 'stacked',
   packageName: '@aekit/stacked',
   version,
+  extras: ['pretraining', 'stage-codes', 'filters', 'classifier'],
   create: (config) =>
     rebuildStackedAe(upgradeStackedAeConfig(config) as ResolvedStackedAeConfig, 'loadModel'),
 };

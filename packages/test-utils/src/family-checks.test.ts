@@ -144,6 +144,20 @@ describeBackends(['cpu'], 'expectFamilyRegistered', () => {
     model.dispose();
   });
 
+  it("checks the extras it declares: 'samples' needs a sample method", () => {
+    const model = createToy({ family: 'toy', width: 2 });
+    const sampling = { ...family, extras: ['samples'] };
+    expect(() => expectFamilyRegistered(() => sampling, model, packageJson)).toThrow(
+      /the model provides the extra 'samples'/,
+    );
+    const withSample = Object.assign(Object.create(model), { sample: () => null });
+    expectFamilyRegistered(() => sampling, withSample, packageJson);
+    expect(() =>
+      expectFamilyRegistered(() => ({ ...family, extras: ['hologram'] }), model, packageJson),
+    ).toThrow(/the extra 'hologram'/);
+    model.dispose();
+  });
+
   it('fails for a family not registered, under another package or version, or that rebuilds another model', () => {
     const model = createToy({ family: 'toy', width: 2 });
     expect(() => expectFamilyRegistered(() => undefined, model, packageJson)).toThrow(

@@ -175,13 +175,45 @@ export function itRejectsConfigs(
 export interface RegisteredFamily {
   readonly packageName: string;
   readonly version: string;
+  /** The extra views and measures it declares (`FamilyExtra` of `@aekit/core`). */
+  readonly extras?: readonly string[];
   create(config: never): CheckableModel;
+}
+
+/**
+ * What a model must have for each extra its family declares (see `familyExtraKinds` of
+ * `@aekit/core`): one of the lists of members, all of them functions or, for `stages`, present.
+ */
+const extraNeeds: Readonly<Record<string, readonly (readonly string[])[]>> = {
+  samples: [['sample']],
+  manifold: [['manifoldGrid']],
+  interpolation: [['interpolate']],
+  posterior: [['posterior']],
+  likelihood: [['elbo', 'logLikelihood']],
+  'code-histograms': [['hiddenActivations']],
+  sparsity: [['meanActivations']],
+  'jacobian-norms': [['jacobianNorm']],
+  filters: [['filters'], ['stages']],
+  denoising: [['corrupt', 'denoise']],
+  'stage-codes': [['stages', 'encodeTo']],
+  pretraining: [['pretrain']],
+  classifier: [['pretrain']],
+};
+
+function providesExtra(model: object, extra: string): boolean {
+  const record = model as Record<string, unknown>;
+  return (extraNeeds[extra] ?? []).some((members) =>
+    members.every((member) =>
+      member === 'stages' ? Array.isArray(record[member]) : typeof record[member] === 'function',
+    ),
+  );
 }
 
 /**
  * The registration every family package makes on import: `findFamily(model.config.family)`
  * (core's `findAutoencoderFamily`) names the package and version of `packageJson`, and its
- * `create(model.config)` rebuilds a model with the same config and variable names and shapes.
+ * `create(model.config)` rebuilds a model with the same config and variable names and shapes,
+ * and `model` has what each extra the family declares needs (e.g. `sample` for 'samples').
  * The rebuilt model is disposed; `model` is not.
  */
 export function expectFamilyRegistered(
@@ -194,6 +226,9 @@ export function expectFamilyRegistered(
   if (family === undefined) expect.fail(`no family '${name}' is registered`);
   expect(family.packageName, `the package of family '${name}'`).toBe(packageJson.name);
   expect(family.version, `the version of family '${name}'`).toBe(packageJson.version);
+  for (const extra of family.extras ?? []) {
+    expect(providesExtra(model, extra), `the model provides the extra '${extra}'`).toBe(true);
+  }
   const rebuilt = family.create(model.config as never);
   try {
     expect(rebuilt.config, 'the rebuilt config').toEqual(model.config);

@@ -35,6 +35,7 @@ export const vaeFamily: AutoencoderFamily<ResolvedVaeConfig> = {
   summary:
     'variational autoencoder: Gaussian codes, a prior to sample from, ELBO and log-likelihood',
   options: vaeOptions,
+  extras: ['samples', 'manifold', 'interpolation', 'posterior', 'likelihood'],
   create: (config) =>
     buildVae(resolveVaeConfig(upgradeVaeConfig(config) as VaeConfig, 'loadModel')),
 };

@@ -59,7 +59,7 @@ export function createManifoldView(context: ViewContext): View {
     name: 'manifold',
     card,
     unavailable: (model: ModelSummary) =>
-      !model.capabilities.sample
+      !model.capabilities.manifold
         ? 'Needs a VAE: the grid spans the region its prior N(0, I) covers.'
         : model.codeDim === 2
           ? null

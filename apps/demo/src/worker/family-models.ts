@@ -3,7 +3,7 @@
 // saved models. Adding a family: import its package, add an entry to `workerFamilies`.
 import { createAe, type MlpAutoencoder } from '@aekit/ae';
 import { createContractiveAe } from '@aekit/contractive';
-import type { Autoencoder } from '@aekit/core';
+import { type Autoencoder, familyExtras } from '@aekit/core';
 import type { Dataset } from '@aekit/data';
 import { createDenoisingAe } from '@aekit/denoising';
 import { type ActivationName, activate } from '@aekit/layers';
@@ -167,14 +167,12 @@ const vaeFamily: WorkerFamily = {
 /**
  * The views' operations on any model built with `@aekit/ae`'s MLP kit (vanilla, denoising,
  * sparse, contractive): the code is the last encoder layer; filters and activations come
- * from the model's own methods. `extra` adds a family's histograms.
+ * from the model's own methods. The extras its family declares add histograms: 'sparsity' each
+ * unit's mean activation ρ̂ⱼ, 'jacobian-norms' the encoder Jacobian norm of each digit.
  */
-function mlpHandle(
-  model: MlpAutoencoder,
-  codeActivation: ActivationName,
-  extra?: (x: Tensor2D) => HistogramValues[],
-): ModelHandle {
+function mlpHandle(model: MlpAutoencoder, codeActivation: ActivationName): ModelHandle {
   const { config } = model;
+  const extras = familyExtras(String(config.family));
   const hiddenDims = (config.hiddenDims as readonly number[] | undefined) ?? [];
   return {
     model,
@@ -198,8 +196,31 @@ function mlpHandle(
         readValues(model.hiddenActivations(x)),
         x.shape[0],
       ),
-      ...(extra?.(x) ?? []),
+      ...(extras.includes('sparsity') ? [meanActivationValues(model, x)] : []),
+      ...(extras.includes('jacobian-norms') ? [jacobianNormValues(model, x)] : []),
     ],
+  };
+}
+
+/** Each unit's mean activation ρ̂ⱼ on `x`, beside the target ρ of a KL penalty (extra 'sparsity'). */
+function meanActivationValues(model: MlpAutoencoder, x: Tensor2D): HistogramValues {
+  const { penalty, rho } = model.config;
+  return {
+    title: 'Mean activation ρ̂ⱼ of each hidden unit',
+    note:
+      penalty === 'kl'
+        ? `over the test digits; the KL penalty pulls each towards ρ = ${rho}`
+        : 'over the test digits; the L1 penalty pulls every activation towards 0',
+    values: readValues1d(model.meanActivations(x)),
+  };
+}
+
+/** ‖J_f(x)‖_F of each digit of `x` (extra 'jacobian-norms'). */
+function jacobianNormValues(model: MlpAutoencoder, x: Tensor2D): HistogramValues {
+  return {
+    title: 'Encoder Jacobian norm ‖J_f(x)‖_F',
+    note: 'per test digit: how much the code moves when the pixels move a little',
+    values: readValues1d(model.jacobianNorm(x)),
   };
 }
 
@@ -253,19 +274,8 @@ const sparseFamily: WorkerFamily = {
       seed,
     }),
   handle(model) {
-    const sparse = model as MlpAutoencoder;
-    const { penalty, rho } = sparse.config;
     // The KL penalty works on sigmoid units, the L1 penalty on ReLU units.
-    return mlpHandle(sparse, penalty === 'kl' ? 'sigmoid' : 'relu', (x) => [
-      {
-        title: 'Mean activation ρ̂ⱼ of each hidden unit',
-        note:
-          penalty === 'kl'
-            ? `over the test digits; the KL penalty pulls each towards ρ = ${rho}`
-            : 'over the test digits; the L1 penalty pulls every activation towards 0',
-        values: readValues1d(sparse.meanActivations(x)),
-      },
-    ]);
+    return mlpHandle(model as MlpAutoencoder, model.config.penalty === 'kl' ? 'sigmoid' : 'relu');
   },
 };
 
@@ -279,16 +289,7 @@ const contractiveFamily: WorkerFamily = {
       lambda: Number(parameters.lambda),
       seed,
     }),
-  handle(model) {
-    const contractive = model as MlpAutoencoder;
-    return mlpHandle(contractive, codeActivationOf(model), (x) => [
-      {
-        title: 'Encoder Jacobian norm ‖J_f(x)‖_F',
-        note: 'per test digit: how much the code moves when the pixels move a little',
-        values: readValues1d(contractive.jacobianNorm(x)),
-      },
-    ]);
-  },
+  handle: (model) => mlpHandle(model as MlpAutoencoder, codeActivationOf(model)),
 };
 
 /** The activation of a stage's code: named in its config, or set by a sparse penalty. */

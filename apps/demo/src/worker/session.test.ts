@@ -72,7 +72,7 @@ describe('the worker session', () => {
       family: 'vae',
       codeDim: 2,
       numClasses: null,
-      capabilities: { sample: true, filters: true },
+      capabilities: { sample: true, manifold: true, filters: true },
     });
   });
 
@@ -254,7 +254,7 @@ describe('the worker session', () => {
       expect(summary).toMatchObject({
         family: name,
         numClasses: null,
-        capabilities: { sample: false, filters: true },
+        capabilities: { sample: false, manifold: false, filters: true },
       });
       // The panel's values reach the configuration.
       const expectedCode =

@@ -1,4 +1,4 @@
-import type { Autoencoder } from '@aekit/core';
+import { type Autoencoder, familyExtras } from '@aekit/core';
 import type { Dataset } from '@aekit/data';
 import { type Tensor1D, type Tensor2D, tensor1d, tensor2d } from '@tensorflow/tfjs-core';
 import type { ModelSummary } from '../protocol';
@@ -59,6 +59,7 @@ export class Session {
       (sum, variable) => sum + variable.size,
       0,
     );
+    const extras = familyExtras(handle.model.config.family);
     return {
       family: handle.model.config.family,
       config: handle.model.config,
@@ -66,7 +67,9 @@ export class Session {
       codeDim: handle.codeDim,
       numClasses: handle.numClasses,
       capabilities: {
-        sample: handle.sample !== undefined,
+        // What the family declares; the handle has the calls for it (see family-models.ts).
+        sample: extras.includes('samples') && handle.sample !== undefined,
+        manifold: extras.includes('manifold') && handle.sample !== undefined,
         filters: handle.filters !== undefined,
       },
       steps: this.steps,

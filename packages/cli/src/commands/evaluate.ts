@@ -1,6 +1,6 @@
 import { initBackend } from '@aekit/runtime-wasm';
 import { evaluateModel } from '../evaluation/evaluate-model';
-import type { MetricMatrix } from '../families/family-adapter';
+import type { MetricMatrix } from '../family-contract';
 import { choiceFlag, integerFlag } from '../flags';
 import { type CliIo, Output, textTable } from '../io';
 import { dataForModel, openModel } from './open-model';

@@ -5,7 +5,7 @@ import { configFileName, loadModel, type SavedModelConfig } from '@aekit/train';
 import { version as cliVersion } from '../../package.json';
 import { type LoadedData, loadData, parseDataSpec } from '../data-source';
 import { adapterForModel } from '../families';
-import type { FamilyAdapter } from '../families/family-adapter';
+import type { FamilyAdapter } from '../family-contract';
 import { commandName } from '../flags';
 import type { CliIo } from '../io';
 import { type LocatedModel, locateModel } from '../run-folder';

@@ -1,9 +1,10 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, extname } from 'node:path';
-import { AekitError, InvalidArgumentError } from '@aekit/core';
+import { AekitError, familyExtras, InvalidArgumentError } from '@aekit/core';
 import { initBackend } from '@aekit/runtime-wasm';
 import { choiceFlag, commandName, integerFlag, positiveIntegerFlag } from '../flags';
 import { type CliIo, Output } from '../io';
+import { generative } from '../report/generative-sections';
 import { imageGridPng } from '../report/image-grid';
 import { absolutePath } from '../run-folder';
 import { openModel } from './open-model';
@@ -54,7 +55,7 @@ export async function sampleCommand(
   const opened = await openModel(command, io, flags.model);
   try {
     const { adapter, model, located } = opened;
-    if (adapter.sample === undefined) {
+    if (!familyExtras(model.config.family).includes('samples')) {
       throw new AekitError(
         `${commandName(command)}: a '${adapter.name}' model cannot generate new examples (it has no prior to sample from); try aekit report for its reconstructions.`,
       );
@@ -79,10 +80,9 @@ export async function sampleCommand(
         `${commandName(command)}: the model's examples (${model.config.inputDim} values) are not images, so they cannot be drawn as a PNG; use the library's sample() for the values.`,
       );
     }
-    const samples = adapter.sample(model, n, {
-      seed,
-      ...(label === undefined ? {} : { label }),
-    });
+    const samples =
+      adapter.sample?.(model, n, { seed, ...(label === undefined ? {} : { label }) }) ??
+      generative(model).sample(n, { seed });
     let values: Float32Array;
     try {
       values = samples.dataSync() as Float32Array;

@@ -12,7 +12,7 @@ import { version_core as tfjsVersion } from '@tensorflow/tfjs-core';
 import { version as cliVersion } from '../../package.json';
 import { type LoadedData, loadData, parseDataSpec } from '../data-source';
 import { adapterForFlag, familyAdapters } from '../families';
-import type { FamilyAdapter, FamilyTrainResult } from '../families/family-adapter';
+import type { FamilyAdapter, FamilyTrainResult } from '../family-contract';
 import {
   choiceFlag,
   commandName,

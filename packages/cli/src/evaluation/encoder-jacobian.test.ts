@@ -13,8 +13,8 @@ import {
 import { createVae } from '@aekit/vae';
 import { describe, expect, it } from 'vitest';
 import { aeAdapter } from '../families/ae';
-import type { FamilyAdapter, LabelledRows } from '../families/family-adapter';
 import { vaeAdapter } from '../families/vae';
+import type { FamilyAdapter, LabelledRows } from '../family-contract';
 import { encoderJacobianNorms } from './encoder-jacobian';
 
 function rows(count: number, dim: number, seed: number, labels: Int32Array | null = null) {

@@ -1,7 +1,7 @@
 import type { Autoencoder } from '@aekit/core';
 import { jacobian } from '@aekit/core';
 import * as tf from '@tensorflow/tfjs-core';
-import type { FamilyAdapter, LabelledCalls, LabelledRows } from '../families/family-adapter';
+import type { FamilyAdapter, LabelledCalls, LabelledRows } from '../family-contract';
 import { forEachBatch } from '../model-calls';
 
 /** Examples per autodiff call: the Jacobian `[batch, latentDim, inputDim]` is materialised. */

@@ -1,10 +1,18 @@
-import { type Autoencoder, deriveSeed } from '@aekit/core';
+import { type Autoencoder, deriveSeed, familyExtras } from '@aekit/core';
 import { knnAccuracy, type LabelledFeatures, linearProbe } from '@aekit/evaluation';
 import { maskingNoise } from '@aekit/layers';
 import type { LoadedData } from '../data-source';
-import type { FamilyAdapter, LabelledRows, Metric } from '../families/family-adapter';
-import { encodeRows, mapRows, meanLossTerms, reconstructRows, takeRows } from '../model-calls';
+import type { FamilyAdapter, LabelledRows, Metric } from '../family-contract';
+import {
+  encodeRows,
+  mapRows,
+  mean,
+  meanLossTerms,
+  reconstructRows,
+  takeRows,
+} from '../model-calls';
 import { encoderJacobianNorms } from './encoder-jacobian';
+import { hasExtraMetrics, measureExtras } from './extra-metrics';
 
 /**
  * How many examples each measurement uses. The loss terms and the squared error use the
@@ -42,13 +50,6 @@ function squaredError(rows: LabelledRows, reconstructions: Float32Array): number
 
 function features(values: Float32Array, dim: number, rows: LabelledRows): LabelledFeatures {
   return { features: values, labels: rows.labels!, count: rows.count, dim };
-}
-
-/** Measures `model` on `data`'s test split; see `evaluationLimits` for the subsets. */
-function mean(values: ArrayLike<number>): number {
-  let sum = 0;
-  for (let index = 0; index < values.length; index += 1) sum += values[index]!;
-  return sum / values.length;
 }
 
 function describeSubset(test: LabelledRows, data: LoadedData, seed: number): string {
@@ -93,6 +94,10 @@ function reconstructionMetrics(
   ];
 }
 
+/**
+ * Measures `model` on `data`'s test split (see `evaluationLimits` for the subsets), with the
+ * metrics of the extras its family declares.
+ */
 export async function evaluateModel(options: {
   adapter: FamilyAdapter;
   model: Autoencoder;
@@ -143,10 +148,12 @@ export async function evaluateModel(options: {
     unit: 'activation',
     description: `the code encode(x) averaged over its ${codes.dim} units and all ${wholeTest.count} test examples (for a sparse autoencoder ρ̂, which the KL penalty pulls towards ρ; for a VAE the posterior means μ)`,
   });
-  if (adapter.evaluate !== undefined) {
+  const extras = familyExtras(model.config.family);
+  if (hasExtraMetrics(extras)) {
     stage(`the ${adapter.name} metrics on ${subsetNote}`);
     metrics.push(
-      ...(await adapter.evaluate({
+      ...(await measureExtras(extras, {
+        adapter,
         model,
         data,
         test,

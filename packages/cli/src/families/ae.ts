@@ -11,7 +11,6 @@ export const aeAdapter = mlpFamilyAdapter({
   parseFamilyOptions: (_values, common) => ({ ...common }),
   create: (settings, shape) =>
     createAe({ ...(settings as Partial<AeConfig>), ...shape, hiddenDims: [...shape.hiddenDims] }),
-  showFilters: false,
   activationNote:
     'Nothing asks these codes to be sparse: a plain autoencoder spreads the information over many units with middling activations, the picture the sparse autoencoder changes.',
 });

@@ -25,7 +25,6 @@ export const contractiveAdapter = mlpFamilyAdapter({
       ...shape,
       hiddenDims: [...shape.hiddenDims],
     }),
-  showFilters: false,
   activationNote:
     'The contractive penalty flattens the encoder around the data: saturated sigmoid units (activations near 0 or 1) have a small derivative, so expect the mass to move towards the ends of the range as λ grows.',
 });

@@ -1,25 +1,10 @@
-import { deriveSeed } from '@aekit/core';
 import {
   createDenoisingAe,
-  type DenoisingAe,
   type DenoisingAeConfig,
   type ResolvedCorruption,
 } from '@aekit/denoising';
 import { numberFlag } from '../flags';
 import { mlpFamilyAdapter } from './mlp-families';
-import { tripletsSection } from './mlp-report';
-
-/** `masking ν = 0.25`, `Gaussian σ = 0.3 clipped to [0, 1]`, …: a corruption for people. */
-export function describeCorruption(corruption: ResolvedCorruption): string {
-  switch (corruption.type) {
-    case 'masking':
-      return `masking noise ν = ${corruption.rate}`;
-    case 'gaussian':
-      return `Gaussian noise σ = ${corruption.std}${corruption.clip === null ? '' : ` clipped to [${corruption.clip[0]}, ${corruption.clip[1]}]`}`;
-    case 'salt-and-pepper':
-      return `salt-and-pepper noise p = ${corruption.rate}`;
-  }
-}
 
 /**
  * The corruptions `--masking`, `--gaussian` and `--salt-pepper` ask for, in that order; masking
@@ -86,20 +71,8 @@ export const denoisingAdapter = mlpFamilyAdapter({
       ...shape,
       hiddenDims: [...shape.hiddenDims],
     }),
-  showFilters: true,
   activationNote:
     'Denoising does not ask for sparse codes, but its units must respond to larger patterns than single pixels, which a masked input may lack.',
-  extraSections(context, model) {
-    const denoising = model as DenoisingAe;
-    const corruptions = denoising.config.corruptions;
-    return [
-      tripletsSection(
-        context.data,
-        context.test,
-        (x) => denoising.corrupt(x, deriveSeed(context.seed, 7)),
-        (x) => denoising.denoise(x),
-        corruptions.map(describeCorruption).join(', then '),
-      ),
-    ];
-  },
+  filtersNote:
+    'Corrupted inputs force the units to look at larger structures: the lecture shows stroke and blob detectors where a plain autoencoder learns noisy patterns.',
 });

@@ -1,9 +1,9 @@
 import { AekitError, InvalidArgumentError } from '@aekit/core';
+import type { FamilyAdapter } from '../family-contract';
 import { commandName } from '../flags';
 import { aeAdapter } from './ae';
 import { contractiveAdapter } from './contractive';
 import { denoisingAdapter } from './denoising';
-import type { FamilyAdapter } from './family-adapter';
 import { sparseAdapter } from './sparse';
 import { stackedAdapter } from './stacked';
 import { vaeAdapter } from './vae';

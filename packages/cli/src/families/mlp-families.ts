@@ -12,11 +12,9 @@ import {
   type OptionSchema,
   type ResolvedSoFar,
 } from '@aekit/core';
+import type { FamilyAdapter, FamilyOption, FamilySettings } from '../family-contract';
 import { booleanFlag, choiceFlag, commandName } from '../flags';
-import { encodeRows } from '../model-calls';
-import type { ReportSection } from '../report/report-html';
-import type { FamilyAdapter, FamilyContext, FamilyOption, FamilySettings } from './family-adapter';
-import { activationsSection, filtersSection } from './mlp-report';
+import { filterTilesExplanation } from '../report/unit-sections';
 import {
   checkFlagsUsed,
   optionFlags,
@@ -29,8 +27,9 @@ import {
  * What the four families built on an encoder and a decoder MLP (`@aekit/ae`'s
  * `MlpAutoencoder`: ae, denoising, sparse, contractive) share in the command: the code width
  * and hidden widths from `--latent` and `--hidden`, the flags `--loss` and `--tied`, the
- * closed-form encoder Jacobian for `aekit eval`, and the report's histogram of hidden
- * activations and tiles of learned filters. Each family's adapter (`ae.ts`, …) adds only its
+ * closed-form encoder Jacobian for `aekit eval`, and the words of the report's histogram of
+ * hidden activations and tiles of learned filters (which sections a family gets, it declares in
+ * its registry entry). Each family's adapter (`ae.ts`, …) adds only its
  * own flags and factory, through `mlpFamilyAdapter`. A stacked autoencoder's stages take the
  * same settings (see `stacked.ts`).
  */
@@ -98,14 +97,13 @@ export interface MlpFamilySpec {
   ): FamilySettings;
   /** The family's factory on the settings and the widths. */
   create(settings: FamilySettings, shape: MlpShape): MlpAutoencoder;
-  /** Which figures the report adds: learned filters (sparse, denoising). */
-  readonly showFilters: boolean;
-  /** The activation the family aims for (the KL-sparse ρ), drawn on the histograms. */
-  targetActivation?(model: MlpAutoencoder): number | null;
-  /** Family-specific report sections after the shared ones (e.g. denoising's triplets). */
-  extraSections?(context: FamilyContext, model: MlpAutoencoder): ReportSection[];
   /** One or two sentences on what the activation histogram should show for this family. */
   readonly activationNote: string;
+  /**
+   * What the learned filters should show for this family, after what a tile is; for a
+   * family that declares the extra 'filters'.
+   */
+  readonly filtersNote?: string;
 }
 
 /** An adapter of an MLP family, with the spec it was made from (the stacked adapter reuses its parsing). */
@@ -126,7 +124,7 @@ export function asMlp(model: Autoencoder, command: string): MlpAutoencoder {
   return model;
 }
 
-/** A `FamilyAdapter` for an MLP family: shared flags, shapes, Jacobian and report sections. */
+/** A `FamilyAdapter` for an MLP family: shared flags, shapes, Jacobian and report notes. */
 export function mlpFamilyAdapter(spec: MlpFamilySpec): MlpFamilyAdapter {
   const adapter: MlpFamilyAdapter = {
     spec,
@@ -155,30 +153,12 @@ export function mlpFamilyAdapter(spec: MlpFamilySpec): MlpFamilyAdapter {
     },
     needsLabels: () => false,
     encoderJacobianNorm: (model, x) => asMlp(model, 'eval').jacobianNorm(x),
-    async reportSections(context) {
-      const model = asMlp(context.model, 'report');
-      const codes = encodeRows(adapter, model, context.test);
-      const sections = [
-        activationsSection(codes, {
-          target: spec.targetActivation?.(model) ?? null,
-          note: spec.activationNote,
-        }),
-      ];
-      if (spec.showFilters) {
-        const filters = model.filters();
-        try {
-          sections.push(
-            filtersSection(context.data, filters.dataSync() as Float32Array, filters.shape[0], {
-              heading: 'Learned filters',
-              explanation: `Each tile is one hidden unit's weights from every input (a row of W₁ᵀ), drawn as an image: the input pattern that excites the unit most. ${spec.name === 'sparse' ? 'A sparse code makes each unit specialise: the lecture shows strokes and edge detectors appear where a plain autoencoder learns noisy, global patterns.' : 'Corrupted inputs force the units to look at larger structures: the lecture shows stroke and blob detectors where a plain autoencoder learns noisy patterns.'}`,
-            }),
-          );
-        } finally {
-          filters.dispose();
-        }
+    extraNote(extra) {
+      if (extra === 'code-histograms') return { explanation: spec.activationNote };
+      if (extra === 'filters' && spec.filtersNote !== undefined) {
+        return { explanation: `${filterTilesExplanation} ${spec.filtersNote}` };
       }
-      sections.push(...(spec.extraSections?.(context, model) ?? []));
-      return sections;
+      return undefined;
     },
   };
   return adapter;

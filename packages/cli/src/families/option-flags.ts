@@ -8,8 +8,8 @@ import {
   optionFlag,
   type ResolvedSoFar,
 } from '@aekit/core';
+import type { FamilyOption } from '../family-contract';
 import { commandName, flagKey, parseFlagText } from '../flags';
-import type { FamilyOption } from './family-adapter';
 
 /**
  * A family's options as `aekit train` flags, read from the option schema its package exports:

@@ -26,11 +26,8 @@ export const sparseAdapter = mlpFamilyAdapter({
       latentDim: shape.latentDim,
       seed: shape.seed,
     }),
-  showFilters: true,
-  targetActivation: (model) => {
-    const config = model.config as unknown as SparseAeConfig;
-    return config.penalty === 'kl' ? (config.rho ?? null) : null;
-  },
   activationNote:
     'The sparsity penalty keeps most units silent for most inputs: with --penalty kl the histogram of unit means ρ̂_j should gather near the target ρ; with l1 most activations are exactly 0.',
+  filtersNote:
+    'A sparse code makes each unit specialise: the lecture shows strokes and edge detectors appear where a plain autoencoder learns noisy, global patterns.',
 });

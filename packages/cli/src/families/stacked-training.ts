@@ -9,9 +9,9 @@ import {
   modelToBytes,
   saveModel,
 } from '@aekit/train';
+import type { FamilyTrainContext, FamilyTrainResult } from '../family-contract';
 import { formatSeconds, textTable } from '../io';
-import type { FamilyTrainContext, FamilyTrainResult } from './family-adapter';
-import { type StackedRecord, stackedFiles, writeStackedRecord } from './stacked-record';
+import { type StackedRecord, stackedFiles, writeStackedRecord } from '../stacked-record';
 
 /** A stacked run's settings, as the adapter's `parseOptions` returns them. */
 export interface StackedSettings {

@@ -1,24 +1,13 @@
-import { access } from 'node:fs/promises';
-import { join } from 'node:path';
 import { encoderJacobianNorm } from '@aekit/ae';
 import { InvalidArgumentError } from '@aekit/core';
-import {
-  createStackedAe,
-  type StackedAe,
-  type StackedClassifier,
-  type StageFamily,
-  stageFamilies,
-} from '@aekit/stacked';
-import { configFileName, loadModel } from '@aekit/train';
+import { createStackedAe, type StackedAe, type StageFamily, stageFamilies } from '@aekit/stacked';
+import type { FamilyAdapter, FamilyOption } from '../family-contract';
 import { booleanFlag, choiceFlag, flagKey, integerListFlag, positiveIntegerFlag } from '../flags';
 import { aeAdapter } from './ae';
 import { contractiveAdapter } from './contractive';
 import { denoisingAdapter } from './denoising';
-import type { FamilyAdapter, FamilyOption, Metric } from './family-adapter';
 import type { MlpFamilyAdapter } from './mlp-families';
 import { sparseAdapter } from './sparse';
-import { readStackedRecord, stackedFiles } from './stacked-record';
-import { stackedSections } from './stacked-report';
 import { type StackedSettings, trainStacked } from './stacked-training';
 
 /** The adapters whose flags a stage takes, by `--layer-family`. */
@@ -178,43 +167,12 @@ export const stackedAdapter: FamilyAdapter = {
 
   train: trainStacked,
 
-  async reportSections(context) {
-    return stackedSections(
-      context,
-      context.model as StackedAe,
-      await readStackedRecord(context.runDir),
-    );
-  },
-
-  async evaluate(context) {
-    if (context.runDir === null) return [];
-    const dir = join(context.runDir, stackedFiles.classifier);
-    try {
-      await access(join(dir, configFileName));
-    } catch {
-      return [];
-    }
-    const classifier = await loadModel<StackedClassifier>(dir);
-    try {
-      const { accuracy, confusion, count } = await classifier.evaluate(context.data.test);
-      const fineTuned = classifier.config.trainable.every((flag) => flag);
-      const classNames = context.data.classNames ?? confusion.map((_, label) => String(label));
-      const metric: Metric = {
-        key: 'classifierAccuracy',
-        name: `classifier accuracy (${fineTuned ? 'fine-tuned' : 'head only'})`,
-        value: accuracy,
-        unit: 'accuracy',
-        description: `the softmax classifier saved in ${stackedFiles.classifier}/ (${fineTuned ? 'fine-tuned: every layer trained with the labels after pretraining' : 'the head trained on the fixed pretrained stages'}) on all ${count} test examples; the matrix counts test examples by true class (rows) and predicted class (columns)`,
-        matrix: {
-          title: 'confusion matrix, rows: true class, columns: predicted class',
-          rows: classNames,
-          columns: classNames,
-          values: confusion,
-        },
-      };
-      return [metric];
-    } finally {
-      classifier.dispose();
-    }
+  extraNote(extra, model) {
+    if (extra !== 'filters') return undefined;
+    const first = (model as StackedAe).stages[0]!;
+    return {
+      heading: "The first layer's filters",
+      explanation: `The weights of each unit of stage 1 (a ${first.config.family} autoencoder) from every input pixel, as learned in pretraining, before any label was seen: the low-level features the higher stages combine.`,
+    };
   },
 };

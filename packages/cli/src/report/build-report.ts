@@ -1,11 +1,12 @@
 import type { Autoencoder } from '@aekit/core';
 import type { History } from '@aekit/train';
 import type { LoadedData } from '../data-source';
-import type { FamilyAdapter, FamilyContext } from '../families/family-adapter';
+import type { FamilyAdapter, FamilyContext } from '../family-contract';
 import { formatLoss, formatSeconds } from '../io';
 import { encodeRows, reconstructRows, takeRows } from '../model-calls';
 import type { RunRecord } from '../run-folder';
 import { codesSection, lossCurvesSection, reconstructionsSection } from './common-sections';
+import { extraSections } from './extra-sections';
 import { renderReportHtml } from './report-html';
 
 /** Test examples a report draws its figures from (a seeded subset of a larger test split). */
@@ -108,7 +109,7 @@ function facts(input: ReportInput): [string, string][] {
   return rows;
 }
 
-/** The HTML of `report.html` for a trained model: common sections, then the family's. */
+/** The HTML of `report.html` for a trained model: common sections, then its family's extras'. */
 export async function buildReport(input: ReportInput): Promise<string> {
   const { adapter, model, data } = input;
   const test = takeRows(data.test, reportTestExamples, input.seed);
@@ -117,7 +118,7 @@ export async function buildReport(input: ReportInput): Promise<string> {
     lossCurvesSection(input.history),
     reconstructionsSection(data, test, (rows) => reconstructRows(adapter, model, rows)),
     codesSection(data, test, encodeRows(adapter, model, test)),
-    ...((await adapter.reportSections?.(context)) ?? []),
+    ...(await extraSections({ ...context, adapter })),
   ];
   const versions = Object.entries(input.runtime.versions)
     .map(([name, version]) => `${name} ${version}`)

@@ -1,7 +1,7 @@
 import { fitPca } from '@aekit/evaluation';
 import type { History } from '@aekit/train';
 import type { LoadedData } from '../data-source';
-import type { LabelledRows } from '../families/family-adapter';
+import type { LabelledRows } from '../family-contract';
 import { lineChartSvg, type Series, scatterSvg } from './charts';
 import { imageGridPng, pngDataUrl } from './image-grid';
 import { figure, type ReportSection } from './report-html';

@@ -1,11 +1,16 @@
+import type { ResolvedCorruption } from '@aekit/denoising';
 import type { Tensor2D } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
 import type { LoadedData } from '../data-source';
-import { histogramSvg } from '../report/charts';
-import { imagesFigure, pickRows, roundRobinByLabel } from '../report/common-sections';
-import { filterTiles } from '../report/filter-tiles';
-import type { ReportSection } from '../report/report-html';
-import type { LabelledRows } from './family-adapter';
+import type { LabelledRows } from '../family-contract';
+import { histogramSvg } from './charts';
+import { imagesFigure, pickRows, roundRobinByLabel } from './common-sections';
+import { filterTiles } from './filter-tiles';
+import type { ReportSection } from './report-html';
+
+/** The first sentence of every 'Learned filters' section: what a tile is. */
+export const filterTilesExplanation =
+  "Each tile is one hidden unit's weights from every input (a row of W₁ᵀ), drawn as an image: the input pattern that excites the unit most.";
 
 /** Filters a report draws at most (the first units of the layer). */
 export const shownFilters = 100;
@@ -165,4 +170,16 @@ export function tripletsSection(
       'in each block of three rows: corrupted · reconstructed from the corrupted input · clean',
     ),
   };
+}
+
+/** `masking ν = 0.25`, `Gaussian σ = 0.3 clipped to [0, 1]`, …: a corruption for people. */
+export function describeCorruption(corruption: ResolvedCorruption): string {
+  switch (corruption.type) {
+    case 'masking':
+      return `masking noise ν = ${corruption.rate}`;
+    case 'gaussian':
+      return `Gaussian noise σ = ${corruption.std}${corruption.clip === null ? '' : ` clipped to [${corruption.clip[0]}, ${corruption.clip[1]}]`}`;
+    case 'salt-and-pepper':
+      return `salt-and-pepper noise p = ${corruption.rate}`;
+  }
 }

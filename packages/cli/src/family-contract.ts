@@ -1,8 +1,7 @@
-import type { Autoencoder, JsonValue } from '@aekit/core';
+import type { Autoencoder, FamilyExtra, JsonValue } from '@aekit/core';
 import type { FitCallbacks, History } from '@aekit/train';
 import type { Tensor1D, Tensor2D } from '@tensorflow/tfjs-core';
-import type { LoadedData } from '../data-source';
-import type { ReportSection } from '../report/report-html';
+import type { LoadedData } from './data-source';
 
 /** Plain JSON settings of a family, as its adapter parsed them from the flags. */
 export type FamilySettings = { readonly [key: string]: JsonValue };
@@ -60,7 +59,7 @@ export interface MetricMatrix {
   readonly values: readonly (readonly number[])[];
 }
 
-/** What an adapter's report and evaluation hooks get. */
+/** What the report's and the evaluation's drawers of a family's extras get. */
 export interface FamilyContext {
   readonly model: Autoencoder;
   /** The data set (both splits, values in [0, 1], image shape and class names). */
@@ -74,6 +73,17 @@ export interface FamilyContext {
    * `train` hook saved more than the model (e.g. a classifier) reads it from here.
    */
   readonly runDir: string | null;
+}
+
+/** A family's words in a report section of one of its extras. */
+export interface ExtraNote {
+  /** Replaces the section's heading. */
+  readonly heading?: string;
+  /**
+   * What the section shows for this family: for 'code-histograms' a sentence after the
+   * figures' description, for 'filters' the whole explanation.
+   */
+  readonly explanation: string;
 }
 
 /** What a family's own training (`FamilyAdapter.train`) is given. */
@@ -125,8 +135,11 @@ export interface LabelledRows {
  * - `name`, `title`, `summary`, `options`: the family's `--family` value, names and flags;
  * - `parseOptions` and `create`: from flags and the data's shape to a new model;
  * - `needsLabels`: whether a model takes class labels with its inputs (conditional models);
- * - optional `sample`, `reportSections` and `evaluate`: what the family can show and measure
- *   beyond reconstructions, codes and probes;
+ * - optional `sample`: how `aekit sample` draws from a family with the extra 'samples';
+ * - optional `extraNote`: the family's own words in the report's sections of its extras.
+ *   Which sections and metrics beyond reconstructions, codes and probes a model gets is not
+ *   the adapter's: the family declares it in its registry entry (`extras`, see `FamilyExtra`
+ *   of `@aekit/core`), and the report and eval draw each kind;
  * - optional `encoderJacobianNorm`: a closed form for `aekit eval`'s `jacobianFrobenius`
  *   (without it the command differentiates `encode` by autodiff);
  * - optional `train`: for a family that does not train as one `fit` of the model (stacked
@@ -156,14 +169,16 @@ export interface FamilyAdapter {
   /** Whether `model` takes class labels with its inputs (a conditional model). */
   needsLabels(model: Autoencoder): boolean;
   /**
-   * Draws `n` new examples `[n, inputDim]` in data space; absent when the family cannot
-   * generate. `label` asks a conditional model for one class.
+   * Draws `n` new examples `[n, inputDim]` in data space, for `aekit sample` of a family with
+   * the extra 'samples'; `label` asks a conditional model for one class. Absent: the command
+   * calls the model's `sample(n, { seed })`.
    */
   sample?(model: Autoencoder, n: number, options: { seed: number; label?: number }): Tensor2D;
-  /** Sections of `report.html` after the common ones (loss curves, reconstructions, codes). */
-  reportSections?(context: FamilyContext): Promise<readonly ReportSection[]>;
-  /** Metrics of `aekit eval` beyond reconstruction error and probes. */
-  evaluate?(context: FamilyContext & { readonly iwSamples: number }): Promise<readonly Metric[]>;
+  /**
+   * The family's words in the report's section of one of its extras (see `FamilyExtra`), e.g.
+   * what its code histograms should show; undefined: the section's own words.
+   */
+  extraNote?(extra: FamilyExtra, model: Autoencoder): ExtraNote | undefined;
   /**
    * ‖J_f(x)‖_F per example, `[batch]`, for the encoder f = `encode` at `x` `[batch, inputDim]`,
    * by a closed form. Absent: `aekit eval` computes it by autodiff of `encode` (exact, slower

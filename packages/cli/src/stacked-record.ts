@@ -1,7 +1,7 @@
 import { access, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { History } from '@aekit/train';
-import { writeFileAtomic } from '../run-folder';
+import { writeFileAtomic } from './run-folder';
 
 /**
  * What a stacked run saves beside `model/` (the stack as pretrained):

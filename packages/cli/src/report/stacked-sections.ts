@@ -1,20 +1,19 @@
 import type { StackedAe } from '@aekit/stacked';
 import type { History } from '@aekit/train';
 import * as tf from '@tensorflow/tfjs-core';
+import type { FamilyContext } from '../family-contract';
 import { formatSeconds } from '../io';
-import { escapeHtml, lineChartSvg, type Series } from '../report/charts';
-import { imagesFigure, pickRows, roundRobinByLabel } from '../report/common-sections';
-import type { ReportSection } from '../report/report-html';
-import type { FamilyContext } from './family-adapter';
-import { filtersSection } from './mlp-report';
-import type { StackedRecord } from './stacked-record';
+import type { StackedRecord } from '../stacked-record';
+import { escapeHtml, lineChartSvg, type Series } from './charts';
+import { imagesFigure, pickRows, roundRobinByLabel } from './common-sections';
+import type { ReportSection } from './report-html';
 
 function percent(accuracy: number): string {
   return `${(100 * accuracy).toFixed(1)}%`;
 }
 
 /** Each stage's pretraining loss, one chart per stage (training split). */
-function pretrainingSection(record: StackedRecord): ReportSection {
+export function pretrainingSection(record: StackedRecord): ReportSection {
   const charts = record.pretraining.map((history, stage) => {
     // The total alone when it is the only term (the same line twice otherwise).
     const terms = Object.keys(history.train).filter((term) => term !== 'total');
@@ -40,7 +39,10 @@ function pretrainingSection(record: StackedRecord): ReportSection {
 }
 
 /** Test images rebuilt from the codes of each stage: up through stages 1…k, down again. */
-function stageReconstructionsSection(context: FamilyContext, stack: StackedAe): ReportSection {
+export function stageReconstructionsSection(
+  context: FamilyContext,
+  stack: StackedAe,
+): ReportSection {
   const heading = 'Reconstructions at each stage';
   const { data, test } = context;
   const imageShape = data.imageShape;
@@ -196,40 +198,20 @@ function confusionSection(record: StackedRecord): ReportSection {
   };
 }
 
-/** The stacked report's sections: pretraining, per-stage reconstructions, filters, accuracy, confusion. */
-export function stackedSections(
-  context: FamilyContext,
-  stack: StackedAe,
-  record: StackedRecord | null,
-): ReportSection[] {
-  const first = stack.stages[0]!;
-  const filters = first.filters();
-  let filtersPart: ReportSection;
-  try {
-    filtersPart = filtersSection(
-      context.data,
-      filters.dataSync() as Float32Array,
-      filters.shape[0],
-      {
-        heading: "The first layer's filters",
-        explanation: `The weights of each unit of stage 1 (a ${first.config.family} autoencoder) from every input pixel, as learned in pretraining, before any label was seen: the low-level features the higher stages combine.`,
-      },
-    );
-  } finally {
-    filters.dispose();
-  }
-  const sections: ReportSection[] = [];
-  if (record !== null) sections.push(pretrainingSection(record));
-  sections.push(stageReconstructionsSection(context, stack), filtersPart);
+/**
+ * The classifier's sections: accuracies beside training curves, then the confusion matrix; one
+ * section saying why they are missing when the run's record (`stacked.json`) is not there.
+ */
+export function classifierSections(record: StackedRecord | null): ReportSection[] {
   if (record === null) {
-    sections.push({
-      heading: 'Classification',
-      explanation:
-        'This model folder has no stacked.json beside it (it is not in the run folder aekit train wrote), so the classifier’s accuracies and confusion matrix are not known here.',
-      html: '',
-    });
-    return sections;
+    return [
+      {
+        heading: 'Classification',
+        explanation:
+          'This model folder has no stacked.json beside it (it is not in the run folder aekit train wrote), so the classifier’s accuracies and confusion matrix are not known here.',
+        html: '',
+      },
+    ];
   }
-  sections.push(classificationSection(record), confusionSection(record));
-  return sections;
+  return [classificationSection(record), confusionSection(record)];
 }
