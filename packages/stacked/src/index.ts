@@ -2,7 +2,12 @@ import { type AutoencoderFamily, registerAutoencoderFamily } from '@aekit/core';
 import { version } from '../package.json';
 import { rebuildStackedAe } from './stacked';
 import { createStackedClassifier } from './stacked-classifier';
-import { type ResolvedStackedAeConfig, upgradeStackedAeConfig } from './stacked-config';
+import {
+  type ResolvedStackedAeConfig,
+  stackedAeConfigOptions,
+  upgradeStackedAeConfig,
+} from './stacked-config';
+import { stackedFamilyName, stackedFamilySummary, stackedFamilyTitle } from './stacked-options';
 import type { StackedClassifierConfig } from './stacked-types';
 
 export type { StackedData } from './batch-sources';
@@ -12,13 +17,20 @@ export type {
   ResolvedStackedAeConfig,
   StackedAeConfig,
   StackedStageConfig,
-  StageFamily,
 } from './stacked-config';
 export {
   resolveStackedAeConfig,
-  stageFamilies,
+  stackedAeConfigOptions,
   upgradeStackedAeConfig,
 } from './stacked-config';
+export type { StageFamily } from './stacked-options';
+export {
+  stackedAeOptions,
+  stackedFamilyName,
+  stackedFamilySummary,
+  stackedFamilyTitle,
+  stageFamilies,
+} from './stacked-options';
 export type {
   AnyTrainer,
   ClassifierEvaluation,
@@ -37,9 +49,12 @@ export type {
  * one saved with the field names of earlier versions (see `upgradeStackedAeConfig`).
  */
 export const stackedFamily: AutoencoderFamily<ResolvedStackedAeConfig> = {
-  name: 'stacked',
+  name: stackedFamilyName,
   packageName: '@aekit/stacked',
   version,
+  title: stackedFamilyTitle,
+  summary: stackedFamilySummary,
+  options: stackedAeConfigOptions,
   extras: ['pretraining', 'stage-codes', 'filters', 'classifier'],
   create: (config) =>
     rebuildStackedAe(upgradeStackedAeConfig(config) as ResolvedStackedAeConfig, 'loadModel'),

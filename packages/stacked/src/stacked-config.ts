@@ -11,12 +11,14 @@ import {
   checkConfigObject,
   checkOneOf,
   checkPositiveInteger,
-  checkSeed,
   deepFreeze,
   deriveSeed,
   InvalidArgumentError,
   type JsonValue,
+  jsonOption,
+  type ResolvedSoFar,
   renameFields,
+  resolveOptions,
   UnknownOptionError,
 } from '@aekit/core';
 import { createDenoisingAe, resolveDenoisingAeConfig } from '@aekit/denoising';
@@ -26,11 +28,12 @@ import {
   resolveSparseAeConfig,
   upgradeSparseAeConfig,
 } from '@aekit/sparse';
-
-/** The families a stage can be. */
-export type StageFamily = 'ae' | 'denoising' | 'sparse' | 'contractive';
-
-export const stageFamilies: readonly StageFamily[] = ['ae', 'denoising', 'sparse', 'contractive'];
+import {
+  type StageFamily,
+  stackedAeOptions,
+  stackedFamilyName,
+  stageFamilies,
+} from './stacked-options';
 
 /**
  * How each family serves as one stage: its resolver (which validates the stage's options), its
@@ -82,14 +85,27 @@ export interface StackedStageConfig {
   readonly [option: string]: JsonValue | undefined;
 }
 
-/** What `createStackedAe` accepts. */
+/**
+ * What `createStackedAe` accepts: the stages as `layers`, or, for a stack whose stages are all
+ * one family with its defaults, their widths `latentDims` and family `stageFamily`.
+ */
 export interface StackedAeConfig {
   /** `'stacked'` when given. */
   readonly family?: 'stacked';
   /** Features per example. */
   readonly inputDim: number;
-  /** The stages, from the input up: stage k encodes the codes of stage k − 1. */
-  readonly layers: readonly StackedStageConfig[];
+  /**
+   * The stages' code widths from the input up, when `layers` is left out (then left out
+   * itself). Default `[256, 128]`.
+   */
+  readonly latentDims?: readonly number[];
+  /** The family of every stage, when `layers` is left out. Default `'denoising'`. */
+  readonly stageFamily?: StageFamily;
+  /**
+   * The stages, from the input up: stage k encodes the codes of stage k − 1. Default: one
+   * stage of `stageFamily` per width of `latentDims`, with that family's defaults.
+   */
+  readonly layers?: readonly StackedStageConfig[];
   /** Seed of every stage's weights (stage k uses `deriveSeed(seed, k)`). Default 0. */
   readonly seed?: number;
 }
@@ -134,33 +150,27 @@ export function upgradeStackedAeConfig(config: unknown): unknown {
 }
 
 /**
- * Checks `config`, resolving each stage with its family's own rules, and returns the complete
- * configuration, frozen. An error names the stage:
- * `createStackedAe: 'layers[1].rho' must be a finite number in (0, 1), got 2.`
+ * Each stage of `layers` resolved with its family's own rules, stage k on the codes of stage
+ * k − 1 with the seed `deriveSeed(seed, k)`; an error names the stage (`'layers[1].rho'`).
  */
-export function resolveStackedAeConfig(
-  config: StackedAeConfig,
-  functionName = 'createStackedAe',
-): ResolvedStackedAeConfig {
-  const record = checkConfigObject(functionName, config, 'stacked', 'StackedAeConfig', [
-    'inputDim',
-    'layers',
-    'seed',
-  ]);
-  const inputDim = checkPositiveInteger(functionName, 'inputDim', record.inputDim);
-  const seed = checkSeed(functionName, 'seed', record.seed ?? 0);
-  const layers = record.layers;
+function resolveStages(
+  functionName: string,
+  argument: string,
+  layers: unknown,
+  resolved: ResolvedSoFar,
+): AutoencoderConfig[] {
   if (!Array.isArray(layers) || layers.length === 0) {
     throw new InvalidArgumentError({
       functionName,
-      argument: 'layers',
+      argument,
       rule: 'a non-empty array of { latentDim, family, ...familyOptions }',
       value: layers,
     });
   }
-  let width = inputDim;
-  const stages = layers.map((layer: unknown, index) => {
-    const at = `layers[${index}]`;
+  const seed = resolved.seed as number;
+  let width = resolved.inputDim as number;
+  return layers.map((layer: unknown, index) => {
+    const at = `${argument}[${index}]`;
     if (typeof layer !== 'object' || layer === null || Array.isArray(layer)) {
       throw new InvalidArgumentError({
         functionName,
@@ -195,12 +205,67 @@ export function resolveStackedAeConfig(
       builder.resolve(stageOptions as never, functionName),
     );
   });
+}
+
+/**
+ * Every option `createStackedAe` takes: `stackedAeOptions` and the stages `layers`, which
+ * default to a stack of `stageFamily` stages of the widths `latentDims`; `resolveOptions` returns
+ * `layers` as the stages' resolved configs. The stacked family registers this schema.
+ */
+export const stackedAeConfigOptions = {
+  ...stackedAeOptions,
+  layers: jsonOption<JsonValue>({
+    shape: 'a non-empty array of { latentDim, family, ...familyOptions }',
+    default: (resolved) =>
+      (resolved.latentDims as readonly number[]).map((latentDim) => ({
+        latentDim,
+        family: resolved.stageFamily as StageFamily,
+      })),
+    defaultHelp: 'one stage of stageFamily per width of latentDims',
+    help: "the stages from the input up, each { latentDim, family, ...that family's options }",
+    resolve: (functionName, argument, value, resolved) =>
+      resolveStages(functionName, argument, value, resolved) as unknown as JsonValue,
+  }),
+} as const;
+
+/** The shorthand fields that `layers` replaces. */
+const shorthandFields = ['latentDims', 'stageFamily'] as const;
+
+/**
+ * Checks `config`, resolving each stage with its family's own rules, and returns the complete
+ * configuration, frozen. An error names the stage:
+ * `createStackedAe: 'layers[1].rho' must be a finite number in (0, 1), got 2.`
+ */
+export function resolveStackedAeConfig(
+  config: StackedAeConfig,
+  functionName = 'createStackedAe',
+): ResolvedStackedAeConfig {
+  const record = checkConfigObject(
+    functionName,
+    config,
+    stackedFamilyName,
+    'StackedAeConfig',
+    Object.keys(stackedAeConfigOptions),
+  );
+  if (record.layers !== undefined) {
+    for (const field of shorthandFields) {
+      if (record[field] === undefined) continue;
+      throw new InvalidArgumentError({
+        functionName,
+        argument: field,
+        rule: "left out when 'layers' is given (each layer has its own latentDim and family)",
+        value: record[field],
+      });
+    }
+  }
+  const options = resolveOptions(functionName, stackedAeConfigOptions, record, ['family']);
+  const stages = options.layers as unknown as readonly AutoencoderConfig[];
   return deepFreeze({
-    family: 'stacked',
-    inputDim,
+    family: stackedFamilyName,
+    inputDim: options.inputDim,
     latentDims: stages.map((stage) => stage.latentDim as number),
     stages,
-    seed,
+    seed: options.seed,
   });
 }
 

@@ -29,6 +29,8 @@ import type { AnyTrainer, PretrainOptions, StackedAe } from './stacked-types';
  * await stack.pretrain(train, { fit, epochsPerLayer: 5 }); // fit from @aekit/train
  * const classifier = stack.classifier({ numClasses: 10, trainable: 'all' });
  * ```
+ * Stages of one family with its defaults need only their widths:
+ * `createStackedAe({ inputDim: 784, latentDims: [256, 128], stageFamily: 'sparse' })`.
  */
 export function createStackedAe(config: StackedAeConfig): StackedAe {
   const built = buildStages(config, 'createStackedAe');

@@ -2,6 +2,8 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { describeDefault, describeOption } from '@aekit/core';
+import { stackedAeOptions } from '@aekit/stacked';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CliIo } from '../io';
 import { runCli } from '../program';
@@ -100,6 +102,17 @@ describe('aekit train flag errors of the families', () => {
       `aekit train: '--layers' must be a non-empty array of positive integers, got "8,x".\n`,
     ],
     [
+      'a zero width in --layers',
+      ['--family', 'stacked', '--layers', '8,0'],
+      `aekit train: '--layers' must be a non-empty array of positive integers, got "8,0".\n`,
+    ],
+    [
+      // Commander checks the schema's choices before the adapter sees the flag.
+      'an unknown --layer-family',
+      ['--family', 'stacked', '--layer-family', 'pca'],
+      "aekit train: option '--layer-family <name>' argument 'pca' is invalid. Allowed choices are ae, denoising, sparse, contractive.\n",
+    ],
+    [
       '--head-epochs 0',
       ['--family', 'stacked', '--head-epochs', '0'],
       `aekit train: '--head-epochs' must be a positive integer, got 0.\n`,
@@ -114,4 +127,25 @@ describe('aekit train flag errors of the families', () => {
       expect(existsSync(join(dir, 'never'))).toBe(false);
     });
   }
+});
+
+describe('aekit train --family stacked --help', () => {
+  it("lists the stack's flags with the help, defaults and choices of @aekit/stacked's schema", async () => {
+    const io = capture(dir);
+    expect(await runCli(['train', '--family', 'stacked', '--help'], io)).toBe(0);
+    // Commander wraps the help to the terminal's width: compare it as one line.
+    const help = io.out().replace(/\s+/g, ' ');
+    const { latentDims, stageFamily } = stackedAeOptions;
+    expect(describeDefault(latentDims)).toBe('256,128');
+    expect(help).toContain(
+      `--layers <list> ${latentDims.help} (default: ${describeDefault(latentDims)})`,
+    );
+    expect(describeDefault(stageFamily)).toBe('denoising');
+    const choices = stageFamily.values.map((value) => `"${value}"`).join(', ');
+    expect(help).toContain(
+      `--layer-family <name> ${stageFamily.help} (default: ${describeDefault(stageFamily)}) (choices: ${choices})`,
+    );
+    expect(describeOption(stageFamily)).toBe("one of 'ae', 'denoising', 'sparse', 'contractive'");
+    expect(help).toContain('Options of --family stacked:');
+  });
 });

@@ -88,6 +88,9 @@ describe('parseOptionFlags', () => {
     expect(() => parseOptionFlags('train', schema, { widths: '64,x' }, skip)).toThrow(
       'aekit train: \'--widths\' must be a non-empty array of positive integers, got "64,x".',
     );
+    expect(() => parseOptionFlags('train', schema, { widths: '64,0' }, skip)).toThrow(
+      'aekit train: \'--widths\' must be a non-empty array of positive integers, got "64,0".',
+    );
     expect(() => parseOptionFlags('train', schema, { penalty: 'l2' }, skip)).toThrow(
       "aekit train: '--penalty' must be one of 'kl', 'l1', got \"l2\".",
     );

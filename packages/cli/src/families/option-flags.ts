@@ -76,7 +76,13 @@ export function parseOptionFlags(
     const flag = optionFlag(key, spec);
     const raw = values[flagKey(flag)];
     if (raw === undefined) continue;
-    settings[key] = checkOptionValue(commandName(command), flag, spec, parseFlagText(spec, raw));
+    try {
+      settings[key] = checkOptionValue(commandName(command), flag, spec, parseFlagText(spec, raw));
+    } catch (error) {
+      // A list is reported as typed (`"8,0"`), not as the half-converted list.
+      if (spec.kind === 'integerList') checkOptionValue(commandName(command), flag, spec, raw);
+      throw error;
+    }
   }
   return settings;
 }

@@ -1,12 +1,22 @@
 import { encoderJacobianNorm } from '@aekit/ae';
 import { InvalidArgumentError } from '@aekit/core';
-import { createStackedAe, type StackedAe, type StageFamily, stageFamilies } from '@aekit/stacked';
+import {
+  createStackedAe,
+  resolveStackedAeConfig,
+  type StackedAe,
+  type StackedAeConfig,
+  type StageFamily,
+  stackedAeOptions,
+  stackedFamily,
+  stageFamilies,
+} from '@aekit/stacked';
 import type { FamilyAdapter, FamilyOption } from '../family-contract';
-import { booleanFlag, choiceFlag, flagKey, integerListFlag, positiveIntegerFlag } from '../flags';
+import { booleanFlag, flagKey, positiveIntegerFlag } from '../flags';
 import { aeAdapter } from './ae';
 import { contractiveAdapter } from './contractive';
 import { denoisingAdapter } from './denoising';
 import type { MlpFamilyAdapter } from './mlp-families';
+import { optionFlags, parseOptionFlags, resolveWithFlags } from './option-flags';
 import { sparseAdapter } from './sparse';
 import { type StackedSettings, trainStacked } from './stacked-training';
 
@@ -18,8 +28,11 @@ const stageAdapters: Readonly<Record<StageFamily, MlpFamilyAdapter>> = {
   contractive: contractiveAdapter,
 };
 
-/** `--layers` and `--layer-family` when not given. */
-export const stackedDefaults = { layers: [256, 128], layerFamily: 'denoising' } as const;
+/**
+ * The schema's fields the command sets from the data and its common flags (`--seed`) rather
+ * than from flags of its own; the rest (`--layers`, `--layer-family`) are the schema's flags.
+ */
+const stackCommonFields: readonly string[] = ['inputDim', 'seed'];
 
 /** Every stage family's flags, once each (in the order of the families). */
 function stageOptions(): FamilyOption[] {
@@ -62,23 +75,11 @@ function checkStageFlags(
  * `classifier/` and `stacked.json` sit beside it (see `stackedFiles`).
  */
 export const stackedAdapter: FamilyAdapter = {
-  name: 'stacked',
-  title: 'Stacked autoencoder',
-  summary:
-    'stacked autoencoder: stages pretrained one after another on the codes below, then a softmax classifier, optionally fine-tuned',
+  name: stackedFamily.name,
+  title: stackedFamily.title ?? stackedFamily.name,
+  summary: stackedFamily.summary ?? '',
   options: [
-    {
-      flags: '--layers <widths>',
-      description: "the stages' code widths from the input up, comma-separated",
-      defaultText: stackedDefaults.layers.join(','),
-    },
-    {
-      flags: '--layer-family <name>',
-      description:
-        "the family of every stage; the stages take that family's options (--masking, --rho, --lambda, --loss, …)",
-      defaultText: stackedDefaults.layerFamily,
-      choices: stageFamilies,
-    },
+    ...optionFlags(stackedAeOptions, stackCommonFields),
     {
       flags: '--finetune',
       description:
@@ -111,20 +112,16 @@ export const stackedAdapter: FamilyAdapter = {
         });
       }
     }
-    const layers = integerListFlag(
-      'train',
-      '--layers',
-      values.layers ?? stackedDefaults.layers.join(','),
+    // The stack's widths and family, defaulted and checked by the library (with any width of
+    // input, before the data is loaded); errors name the flag.
+    const given = parseOptionFlags('train', stackedAeOptions, values, stackCommonFields);
+    const stack = resolveWithFlags('train', stackedAeOptions, (functionName) =>
+      resolveStackedAeConfig({ ...given, inputDim: 1 } as StackedAeConfig, functionName),
     );
-    const layerFamily = choiceFlag(
-      'train',
-      '--layer-family',
-      values.layerFamily ?? stackedDefaults.layerFamily,
-      stageFamilies,
-    );
+    const layerFamily = stack.stages[0]!.family as StageFamily;
     checkStageFlags(layerFamily, values);
     const settings: StackedSettings = {
-      layers,
+      layers: [...stack.latentDims],
       layerFamily,
       stage: stageAdapters[layerFamily].parseOptions(values),
       finetune: booleanFlag(values.finetune),
