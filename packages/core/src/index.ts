@@ -33,7 +33,7 @@ export {
   ShapeMismatchError,
   UnsupportedKernelError,
 } from './errors';
-export type { AutoencoderFamily } from './families';
+export type { AutoencoderFamily, AutoencoderFamilyDescription } from './families';
 export {
   findAutoencoderFamily,
   registerAutoencoderFamily,
