@@ -20,3 +20,20 @@ export function libraryBuild(options: Partial<Options> = {}): Options {
     ...options,
   };
 }
+
+/**
+ * The build of a package that also has a `./options` entry (its option schemas, loading no
+ * TensorFlow.js): code splitting, so both entries share one copy of the modules they have in
+ * common — one `InvalidArgumentError` class, one schema object — instead of each bundling its own.
+ * @param optionsEntry the source of the `./options` entry.
+ */
+export function libraryBuildWithOptions(
+  optionsEntry = 'src/options.ts',
+  options: Partial<Options> = {},
+): Options {
+  return libraryBuild({
+    entry: { index: 'src/index.ts', options: optionsEntry },
+    splitting: true,
+    ...options,
+  });
+}

@@ -1,8 +1,21 @@
 // What the page knows about each family: its name, what it is, and the hyper-parameters the
-// model panel offers. Plain data, shared by the page and the worker; the worker's half (how
-// to build the model) is in worker/family-models.ts. Adding a family: one entry here and one
-// there, once its package is a dependency of the demo.
+// model panel offers, derived from the family package's `./options` entry (no TensorFlow.js
+// on the page: only the worker loads it). Plain data, shared by the page and the worker; the
+// worker's half (how to build the model) is in worker/family-models.ts. Adding a family: one
+// entry here and one there, once its package is a dependency of the demo.
 
+import { aeFamilyDescription } from '@aekit/ae/options';
+import { contractiveAeOptions, contractiveFamilyDescription } from '@aekit/contractive/options';
+import { type OptionSpec, optionDefault } from '@aekit/core/options';
+import {
+  corruptionLabels,
+  corruptionTypes,
+  defaultCorruptions,
+  denoisingFamilyDescription,
+} from '@aekit/denoising/options';
+import { sparseAeOptions, sparseFamilyDescription } from '@aekit/sparse/options';
+import { vaeFamilyDescription } from '@aekit/vae/options';
+import { deriveFamilySpec, type MappedControls } from './derive-family-spec';
 import type { ParameterValues } from './protocol';
 
 /** One hyper-parameter control of the model panel. */
@@ -62,284 +75,179 @@ export interface FamilySpec {
   readonly linked?: (changed: string, values: ParameterValues) => ParameterValues;
 }
 
-const hiddenWidth: ParameterSpec = {
-  kind: 'integer',
-  name: 'hidden',
+/**
+ * The hidden layer of the panel: one width mapped to `hiddenDims` (`[width]`, or `[]` for 0
+ * where the family allows no hidden layer), starting at the family's first default width.
+ */
+function hiddenWidth(shape: { label: string; help: string; min: number }) {
+  return (spec: OptionSpec): MappedControls => ({
+    parameters: [
+      {
+        kind: 'integer',
+        name: 'hidden',
+        ...shape,
+        max: 1024,
+        step: 16,
+        default: firstWidth(spec.default),
+      },
+    ],
+    fromConfig: (value) => ({ hidden: firstWidth(value) }),
+  });
+}
+
+/** The first width of a `hiddenDims`, 0 for none. */
+function firstWidth(value: unknown): number {
+  return Number((value as readonly number[] | undefined)?.[0] ?? 0);
+}
+
+/** The VAE's one hidden layer (it always has one here). */
+const vaeHiddenWidth = hiddenWidth({
   label: 'Hidden width',
   help: 'Units in the one hidden layer of the encoder; the decoder mirrors it.',
   min: 16,
-  max: 1024,
-  step: 16,
-  default: 256,
-};
+});
 
 /** A hidden layer before the code, or none (0): the lecture's one-layer models. */
-function hiddenBeforeCode(defaultWidth: number): ParameterSpec {
+const hiddenBeforeCode = hiddenWidth({
+  label: 'Hidden width before the code',
+  help: '0 for none: the encoder is one layer from the pixels to the code. The decoder mirrors the encoder.',
+  min: 0,
+});
+
+/**
+ * A denoising model's `corruptions` as one corruption and its level ν (the worker builds it
+ * with `corruptionFor`, as the denoising view's noise), starting at the family's default.
+ */
+function oneCorruption(spec: OptionSpec): MappedControls {
+  const fromList = (value: unknown) => {
+    const first = ((value as readonly Record<string, unknown>[] | undefined) ?? [])[0] ?? {};
+    return {
+      corruption: String(first.type ?? corruptionTypes[0]),
+      nu: Number(first.rate ?? first.std ?? 0),
+    };
+  };
+  const start = fromList(spec.default);
   return {
-    kind: 'integer',
-    name: 'hidden',
-    label: 'Hidden width before the code',
-    help: '0 for none: the encoder is one layer from the pixels to the code. The decoder mirrors the encoder.',
-    min: 0,
-    max: 1024,
-    step: 16,
-    default: defaultWidth,
+    parameters: [
+      {
+        kind: 'choice',
+        name: 'corruption',
+        label: 'Corruption while training',
+        help: 'Masking sets pixels to 0; Gaussian adds noise (clipped to [0, 1]); salt and pepper sets pixels to 0 or 1.',
+        options: corruptionTypes.map((type) => ({ value: type, label: corruptionLabels[type] })),
+        default: start.corruption,
+      },
+      {
+        kind: 'number',
+        name: 'nu',
+        label: 'Noise level ν',
+        help: 'The fraction of pixels corrupted (masking, salt and pepper) or the standard deviation (Gaussian).',
+        min: 0,
+        max: 0.95,
+        step: 0.05,
+        default: start.nu,
+      },
+    ],
+    fromConfig: fromList,
   };
 }
 
-function codeSize(defaultSize: number, help: string): ParameterSpec {
+/** A conditional VAE's `conditional` (`null` or `{ numClasses }`) as a check box: on the digit's class. */
+function conditionalToggle(spec: OptionSpec): MappedControls {
+  const on = (value: unknown) => value !== null && value !== undefined;
   return {
-    kind: 'integer',
-    name: 'codeDim',
-    label: 'Code size',
-    help,
-    min: 1,
-    max: 1024,
-    step: 1,
-    default: defaultSize,
+    parameters: [
+      {
+        kind: 'boolean',
+        name: 'conditional',
+        label: spec.label ?? 'conditional',
+        help: spec.help,
+        default: on(spec.default),
+      },
+    ],
+    fromConfig: (value) => ({ conditional: on(value) }),
   };
 }
 
-/** The first hidden width of a saved MLP family's `hiddenDims`, 0 for none. */
-function firstHidden(config: Readonly<Record<string, unknown>>): number {
-  return Number((config.hiddenDims as readonly number[] | undefined)?.[0] ?? 0);
-}
+/** The page sets these itself: the data's width, and the seed from the training settings. */
+const setByThePage = ['inputDim', 'seed'];
 
-export const aeSpec: FamilySpec = {
-  name: 'ae',
-  title: 'Autoencoder (vanilla)',
-  summary:
+/**
+ * The MLP families' network options the panel keeps at the family's defaults (and the
+ * reconstruction loss and tied weights, which it offers only for the vanilla autoencoder).
+ */
+const networkDefaultsKept = [
+  ...setByThePage,
+  'hiddenActivation',
+  'codeActivation',
+  'outputActivation',
+  'init',
+];
+
+export const aeSpec: FamilySpec = deriveFamilySpec(aeFamilyDescription, {
+  lecture:
     'An encoder f maps x to a code h = f(x), a decoder g maps it back, and training minimises the reconstruction error ‖x − g(f(x))‖². With a code smaller than the input (undercomplete) the network must compress; with a larger one nothing stops it from learning the identity, which is what the regularised families below fix.',
-  parameters: [
-    codeSize(32, 'Units of the code (sigmoid). 2 lets you see the code space without projection.'),
-    hiddenBeforeCode(256),
-    {
-      kind: 'choice',
-      name: 'loss',
-      label: 'Reconstruction loss',
-      help: 'Squared error summed over pixels, or the Bernoulli cross-entropy for pixels in [0, 1].',
-      options: [
-        { value: 'mse-sum', label: 'Squared error' },
-        { value: 'bernoulli', label: 'Cross-entropy (Bernoulli)' },
-      ],
-      default: 'mse-sum',
-    },
-    {
-      kind: 'boolean',
-      name: 'tiedWeights',
-      label: 'Tied weights (decoder W = encoder Wᵀ)',
-      help: 'Halves the weights; a classic regulariser.',
-      default: false,
-    },
-  ],
-  fromConfig: (config) => ({
-    codeDim: Number(config.latentDim),
-    hidden: firstHidden(config),
-    loss: config.loss === 'bernoulli' ? 'bernoulli' : 'mse-sum',
-    tiedWeights: config.tiedWeights === true,
-  }),
+  leftOut: networkDefaultsKept,
+  mapped: { hiddenDims: hiddenBeforeCode },
+  // The library requires a code size and has no hidden layer by default; the page starts with one.
+  starting: { latentDim: 32, hidden: 256 },
   notes: {
     latent:
       'Nothing asks the codes of a plain autoencoder to fill a known region: clusters can sit anywhere, with gaps between them that decode to nothing like a digit.',
     interpolation:
       'Without a prior, the straight path between two codes may cross regions no training digit maps to.',
   },
-};
+});
 
-export const denoisingSpec: FamilySpec = {
-  name: 'denoising',
-  title: 'Denoising autoencoder',
-  summary:
+export const denoisingSpec: FamilySpec = deriveFamilySpec(denoisingFamilyDescription, {
+  lecture:
     'Each training digit is corrupted to x̃ (here a fraction ν of its pixels is masked, or noise is added), and the network learns to reconstruct the clean x from x̃: the loss is ‖x − g(f(x̃))‖². Undoing the corruption forces it to learn how pixels depend on each other, so even an overcomplete code learns useful features instead of the identity.',
-  parameters: [
-    codeSize(256, 'Units of the code (sigmoid); may exceed what a plain autoencoder could use.'),
-    hiddenBeforeCode(0),
-    {
-      kind: 'choice',
-      name: 'corruption',
-      label: 'Corruption while training',
-      help: 'Masking sets pixels to 0; Gaussian adds noise (clipped to [0, 1]); salt and pepper sets pixels to 0 or 1.',
-      options: [
-        { value: 'masking', label: 'Masking' },
-        { value: 'gaussian', label: 'Gaussian' },
-        { value: 'salt-and-pepper', label: 'Salt and pepper' },
-      ],
-      default: 'masking',
-    },
-    {
-      kind: 'number',
-      name: 'nu',
-      label: 'Noise level ν',
-      help: 'The fraction of pixels corrupted (masking, salt and pepper) or the standard deviation (Gaussian).',
-      min: 0,
-      max: 0.95,
-      step: 0.05,
-      default: 0.25,
-    },
-  ],
-  fromConfig: (config) => {
-    const corruption = (config.corruptions as readonly Record<string, unknown>[])[0] ?? {};
-    return {
-      codeDim: Number(config.latentDim),
-      hidden: firstHidden(config),
-      corruption: String(corruption.type ?? 'masking'),
-      nu: Number(corruption.rate ?? corruption.std ?? 0),
-    };
-  },
+  leftOut: [...networkDefaultsKept, 'loss', 'tiedWeights'],
+  mapped: { hiddenDims: hiddenBeforeCode, corruptions: oneCorruption },
+  // The library requires a code size: an overcomplete one, which denoising makes useful.
+  starting: { latentDim: 256 },
   notes: {
     denoising:
       'This model was trained on exactly this task: pick the noise it was trained with and compare it with a plain autoencoder.',
     filters:
       'Denoising training is known for turning the filters into localised stroke and edge detectors (Vincent et al., 2008).',
   },
-};
+});
 
-export const sparseSpec: FamilySpec = {
-  name: 'sparse',
-  title: 'Sparse autoencoder',
-  summary:
+export const sparseSpec: FamilySpec = deriveFamilySpec(sparseFamilyDescription, {
+  lecture:
     'One hidden layer, possibly wider than the input, and a penalty that keeps most units silent: with sigmoid units, λ Σⱼ KL(ρ ‖ ρ̂ⱼ) pushes each unit’s mean activation ρ̂ⱼ over the data towards a small target ρ; with ReLU units, λ‖h‖₁ pushes activations to 0. Each digit is then described by a few active features.',
-  parameters: [
-    {
-      kind: 'integer',
-      name: 'hiddenDim',
-      label: 'Hidden units',
-      help: 'The code; may exceed 784 (overcomplete): the penalty, not the width, makes it compress.',
-      min: 1,
-      max: 1024,
-      step: 1,
-      default: 196,
-    },
-    {
-      kind: 'choice',
-      name: 'penalty',
-      label: 'Penalty',
-      help: 'KL towards ρ on sigmoid units, or L1 on ReLU units.',
-      options: [
-        { value: 'kl', label: 'KL(ρ ‖ ρ̂ⱼ), sigmoid units' },
-        { value: 'l1', label: 'L1 ‖h‖₁, ReLU units' },
-      ],
-      default: 'kl',
-    },
-    {
-      kind: 'number',
-      name: 'rho',
-      label: 'Target activation ρ (KL)',
-      help: 'The mean activation each unit should have over the data.',
-      min: 0.001,
-      max: 0.5,
-      step: 0.01,
-      default: 0.05,
-    },
-    {
-      kind: 'number',
-      name: 'lambda',
-      label: 'Penalty weight λ',
-      help: 'Typical: 3 for KL, 0.01 for L1 (set when you pick the penalty).',
-      min: 0,
-      max: 20,
-      step: 0.01,
-      default: 3,
-    },
-  ],
-  linked: (changed, values): ParameterValues =>
-    changed === 'penalty' ? { lambda: values.penalty === 'l1' ? 0.01 : 3 } : {},
-  fromConfig: (config) => ({
-    hiddenDim: Number(config.latentDim),
-    penalty: config.penalty === 'l1' ? 'l1' : 'kl',
-    rho: Number(config.rho),
-    lambda: Number(config.lambda),
-  }),
+  leftOut: [...setByThePage, 'loss', 'tiedWeights', 'init'],
+  // The library requires a width: 196 units, a quarter of the pixels.
+  starting: { latentDim: 196 },
   notes: {
     histograms:
       'Sparse: most code activations near 0 and a few large ones, and each unit’s mean ρ̂ⱼ near the target ρ.',
     filters:
       'With the sparsity penalty the filters become localised pen strokes, the classic picture of Ng’s lecture notes.',
   },
-};
+});
 
-export const contractiveSpec: FamilySpec = {
-  name: 'contractive',
-  title: 'Contractive autoencoder',
-  summary:
+export const contractiveSpec: FamilySpec = deriveFamilySpec(contractiveFamilyDescription, {
+  lecture:
     'Adds λ‖J_f(x)‖²_F, the squared Frobenius norm of the encoder’s Jacobian, to the reconstruction error: the code must change little when x changes a little, except along the directions the data varies in, which reconstruction needs. The code becomes locally invariant to small perturbations.',
-  parameters: [
-    codeSize(256, 'Units of the code (sigmoid).'),
-    hiddenBeforeCode(0),
-    {
-      kind: 'number',
-      name: 'lambda',
-      label: 'Penalty weight λ',
-      help: 'Weight of ‖J_f(x)‖²_F. 0 gives a plain autoencoder; large values flatten the code.',
-      min: 0,
-      max: 20,
-      step: 0.01,
-      default: 0.1,
-    },
-  ],
-  fromConfig: (config) => ({
-    codeDim: Number(config.latentDim),
-    hidden: firstHidden(config),
-    lambda: Number(config.lambda),
-  }),
+  leftOut: [...networkDefaultsKept, 'loss', 'tiedWeights'],
+  mapped: { hiddenDims: hiddenBeforeCode },
+  // The library requires a code size.
+  starting: { latentDim: 256 },
   notes: {
     histograms: 'A larger λ lowers ‖J_f(x)‖_F: the code reacts less to small changes of the digit.',
   },
-};
+});
 
-export const vaeSpec: FamilySpec = {
-  name: 'vae',
-  title: 'Variational autoencoder (VAE)',
-  summary:
+export const vaeSpec: FamilySpec = deriveFamilySpec(vaeFamilyDescription, {
+  lecture:
     'The encoder outputs a distribution q(z|x) = N(μ, σ²) instead of a point; training samples z = μ + σ·ε and maximises the evidence lower bound: the expected log-likelihood of x under the decoder minus β·KL(q(z|x) ‖ N(0, I)). The KL term pulls every code towards the prior, so the latent space has no holes and decoding z ~ N(0, I) gives new digits.',
-  parameters: [
-    {
-      kind: 'integer',
-      name: 'latentDim',
-      label: 'Latent size',
-      help: 'Dimensions of z. 2 lets you see the whole latent space, draw the manifold and drag a point through it.',
-      min: 1,
-      max: 64,
-      step: 1,
-      default: 2,
-    },
-    hiddenWidth,
-    {
-      kind: 'number',
-      name: 'beta',
-      label: 'β (weight of the KL term)',
-      help: '1 is the ELBO. Larger β trades reconstruction for a code closer to the prior (β-VAE); 0 leaves only the reconstruction.',
-      min: 0,
-      max: 20,
-      step: 0.1,
-      default: 1,
-    },
-    {
-      kind: 'choice',
-      name: 'likelihood',
-      label: 'Decoder likelihood p(x|z)',
-      help: 'Bernoulli: cross-entropy on pixels in [0, 1]. Gaussian: squared error with σ² = 1, which weighs reconstruction far less against the KL.',
-      options: [
-        { value: 'bernoulli', label: 'Bernoulli (cross-entropy)' },
-        { value: 'gaussian', label: 'Gaussian, σ² = 1 (squared error)' },
-      ],
-      default: 'bernoulli',
-    },
-    {
-      kind: 'boolean',
-      name: 'conditional',
-      label: 'Conditional on the digit (CVAE)',
-      help: 'The one-hot label joins the encoder’s and the decoder’s input, so z only has to carry the style; you choose the digit when sampling.',
-      default: false,
-    },
-  ],
-  fromConfig: (config) => ({
-    latentDim: Number(config.latentDim),
-    hidden: Number((config.hiddenDims as readonly number[])[0] ?? 0),
-    beta: Number(config.beta),
-    likelihood: String(config.likelihood),
-    conditional: config.conditional !== null && config.conditional !== undefined,
-  }),
+  leftOut: [...setByThePage, 'hiddenActivation', 'variance', 'samples'],
+  mapped: { hiddenDims: vaeHiddenWidth, conditional: conditionalToggle },
+  // A 2-D latent space, so the latent plot, the manifold and the drag work without projection;
+  // a hidden layer of 256 rather than the library's 400, to train faster in a browser tab.
+  starting: { latentDim: 2, hidden: 256 },
   notes: {
     latent:
       'The dashed circles are one and two standard deviations of the prior N(0, I): the KL term keeps the codes inside them.',
@@ -348,7 +256,7 @@ export const vaeSpec: FamilySpec = {
     histograms:
       'μ should spread like the prior; σ well below 1 means the code carries information about x. A latent dimension whose σ stays at 1 is unused (posterior collapse).',
   },
-};
+});
 
 function stageUnits(index: number, defaultUnits: number): ParameterSpec {
   return {
@@ -366,6 +274,20 @@ function stageUnits(index: number, defaultUnits: number): ParameterSpec {
   };
 }
 
+/** Each stage family's defaults, as the stage picker names them, read from the family. */
+const stageDefaults = {
+  denoising: defaultCorruptions
+    .map(
+      (corruption) =>
+        `ν = ${'rate' in corruption ? corruption.rate : corruption.std} ${corruption.type}`,
+    )
+    .join(', '),
+  sparse: `${String(optionDefault(sparseAeOptions.penalty, {})).toUpperCase()}, ρ = ${sparseAeOptions.rho.default}, λ = ${optionDefault(sparseAeOptions.lambda, { penalty: optionDefault(sparseAeOptions.penalty, {}) ?? null })}`,
+  contractive: `λ = ${contractiveAeOptions.lambda.default}`,
+};
+
+// Hand-written until @aekit/stacked describes its options; then `deriveFamilySpec` with the
+// stage picker and the three widths as mapped controls of its stage list.
 export const stackedSpec: FamilySpec = {
   name: 'stacked',
   title: 'Stacked autoencoder',
@@ -379,9 +301,15 @@ export const stackedSpec: FamilySpec = {
       help: 'The family every stage trains as, with that family’s default settings.',
       options: [
         { value: 'ae', label: 'Vanilla autoencoder' },
-        { value: 'denoising', label: 'Denoising autoencoder (ν = 0.25 masking)' },
-        { value: 'sparse', label: 'Sparse autoencoder (KL, ρ = 0.05, λ = 3)' },
-        { value: 'contractive', label: 'Contractive autoencoder (λ = 0.1)' },
+        {
+          value: 'denoising',
+          label: `${denoisingFamilyDescription.title} (${stageDefaults.denoising})`,
+        },
+        { value: 'sparse', label: `${sparseFamilyDescription.title} (${stageDefaults.sparse})` },
+        {
+          value: 'contractive',
+          label: `${contractiveFamilyDescription.title} (${stageDefaults.contractive})`,
+        },
       ],
       default: 'denoising',
     },

@@ -1,5 +1,10 @@
-import { type AutoencoderConfig, checkConfigObject, deepFreeze } from '@aekit/core';
-import type { ActivationName, InitializerName } from '@aekit/layers';
+import {
+  type AutoencoderConfig,
+  type AutoencoderFamilyDescription,
+  checkConfigObject,
+  deepFreeze,
+} from '@aekit/core/options';
+import type { ActivationName, InitializerName } from '@aekit/layers/options';
 import {
   type NetworkConfig,
   type NetworkDefaults,
@@ -8,7 +13,7 @@ import {
   renamedNetworkConfigFields,
   resolveNetworkConfig,
 } from './network-config';
-import type { ReconstructionLoss } from './reconstruction-loss';
+import type { ReconstructionLoss } from './reconstruction-loss-names';
 
 /** The `config.family` of a vanilla autoencoder. */
 export const aeFamilyName = 'ae';
@@ -51,6 +56,14 @@ export const aeDefaults: NetworkDefaults = {
 
 /** The options of a vanilla autoencoder, described once (see `networkOptions`). */
 export const aeOptions = networkOptions(aeDefaults);
+
+/** The vanilla family's name, title, summary and options (see `AutoencoderFamilyDescription`). */
+export const aeFamilyDescription = {
+  name: aeFamilyName,
+  title: 'Autoencoder',
+  summary: 'vanilla autoencoder: encoder and decoder MLPs around a bottleneck of any width',
+  options: aeOptions,
+} satisfies AutoencoderFamilyDescription;
 
 /**
  * Checks `config`, fills its defaults and returns it frozen. Throws `InvalidArgumentError`

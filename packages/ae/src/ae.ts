@@ -2,8 +2,7 @@ import type { AutoencoderFamily } from '@aekit/core';
 import { version } from '../package.json';
 import {
   type AeConfig,
-  aeFamilyName,
-  aeOptions,
+  aeFamilyDescription,
   type ResolvedAeConfig,
   resolveAeConfig,
 } from './ae-config';
@@ -42,12 +41,9 @@ export function createAe(config: AeConfig): Ae {
  * the field names of earlier versions too (see `upgradeNetworkConfig`).
  */
 export const aeFamily: AutoencoderFamily<ResolvedAeConfig> = {
-  name: aeFamilyName,
+  ...aeFamilyDescription,
   packageName: '@aekit/ae',
   version,
-  title: 'Autoencoder',
-  summary: 'vanilla autoencoder: encoder and decoder MLPs around a bottleneck of any width',
-  options: aeOptions,
   extras: ['code-histograms'],
   create: (config) => createAe(upgradeNetworkConfig(config) as AeConfig),
 };

@@ -16,15 +16,10 @@ import {
   transpose,
 } from '@tensorflow/tfjs-core';
 import { checkBatch, checkMlp } from './check-mlp';
+import { closedFormActivations } from './closed-form-activations';
 
-/** The activations whose Jacobian `@aekit/core` computes in closed form (and differentiably). */
-export const closedFormActivations: readonly DenseActivation[] = [
-  'sigmoid',
-  'tanh',
-  'relu',
-  'softplus',
-  'linear',
-];
+// The list lives in a module of its own, which loads no TensorFlow.js (`@aekit/ae/options`).
+export { closedFormActivations } from './closed-form-activations';
 
 function hasClosedForm(stack: Mlp): boolean {
   return stack.layers.every((layer) =>

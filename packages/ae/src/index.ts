@@ -4,7 +4,13 @@ import { aeFamily } from './ae';
 export type { Ae } from './ae';
 export { aeFamily, createAe } from './ae';
 export type { AeConfig, ResolvedAeConfig } from './ae-config';
-export { aeDefaults, aeFamilyName, aeOptions, resolveAeConfig } from './ae-config';
+export {
+  aeDefaults,
+  aeFamilyDescription,
+  aeFamilyName,
+  aeOptions,
+  resolveAeConfig,
+} from './ae-config';
 export { aeLossTerms } from './ae-loss';
 export { checkBatch } from './check-mlp';
 export { composeMlps } from './compose-mlps';

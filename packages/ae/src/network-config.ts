@@ -8,15 +8,15 @@ import {
   renameFields,
   resolveOptions,
   seedOption,
-} from '@aekit/core';
+} from '@aekit/core/options';
 import {
   type ActivationName,
   activationNames,
   type InitializerName,
   initializerNames,
-} from '@aekit/layers';
+} from '@aekit/layers/options';
 import type { NetworkOptions } from './network';
-import { type ReconstructionLoss, reconstructionLosses } from './reconstruction-loss';
+import { type ReconstructionLoss, reconstructionLosses } from './reconstruction-loss-names';
 
 /**
  * The fields of an encoder–decoder pair that `AeConfig`, `DenoisingAeConfig` and

@@ -7,16 +7,17 @@ import {
   networkOptions,
   type ReconstructionLoss,
   renamedNetworkConfigFields,
-} from '@aekit/ae';
+} from '@aekit/ae/options';
 import {
   type AutoencoderConfig,
+  type AutoencoderFamilyDescription,
   checkConfigObject,
   type DenseActivation,
   deepFreeze,
   numberOption,
   resolveOptions,
-} from '@aekit/core';
-import type { ActivationName, InitializerName } from '@aekit/layers';
+} from '@aekit/core/options';
+import type { ActivationName, InitializerName } from '@aekit/layers/options';
 
 /** The `config.family` of a contractive autoencoder. */
 export const contractiveFamilyName = 'contractive';
@@ -75,6 +76,15 @@ export const contractiveAeOptions = {
     suggested: { min: 0, max: 20, step: 0.01 },
   }),
 } as const;
+
+/** The contractive family's name, title, summary and options (see `AutoencoderFamilyDescription`). */
+export const contractiveFamilyDescription = {
+  name: contractiveFamilyName,
+  title: 'Contractive autoencoder',
+  summary:
+    'contractive autoencoder: penalises the encoder Jacobian, λ‖J_f(x)‖²_F, for codes robust to small input changes',
+  options: contractiveAeOptions,
+} satisfies AutoencoderFamilyDescription;
 
 /**
  * Checks `config`, fills its defaults and returns it frozen. Throws `InvalidArgumentError`

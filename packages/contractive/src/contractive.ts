@@ -8,8 +8,7 @@ import type { AutoencoderFamily } from '@aekit/core';
 import { version } from '../package.json';
 import {
   type ContractiveAeConfig,
-  contractiveAeOptions,
-  contractiveFamilyName,
+  contractiveFamilyDescription,
   type ResolvedContractiveAeConfig,
   resolveContractiveAeConfig,
 } from './contractive-config';
@@ -45,13 +44,9 @@ export function createContractiveAe(config: ContractiveAeConfig): ContractiveAe 
  * reading the field names of earlier versions too (see `upgradeNetworkConfig`).
  */
 export const contractiveFamily: AutoencoderFamily<ResolvedContractiveAeConfig> = {
-  name: contractiveFamilyName,
+  ...contractiveFamilyDescription,
   packageName: '@aekit/contractive',
   version,
-  title: 'Contractive autoencoder',
-  summary:
-    'contractive autoencoder: penalises the encoder Jacobian, λ‖J_f(x)‖²_F, for codes robust to small input changes',
-  options: contractiveAeOptions,
   extras: ['code-histograms', 'jacobian-norms'],
   create: (config) => createContractiveAe(upgradeNetworkConfig(config) as ContractiveAeConfig),
 };

@@ -7,6 +7,7 @@ export type { ContractiveAeConfig, ResolvedContractiveAeConfig } from './contrac
 export {
   contractiveAeOptions,
   contractiveDefaults,
+  contractiveFamilyDescription,
   contractiveFamilyName,
   defaultContractiveWeight,
   resolveContractiveAeConfig,

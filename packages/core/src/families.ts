@@ -119,6 +119,19 @@ export interface AutoencoderFamily<Config extends AutoencoderConfig = Autoencode
   create(config: Config): TrainableModel<Config>;
 }
 
+/**
+ * What a family says about itself without building a model: its `config.family`, what it is
+ * called, one line on what it is, and its options. Each family package exports its own from a
+ * `./options` entry that loads no TensorFlow.js, so a page can draw its controls while a worker
+ * trains; the registered `AutoencoderFamily` carries the same fields.
+ */
+export interface AutoencoderFamilyDescription<Options extends OptionSchema = OptionSchema> {
+  readonly name: string;
+  readonly title: string;
+  readonly summary: string;
+  readonly options: Options;
+}
+
 const registryKey = Symbol.for('@aekit/core.autoencoder-families');
 
 /** One registry per process, shared by every copy of @aekit/core (ESM and CJS, two versions). */

@@ -33,7 +33,11 @@ export {
   ShapeMismatchError,
   UnsupportedKernelError,
 } from './errors';
-export type { AutoencoderFamily, FamilyExtra } from './families';
+export type {
+  AutoencoderFamily,
+  AutoencoderFamilyDescription,
+  FamilyExtra,
+} from './families';
 export {
   familyExtraKinds,
   familyExtras,

@@ -5,17 +5,18 @@ import {
   networkOptions,
   type ReconstructionLoss,
   renamedNetworkConfigFields,
-} from '@aekit/ae';
+} from '@aekit/ae/options';
 import {
   type AutoencoderConfig,
+  type AutoencoderFamilyDescription,
   checkConfigObject,
   deepFreeze,
   type JsonValue,
   jsonOption,
   resolveOptions,
-} from '@aekit/core';
-import type { ActivationName, InitializerName } from '@aekit/layers';
-import { type Corruption, type ResolvedCorruption, resolveCorruptions } from './corruption';
+} from '@aekit/core/options';
+import type { ActivationName, InitializerName } from '@aekit/layers/options';
+import { type Corruption, type ResolvedCorruption, resolveCorruptions } from './corruption-config';
 
 /** The `config.family` of a denoising autoencoder. */
 export const denoisingFamilyName = 'denoising';
@@ -68,6 +69,15 @@ export const denoisingAeOptions = {
       resolveCorruptions(functionName, value, argument) as unknown as JsonValue,
   }),
 } as const;
+
+/** The denoising family's name, title, summary and options (see `AutoencoderFamilyDescription`). */
+export const denoisingFamilyDescription = {
+  name: denoisingFamilyName,
+  title: 'Denoising autoencoder',
+  summary:
+    'denoising autoencoder: learns to reconstruct the clean input from a corrupted one (masking, Gaussian, salt-and-pepper)',
+  options: denoisingAeOptions,
+} satisfies AutoencoderFamilyDescription;
 
 /**
  * Checks `config`, fills its defaults and returns it frozen. Throws `InvalidArgumentError`

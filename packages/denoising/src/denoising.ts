@@ -11,8 +11,7 @@ import { version } from '../package.json';
 import { corruptWith } from './corruption';
 import {
   type DenoisingAeConfig,
-  denoisingAeOptions,
-  denoisingFamilyName,
+  denoisingFamilyDescription,
   type ResolvedDenoisingAeConfig,
   resolveDenoisingAeConfig,
 } from './denoising-config';
@@ -73,13 +72,9 @@ export function createDenoisingAe(config: DenoisingAeConfig): DenoisingAe {
  * reading the field names of earlier versions too (see `upgradeNetworkConfig`).
  */
 export const denoisingFamily: AutoencoderFamily<ResolvedDenoisingAeConfig> = {
-  name: denoisingFamilyName,
+  ...denoisingFamilyDescription,
   packageName: '@aekit/denoising',
   version,
-  title: 'Denoising autoencoder',
-  summary:
-    'denoising autoencoder: learns to reconstruct the clean input from a corrupted one (masking, Gaussian, salt-and-pepper)',
-  options: denoisingAeOptions,
   extras: ['code-histograms', 'filters', 'denoising'],
   create: (config) => createDenoisingAe(upgradeNetworkConfig(config) as DenoisingAeConfig),
 };

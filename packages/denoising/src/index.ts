@@ -8,13 +8,14 @@ export type {
   ResolvedCorruption,
   SaltAndPepperCorruption,
 } from './corruption';
-export { corrupt, corruptionTypes, resolveCorruptions } from './corruption';
+export { corrupt, corruptionLabels, corruptionTypes, resolveCorruptions } from './corruption';
 export type { DenoisingAe } from './denoising';
 export { createDenoisingAe, denoisingFamily } from './denoising';
 export type { DenoisingAeConfig, ResolvedDenoisingAeConfig } from './denoising-config';
 export {
   defaultCorruptions,
   denoisingAeOptions,
+  denoisingFamilyDescription,
   denoisingFamilyName,
   resolveDenoisingAeConfig,
 } from './denoising-config';

@@ -9,6 +9,7 @@ export {
   renamedSparseAeConfigFields,
   resolveSparseAeConfig,
   sparseAeOptions,
+  sparseFamilyDescription,
   sparseFamilyName,
   sparseNetworkOptions,
   sparsityPenalties,

@@ -1,6 +1,11 @@
-import { type NetworkOptions, type ReconstructionLoss, reconstructionLosses } from '@aekit/ae';
+import {
+  type NetworkOptions,
+  type ReconstructionLoss,
+  reconstructionLosses,
+} from '@aekit/ae/options';
 import {
   type AutoencoderConfig,
+  type AutoencoderFamilyDescription,
   booleanOption,
   checkConfigObject,
   choiceOption,
@@ -11,8 +16,8 @@ import {
   renameFields,
   resolveOptions,
   seedOption,
-} from '@aekit/core';
-import { type InitializerName, initializerNames } from '@aekit/layers';
+} from '@aekit/core/options';
+import { type InitializerName, initializerNames } from '@aekit/layers/options';
 
 /** The `config.family` of a sparse autoencoder. */
 export const sparseFamilyName = 'sparse';
@@ -128,6 +133,15 @@ export const sparseAeOptions = {
   }),
   seed: seedOption({ default: 0, help: 'seed of the weights, an integer in [0, 2³²)' }),
 } as const;
+
+/** The sparse family's name, title, summary and options (see `AutoencoderFamilyDescription`). */
+export const sparseFamilyDescription = {
+  name: sparseFamilyName,
+  title: 'Sparse autoencoder',
+  summary:
+    'sparse autoencoder: one hidden layer, the code, possibly wider than the input, kept mostly silent by a KL or L1 penalty',
+  options: sparseAeOptions,
+} satisfies AutoencoderFamilyDescription;
 
 /**
  * The fields that configs saved by earlier versions name otherwise, old name → new name:

@@ -5,8 +5,7 @@ import {
   type ResolvedSparseAeConfig,
   resolveSparseAeConfig,
   type SparseAeConfig,
-  sparseAeOptions,
-  sparseFamilyName,
+  sparseFamilyDescription,
   sparseNetworkOptions,
   upgradeSparseAeConfig,
 } from './sparse-config';
@@ -44,13 +43,9 @@ export function createSparseAe(config: SparseAeConfig): SparseAe {
  * reading the field names of earlier versions too (see `upgradeSparseAeConfig`).
  */
 export const sparseFamily: AutoencoderFamily<ResolvedSparseAeConfig> = {
-  name: sparseFamilyName,
+  ...sparseFamilyDescription,
   packageName: '@aekit/sparse',
   version,
-  title: 'Sparse autoencoder',
-  summary:
-    'sparse autoencoder: one hidden layer, the code, possibly wider than the input, kept mostly silent by a KL or L1 penalty',
-  options: sparseAeOptions,
   extras: ['code-histograms', 'sparsity', 'filters'],
   create: (config) => createSparseAe(upgradeSparseAeConfig(config) as SparseAeConfig),
 };

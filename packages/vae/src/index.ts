@@ -6,7 +6,7 @@ import {
   resolveVaeConfig,
   upgradeVaeConfig,
   type VaeConfig,
-  vaeOptions,
+  vaeFamilyDescription,
 } from './vae-config';
 
 export type { Posterior, Vae } from './vae';
@@ -17,6 +17,7 @@ export {
   renamedVaeConfigFields,
   resolveVaeConfig,
   upgradeVaeConfig,
+  vaeFamilyDescription,
   vaeLikelihoods,
   vaeOptions,
 } from './vae-config';
@@ -28,13 +29,9 @@ export { decoderLogLikelihood, vaeLossTerms } from './vae-loss';
  * saved with the field names of earlier versions (see `upgradeVaeConfig`).
  */
 export const vaeFamily: AutoencoderFamily<ResolvedVaeConfig> = {
-  name: 'vae',
+  ...vaeFamilyDescription,
   packageName: '@aekit/vae',
   version,
-  title: 'Variational autoencoder',
-  summary:
-    'variational autoencoder: Gaussian codes, a prior to sample from, ELBO and log-likelihood',
-  options: vaeOptions,
   extras: ['samples', 'manifold', 'interpolation', 'posterior', 'likelihood'],
   create: (config) =>
     buildVae(resolveVaeConfig(upgradeVaeConfig(config) as VaeConfig, 'loadModel')),

@@ -1,5 +1,6 @@
 import {
   type AutoencoderConfig,
+  type AutoencoderFamilyDescription,
   checkConfigObject,
   checkInteger,
   checkKnownFields,
@@ -13,8 +14,8 @@ import {
   renameFields,
   resolveOptions,
   seedOption,
-} from '@aekit/core';
-import { type ActivationName, activationNames } from '@aekit/layers';
+} from '@aekit/core/options';
+import { type ActivationName, activationNames } from '@aekit/layers/options';
 
 /** How the decoder models p(x | z). */
 export type VaeLikelihood = 'bernoulli' | 'gaussian' | 'gaussian-learned';
@@ -124,6 +125,11 @@ export const vaeOptions = {
     default: 'bernoulli',
     label: 'Decoder likelihood p(x|z)',
     help: 'the decoder: bernoulli (values in [0, 1]), gaussian (fixed variance) or gaussian-learned',
+    labels: {
+      bernoulli: 'Bernoulli (cross-entropy)',
+      gaussian: 'Gaussian, fixed σ² (squared error)',
+      'gaussian-learned': 'Gaussian, σ² learned per feature',
+    },
   }),
   variance: numberOption({
     default: 1,
@@ -149,6 +155,7 @@ export const vaeOptions = {
   conditional: jsonOption({
     default: null,
     shape: 'null or an object { numClasses }',
+    label: 'Conditional on the class (CVAE)',
     help: "a conditional VAE: the one-hot label joins the encoder's and the decoder's inputs",
     resolve: resolveConditional,
   }),
@@ -157,6 +164,15 @@ export const vaeOptions = {
     help: 'seed of the initial weights and of the training noise, an integer in [0, 2³²)',
   }),
 } as const;
+
+/** The VAE family's name, title, summary and options (see `AutoencoderFamilyDescription`). */
+export const vaeFamilyDescription = {
+  name: 'vae',
+  title: 'Variational autoencoder',
+  summary:
+    'variational autoencoder: Gaussian codes, a prior to sample from, ELBO and log-likelihood',
+  options: vaeOptions,
+} satisfies AutoencoderFamilyDescription;
 
 /**
  * The fields that configs saved by earlier versions name otherwise, old name → new name:

@@ -1,16 +1,16 @@
 // How the worker builds each family's model and what it can ask of it beyond the Autoencoder
 // contract. Importing a family package registers it, so `modelFromBytes` can rebuild its
 // saved models. Adding a family: import its package, add an entry to `workerFamilies`.
-import { createAe, type MlpAutoencoder } from '@aekit/ae';
-import { createContractiveAe } from '@aekit/contractive';
+import { type AeConfig, createAe, type MlpAutoencoder } from '@aekit/ae';
+import { type ContractiveAeConfig, createContractiveAe } from '@aekit/contractive';
 import { type Autoencoder, familyExtras } from '@aekit/core';
 import type { Dataset } from '@aekit/data';
-import { createDenoisingAe } from '@aekit/denoising';
+import { createDenoisingAe, type DenoisingAeConfig } from '@aekit/denoising';
 import { type ActivationName, activate } from '@aekit/layers';
-import { createSparseAe } from '@aekit/sparse';
+import { createSparseAe, type SparseAeConfig } from '@aekit/sparse';
 import { createStackedAe, type StackedAe, type StageFamily } from '@aekit/stacked';
 import { type FitOptions, fit, type StopReason } from '@aekit/train';
-import { createVae, type Vae } from '@aekit/vae';
+import { createVae, type Vae, type VaeConfig } from '@aekit/vae';
 import {
   add,
   concat,
@@ -92,14 +92,12 @@ const vaeFamily: WorkerFamily = {
   name: 'vae',
   create(parameters, { inputDim, numClasses, seed }) {
     return createVae({
+      ...familyOptions(parameters),
       inputDim,
-      latentDim: Number(parameters.latentDim),
       hiddenDims: [Number(parameters.hidden)],
-      beta: Number(parameters.beta),
-      likelihood: parameters.likelihood === 'gaussian' ? 'gaussian' : 'bernoulli',
       conditional: parameters.conditional === true ? { numClasses } : null,
       seed,
-    });
+    } as VaeConfig);
   },
   handle(model) {
     const vae = model as Vae;
@@ -224,6 +222,18 @@ function jacobianNormValues(model: MlpAutoencoder, x: Tensor2D): HistogramValues
   };
 }
 
+/**
+ * The panel's values of the family's own options (named as in its schema), without the
+ * controls the page draws its own way (see families.ts), which each family maps itself.
+ */
+function familyOptions(
+  parameters: ParameterValues,
+): { readonly latentDim: number } & Record<string, number | boolean | string> {
+  const { hidden: _hidden, corruption: _corruption, nu: _nu, ...options } = parameters;
+  // Every family here has a code width; the family's resolver checks every value.
+  return options as { readonly latentDim: number } & typeof options;
+}
+
 /** `[h]` for a width h > 0, `[]` for 0 (no hidden layer before the code). */
 function hiddenDimsOf(parameters: ParameterValues): number[] {
   const width = Number(parameters.hidden);
@@ -234,13 +244,11 @@ const aeFamily: WorkerFamily = {
   name: 'ae',
   create: (parameters, { inputDim, seed }) =>
     createAe({
+      ...familyOptions(parameters),
       inputDim,
       hiddenDims: hiddenDimsOf(parameters),
-      latentDim: Number(parameters.codeDim),
-      loss: parameters.loss === 'bernoulli' ? 'bernoulli' : 'mse-sum',
-      tiedWeights: parameters.tiedWeights === true,
       seed,
-    }),
+    } as AeConfig),
   handle: (model) => mlpHandle(model as MlpAutoencoder, codeActivationOf(model)),
 };
 
@@ -253,26 +261,19 @@ const denoisingFamily: WorkerFamily = {
   name: 'denoising',
   create: (parameters, { inputDim, seed }) =>
     createDenoisingAe({
+      ...familyOptions(parameters),
       inputDim,
       hiddenDims: hiddenDimsOf(parameters),
-      latentDim: Number(parameters.codeDim),
       corruptions: [corruptionFor(parameters.corruption as Noise['kind'], Number(parameters.nu))],
       seed,
-    }),
+    } as DenoisingAeConfig),
   handle: (model) => mlpHandle(model as MlpAutoencoder, codeActivationOf(model)),
 };
 
 const sparseFamily: WorkerFamily = {
   name: 'sparse',
   create: (parameters, { inputDim, seed }) =>
-    createSparseAe({
-      inputDim,
-      latentDim: Number(parameters.hiddenDim),
-      penalty: parameters.penalty === 'l1' ? 'l1' : 'kl',
-      rho: Number(parameters.rho),
-      lambda: Number(parameters.lambda),
-      seed,
-    }),
+    createSparseAe({ ...familyOptions(parameters), inputDim, seed } as SparseAeConfig),
   handle(model) {
     // The KL penalty works on sigmoid units, the L1 penalty on ReLU units.
     return mlpHandle(model as MlpAutoencoder, model.config.penalty === 'kl' ? 'sigmoid' : 'relu');
@@ -283,12 +284,11 @@ const contractiveFamily: WorkerFamily = {
   name: 'contractive',
   create: (parameters, { inputDim, seed }) =>
     createContractiveAe({
+      ...familyOptions(parameters),
       inputDim,
       hiddenDims: hiddenDimsOf(parameters),
-      latentDim: Number(parameters.codeDim),
-      lambda: Number(parameters.lambda),
       seed,
-    }),
+    } as ContractiveAeConfig),
   handle: (model) => mlpHandle(model as MlpAutoencoder, codeActivationOf(model)),
 };
 

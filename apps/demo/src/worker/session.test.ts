@@ -234,14 +234,18 @@ describe('the worker session', () => {
   });
 
   it.each([
-    ['ae', { codeDim: 3, hidden: 8, loss: 'mse-sum', tiedWeights: false }, ['reconstruction']],
-    ['denoising', { codeDim: 12, hidden: 0, corruption: 'gaussian', nu: 0.3 }, ['reconstruction']],
+    ['ae', { latentDim: 3, hidden: 8, loss: 'mse-sum', tiedWeights: false }, ['reconstruction']],
+    [
+      'denoising',
+      { latentDim: 12, hidden: 0, corruption: 'gaussian', nu: 0.3 },
+      ['reconstruction'],
+    ],
     [
       'sparse',
-      { hiddenDim: 10, penalty: 'kl', rho: 0.05, lambda: 3 },
+      { latentDim: 10, penalty: 'kl', rho: 0.05, lambda: 3 },
       ['reconstruction', 'sparsity'],
     ],
-    ['contractive', { codeDim: 6, hidden: 0, lambda: 0.1 }, ['reconstruction', 'contractive']],
+    ['contractive', { latentDim: 6, hidden: 0, lambda: 0.1 }, ['reconstruction', 'contractive']],
     ['stacked', { stageFamily: 'sparse', units1: 12, units2: 5, units3: 0 }, ['reconstruction']],
   ] as const)(
     'builds a %s model from the panel and answers the views that apply',
@@ -257,12 +261,7 @@ describe('the worker session', () => {
         capabilities: { sample: false, manifold: false, filters: true },
       });
       // The panel's values reach the configuration.
-      const expectedCode =
-        'codeDim' in parameters
-          ? parameters.codeDim
-          : 'hiddenDim' in parameters
-            ? parameters.hiddenDim
-            : parameters.units2;
+      const expectedCode = 'latentDim' in parameters ? parameters.latentDim : parameters.units2;
       expect(summary.codeDim).toBe(expectedCode);
       const x = tensor2d(testX, [testCount, inputDim]);
       const loss = model.lossTerms(x, { step: 0, training: true });
