@@ -269,6 +269,24 @@ function epilogue(y: Tensor4D, b: Variable<Rank.R1> | null, activation: Activati
   return activateOwned(b === null ? y : (add(y, b) as Tensor4D), activation);
 }
 
+/** The checked input, bias and options of `applyConv2d` and `applyConvTranspose2d`. */
+function applySettings(
+  functionName: string,
+  params: ConvParams,
+  x: Tensor4D,
+  options: ApplyConvOptions,
+  inChannels: number,
+  outChannels: number,
+): { stride: [number, number]; padding: ConvPadding; activation: ActivationName } {
+  checkTensor(functionName, 'x', x, { rank: 4, shape: [null, null, null, inChannels] });
+  checkBias(functionName, params.b, outChannels);
+  return {
+    stride: sizePair(functionName, 'options.stride', options.stride ?? 1),
+    padding: checkPadding(functionName, 'options.padding', options.padding ?? 'same'),
+    activation: checkActivation(functionName, 'options.activation', options.activation ?? 'linear'),
+  };
+}
+
 /**
  * `activation(conv(x, W) + b)`: cross-correlation of `x [batch, H, W, inChannels]` with the
  * filter, as deep-learning libraries define convolution.
@@ -282,14 +300,13 @@ export function applyConv2d(
   const functionName = 'applyConv2d';
   const { W, b } = params;
   const [kH, kW, inChannels, outChannels] = W.shape;
-  checkTensor(functionName, 'x', x, { rank: 4, shape: [null, null, null, inChannels] });
-  checkBias(functionName, b, outChannels);
-  const stride = sizePair(functionName, 'options.stride', options.stride ?? 1);
-  const padding = checkPadding(functionName, 'options.padding', options.padding ?? 'same');
-  const activation = checkActivation(
+  const { stride, padding, activation } = applySettings(
     functionName,
-    'options.activation',
-    options.activation ?? 'linear',
+    params,
+    x,
+    options,
+    inChannels,
+    outChannels,
   );
   checkedOutputSize(functionName, [x.shape[1], x.shape[2]], [kH, kW], stride, padding);
   return tidy(() => epilogue(conv2d(x, W, stride, padding), b, activation));
@@ -358,14 +375,13 @@ export function applyConvTranspose2d(
   const functionName = 'applyConvTranspose2d';
   const { W, b } = params;
   const [kH, kW, outChannels, inChannels] = W.shape;
-  checkTensor(functionName, 'x', x, { rank: 4, shape: [null, null, null, inChannels] });
-  checkBias(functionName, b, outChannels);
-  const stride = sizePair(functionName, 'options.stride', options.stride ?? 1);
-  const padding = checkPadding(functionName, 'options.padding', options.padding ?? 'same');
-  const activation = checkActivation(
+  const { stride, padding, activation } = applySettings(
     functionName,
-    'options.activation',
-    options.activation ?? 'linear',
+    params,
+    x,
+    options,
+    inChannels,
+    outChannels,
   );
   const sizes = transposedSizes([x.shape[1], x.shape[2]], [kH, kW], stride, padding);
   const fallback = padding === 'same' ? sizes.largest : sizes.smallest;
