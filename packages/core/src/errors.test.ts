@@ -61,8 +61,13 @@ describe('errors', () => {
   });
 
   it('names the backend and every missing kernel', () => {
-    const one = new UnsupportedKernelError({ backend: 'wasm', kernels: ['Conv2DBackpropFilter'] });
-    expect(one.message).toBe("The 'wasm' backend has no kernel Conv2DBackpropFilter.");
+    const one = new UnsupportedKernelError({
+      backend: 'wasm',
+      kernels: ['DepthwiseConv2dNativeBackpropFilter'],
+    });
+    expect(one.message).toBe(
+      "The 'wasm' backend has no kernel DepthwiseConv2dNativeBackpropFilter.",
+    );
     const two = new UnsupportedKernelError({
       backend: 'wasm',
       kernels: ['A', 'B'],

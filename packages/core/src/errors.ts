@@ -124,7 +124,7 @@ export class ShapeMismatchError extends AekitError {
 const unsupportedKernelMarker = Symbol.for('@aekit/core.error.unsupported-kernel');
 
 /**
- * The active backend lacks kernels an operation needs, e.g. `Conv2DBackpropFilter` on `wasm`.
+ * The active backend lacks kernels an operation needs, e.g. `DepthwiseConv2dNativeBackpropFilter` on `wasm`.
  * Raised before any work starts, so nothing fails halfway through training.
  */
 export class UnsupportedKernelError extends AekitError {
