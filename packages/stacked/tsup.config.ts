@@ -1,4 +1,4 @@
 import { defineConfig } from 'tsup';
-import { libraryBuild } from '../../scripts/tsup-preset';
+import { libraryBuildWithOptions } from '../../scripts/tsup-preset';
 
-export default defineConfig(libraryBuild());
+export default defineConfig(libraryBuildWithOptions());

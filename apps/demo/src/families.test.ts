@@ -14,6 +14,7 @@ import {
   resolveSparseAeConfig,
   sparseFamilyDescription,
 } from '@aekit/sparse/options';
+import { type StageFamily, stackedAeOptions, stackedFamilyTitle } from '@aekit/stacked/options';
 import { resolveVaeConfig, vaeFamilyDescription, vaeOptions } from '@aekit/vae/options';
 import { describe, expect, it } from 'vitest';
 import {
@@ -23,6 +24,7 @@ import {
   denoisingSpec,
   type FamilySpec,
   sparseSpec,
+  stackedSpec,
   vaeSpec,
 } from './families';
 
@@ -164,5 +166,22 @@ describe('the panels derived from the families’ option schemas', () => {
       hidden: 0,
     });
     expect(saved[4]![0].fromConfig(saved[4]![1])).toMatchObject({ hidden: 96, conditional: true });
+  });
+});
+
+describe('the stacked panel', () => {
+  it('offers the stage families, their labels and the default the stacked family describes', () => {
+    const picker = stackedSpec.parameters.find((parameter) => parameter.name === 'stageFamily');
+    if (picker?.kind !== 'choice') throw new Error('the stacked panel has no stage picker');
+    const { stageFamily } = stackedAeOptions;
+    expect(picker.options.map((option) => option.value)).toEqual([...stageFamily.values]);
+    expect(picker.default).toBe(stageFamily.default);
+    expect(picker.label).toBe(stageFamily.label);
+    for (const option of picker.options) {
+      expect(
+        option.label.startsWith(stageFamily.labels?.[option.value as StageFamily] ?? '?'),
+      ).toBe(true);
+    }
+    expect(stackedSpec.title).toBe(stackedFamilyTitle);
   });
 });

@@ -14,6 +14,7 @@ import {
   denoisingFamilyDescription,
 } from '@aekit/denoising/options';
 import { sparseAeOptions, sparseFamilyDescription } from '@aekit/sparse/options';
+import { stackedAeOptions, stackedFamilyName, stackedFamilyTitle } from '@aekit/stacked/options';
 import { vaeFamilyDescription } from '@aekit/vae/options';
 import { deriveFamilySpec, type MappedControls } from './derive-family-spec';
 import type { ParameterValues } from './protocol';
@@ -286,32 +287,28 @@ const stageDefaults = {
   contractive: `λ = ${contractiveAeOptions.lambda.default}`,
 };
 
-// Hand-written until @aekit/stacked describes its options; then `deriveFamilySpec` with the
-// stage picker and the three widths as mapped controls of its stage list.
+const { stageFamily } = stackedAeOptions;
+
+// The stack's panel: the stage picker from the family's `stageFamily` option (its choices, labels
+// and default; the picker adds each stage family's own defaults), and three width controls for
+// its `latentDims` list, starting at the page's 256, 64 and none.
 export const stackedSpec: FamilySpec = {
-  name: 'stacked',
-  title: 'Stacked autoencoder',
+  name: stackedFamilyName,
+  title: stackedFamilyTitle,
   summary:
     'Greedy layer-wise pretraining: train an autoencoder on the pixels, then a second one on the first one’s codes, and so on; stacked, the encoders form a deep network whose top code is reached through every stage and whose reconstruction goes back down through every decoder. “Train” pretrains stage by stage (Epochs per stage); “Continue training” then fine-tunes the whole stack end to end.',
   parameters: [
     {
       kind: 'choice',
       name: 'stageFamily',
-      label: 'Each stage is a',
-      help: 'The family every stage trains as, with that family’s default settings.',
-      options: [
-        { value: 'ae', label: 'Vanilla autoencoder' },
-        {
-          value: 'denoising',
-          label: `${denoisingFamilyDescription.title} (${stageDefaults.denoising})`,
-        },
-        { value: 'sparse', label: `${sparseFamilyDescription.title} (${stageDefaults.sparse})` },
-        {
-          value: 'contractive',
-          label: `${contractiveFamilyDescription.title} (${stageDefaults.contractive})`,
-        },
-      ],
-      default: 'denoising',
+      label: stageFamily.label ?? 'stageFamily',
+      help: stageFamily.help,
+      options: stageFamily.values.map((value) => {
+        const label = stageFamily.labels?.[value] ?? value;
+        const defaults = (stageDefaults as Partial<Record<string, string>>)[value];
+        return { value, label: defaults === undefined ? label : `${label} (${defaults})` };
+      }),
+      default: String(stageFamily.default),
     },
     stageUnits(1, 256),
     stageUnits(2, 64),
@@ -321,7 +318,7 @@ export const stackedSpec: FamilySpec = {
     const units = (config.latentDims as readonly number[] | undefined) ?? [];
     const stages = (config.stages as readonly Record<string, unknown>[] | undefined) ?? [];
     return {
-      stageFamily: String(stages[0]?.family ?? 'denoising'),
+      stageFamily: String(stages[0]?.family ?? stageFamily.default),
       units1: units[0] ?? 0,
       units2: units[1] ?? 0,
       units3: units[2] ?? 0,

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { findAutoencoderFamily, InvalidArgumentError, optionDefault } from '@aekit/core';
 import { resolveDenoisingAeConfig } from '@aekit/denoising';
 import { itRejectsConfigs } from '@aekit/test-utils';
@@ -69,12 +68,6 @@ describe('stackedAeOptions', () => {
     ]);
     expect(stackedFamily.title).toBe('Stacked autoencoder');
     expect(stackedFamily.summary).toMatch(/^stacked autoencoder: stages pretrained/);
-  });
-
-  it('imports nothing of TensorFlow.js at run time (front ends load it without)', () => {
-    const text = readFileSync(new URL('./stacked-options.ts', import.meta.url), 'utf8');
-    const imports = [...text.matchAll(/^import (type )?[^;]*from '([^']+)'/gm)];
-    expect(imports.map((match) => match[2])).toEqual(['@aekit/core']);
   });
 
   itRejectsConfigs(

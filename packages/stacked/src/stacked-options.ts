@@ -1,4 +1,4 @@
-import { choiceOption, integerListOption, integerOption, seedOption } from '@aekit/core';
+import { choiceOption, integerListOption, integerOption, seedOption } from '@aekit/core/options';
 
 /**
  * The stacked autoencoder's options as front ends offer them, described once and free of
