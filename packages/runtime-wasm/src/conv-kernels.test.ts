@@ -1,3 +1,4 @@
+import { conv2d64, type Window64, window64 } from '@aekit/test-utils';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { compiledConvCalls, minimumForwardChannels } from './conv-kernels';
@@ -5,7 +6,7 @@ import { initBackend } from './index';
 import { backendMemory, setSimdKernels } from './simd-kernels';
 
 // The convolution kernels on wasm (csrc/aekit-kernels.c: im2col + the compiled product) against
-// a float64 reference written here from the definition of a convolution, and against the cpu
+// the float64 reference of @aekit/test-utils (written from the definition), and against the cpu
 // backend: forward, the filter and input gradients, and tf.grad through conv2d and
 // conv2dTranspose.
 
@@ -33,64 +34,20 @@ interface ConvCase {
   readonly pad: Padding;
 }
 
-/** Output size and leading padding along one axis, by TensorFlow's definition of the modes. */
-function axis(size: number, kernel: number, stride: number, pad: Padding) {
-  if (pad === 'valid') return { out: Math.ceil((size - kernel + 1) / stride), before: 0 };
-  if (pad === 'same') {
-    const out = Math.ceil(size / stride);
-    const total = Math.max((out - 1) * stride + kernel - size, 0);
-    return { out, before: Math.floor(total / 2) };
-  }
-  return { out: Math.floor((size + 2 * pad - kernel) / stride) + 1, before: pad };
-}
-
 interface Geometry extends ConvCase {
   readonly outHeight: number;
   readonly outWidth: number;
-  readonly padTop: number;
-  readonly padLeft: number;
+  readonly window: Window64;
 }
 
 function geometryOf(c: ConvCase): Geometry {
-  const rows = axis(c.height, c.kernel, c.stride, c.pad);
-  const columns = axis(c.width, c.kernel, c.stride, c.pad);
-  return {
-    ...c,
-    outHeight: rows.out,
-    outWidth: columns.out,
-    padTop: rows.before,
-    padLeft: columns.before,
-  };
-}
-
-/**
- * Calls visit(xIndex, wIndex, yIndex) for every term x[n, iy, ix, c] · w[ky, kx, c, o] of
- * y[n, oy, ox, o] = Σ_{ky, kx, c} x[n, oy·s + ky − padTop, ox·s + kx − padLeft, c] · w[ky, kx, c, o]
- * (terms outside the input are zero and skipped).
- */
-function forEachTerm(g: Geometry, visit: (xi: number, wi: number, yi: number) => void): void {
-  for (let n = 0; n < g.batch; n += 1) {
-    for (let oy = 0; oy < g.outHeight; oy += 1) {
-      for (let ox = 0; ox < g.outWidth; ox += 1) {
-        for (let ky = 0; ky < g.kernel; ky += 1) {
-          const iy = oy * g.stride + ky - g.padTop;
-          if (iy < 0 || iy >= g.height) continue;
-          for (let kx = 0; kx < g.kernel; kx += 1) {
-            const ix = ox * g.stride + kx - g.padLeft;
-            if (ix < 0 || ix >= g.width) continue;
-            for (let c = 0; c < g.inChannels; c += 1) {
-              const xi = ((n * g.height + iy) * g.width + ix) * g.inChannels + c;
-              for (let o = 0; o < g.outChannels; o += 1) {
-                const wi = ((ky * g.kernel + kx) * g.inChannels + c) * g.outChannels + o;
-                const yi = ((n * g.outHeight + oy) * g.outWidth + ox) * g.outChannels + o;
-                visit(xi, wi, yi);
-              }
-            }
-          }
-        }
-      }
-    }
-  }
+  const window = window64(
+    [c.batch, c.height, c.width, c.inChannels],
+    [c.kernel, c.kernel],
+    [c.stride, c.stride],
+    c.pad,
+  );
+  return { ...c, outHeight: window.outSize[0], outWidth: window.outSize[1], window };
 }
 
 const sizes = (g: Geometry) => ({
@@ -99,31 +56,10 @@ const sizes = (g: Geometry) => ({
   y: g.batch * g.outHeight * g.outWidth * g.outChannels,
 });
 
-/** y = conv(x, w). */
-function conv64(g: Geometry, x: Float64Array, w: Float64Array): Float64Array {
-  const y = new Float64Array(sizes(g).y);
-  forEachTerm(g, (xi, wi, yi) => {
-    y[yi]! += x[xi]! * w[wi]!;
-  });
-  return y;
-}
-
-/** ∂(Σ dy ⊙ conv(x, w))/∂w. */
-function filterGradient64(g: Geometry, x: Float64Array, dy: Float64Array): Float64Array {
-  const dw = new Float64Array(sizes(g).w);
-  forEachTerm(g, (xi, wi, yi) => {
-    dw[wi]! += x[xi]! * dy[yi]!;
-  });
-  return dw;
-}
-
-/** ∂(Σ dy ⊙ conv(x, w))/∂x. */
-function inputGradient64(g: Geometry, dy: Float64Array, w: Float64Array): Float64Array {
-  const dx = new Float64Array(sizes(g).x);
-  forEachTerm(g, (xi, wi, yi) => {
-    dx[xi]! += dy[yi]! * w[wi]!;
-  });
-  return dx;
+/** The forward pass and both gradients of Σ dy ⊙ conv(x, w), in float64 (`@aekit/test-utils`). */
+function reference64(g: Geometry, inputs: Inputs) {
+  const { y, dx, dw } = conv2d64(inputs.x, inputs.w, null, g.window, g.outChannels, inputs.dy);
+  return { forward: y, dx: dx!, dw: dw! };
 }
 
 /**
@@ -362,9 +298,7 @@ describe('convolution kernels on wasm', () => {
       // the stock kernel is faster), 3 Conv2D (the forward, inside tf.grads, conv2dTranspose's dz).
       expect(compiledConvCalls() - calls).toBe(c.inChannels < minimumForwardChannels ? 5 : 8);
 
-      const forward = conv64(g, inputs.x, inputs.w);
-      const dx = inputGradient64(g, inputs.dy, inputs.w);
-      const dw = filterGradient64(g, inputs.x, inputs.dy);
+      const { forward, dx, dw } = reference64(g, inputs);
       expect(relativeError(wasm.forward, forward)).toBeLessThanOrEqual(tolerance);
       expect(relativeError(wasm.dx, dx)).toBeLessThanOrEqual(tolerance);
       expect(relativeError(wasm.dw, dw)).toBeLessThanOrEqual(tolerance);
@@ -390,12 +324,9 @@ describe('convolution kernels on wasm', () => {
     const calls = compiledConvCalls();
     const results = compute(g, inputs);
     expect(compiledConvCalls()).toBe(calls);
-    expect(relativeError(results.dw, filterGradient64(g, inputs.x, inputs.dy))).toBeLessThanOrEqual(
-      tolerance,
-    );
-    expect(
-      relativeError(results.dwTransposed, filterGradient64(g, inputs.x, inputs.dy)),
-    ).toBeLessThanOrEqual(tolerance);
+    const { dw } = reference64(g, inputs);
+    expect(relativeError(results.dw, dw)).toBeLessThanOrEqual(tolerance);
+    expect(relativeError(results.dwTransposed, dw)).toBeLessThanOrEqual(tolerance);
   });
 
   it('reuses one scratch buffer: repeated calls do not grow the wasm heap', () => {
