@@ -5,8 +5,6 @@ import {
   checkPositiveInteger,
   checkSeed,
   checkTensor,
-  createRng,
-  deriveSeed,
   InvalidArgumentError,
   ShapeMismatchError,
 } from '@aekit/core';
@@ -22,7 +20,11 @@ import {
   variable,
 } from '@tensorflow/tfjs-core';
 import { type ActivationName, activateOwned, checkActivation } from './activations';
-import { fans, type InitializerName, initializerNames, initialValues } from './initializers';
+import {
+  initialLayerValues,
+  type LayerInitializerName,
+  layerInitializerNames,
+} from './initializers';
 
 /**
  * Convolutions on NHWC images `[batch, height, width, channels]` (tfjs's layout), as
@@ -46,13 +48,12 @@ export type SizePair = number | readonly [number, number];
 export type ConvPadding = 'same' | 'valid' | number;
 
 /**
- * Initialisers of a convolution's filter: `@aekit/layers`' `initializerNames` with the fans of a
- * filter (`fans`), and `'fanInUniform'`, U(−1/√fanIn, 1/√fanIn) for the filter and the bias —
- * PyTorch's default for `Conv2d` and `ConvTranspose2d`. With any other initialiser the bias
- * starts at zero.
+ * Initialisers of a convolution's filter: `@aekit/layers`' `layerInitializerNames` with the fans
+ * of a filter (`fans`); `'fanInUniform'` is PyTorch's default for `Conv2d` and
+ * `ConvTranspose2d`.
  */
-export const convInitializerNames = ['fanInUniform', ...initializerNames] as const;
-export type ConvInitializerName = (typeof convInitializerNames)[number];
+export const convInitializerNames = layerInitializerNames;
+export type ConvInitializerName = LayerInitializerName;
 
 /**
  * A convolution's parameters: plain data, owned by whoever made them. For `initConv2d` the
@@ -127,18 +128,9 @@ function initConvParams(
   const hasBias = checkBoolean(functionName, 'options.bias', options.bias ?? true);
   const trainable = checkBoolean(functionName, 'options.trainable', options.trainable ?? true);
   const shape = filterShape(kernel);
-  let filter: Float32Array;
-  let bias: Float32Array;
-  if (init === 'fanInUniform') {
-    const bound = 1 / Math.sqrt(fans(shape)[0]);
-    filter = createRng(seed).uniformArray(shape[0] * shape[1] * shape[2] * shape[3], -bound, bound);
-    bias = createRng(deriveSeed(seed, 1)).uniformArray(biasSize, -bound, bound);
-  } else {
-    filter = initialValues(shape, init as InitializerName, seed);
-    bias = new Float32Array(biasSize);
-  }
+  const { weight, bias } = initialLayerValues(shape, init, seed, biasSize);
   return {
-    W: newVariable(filter, shape, trainable) as Variable<Rank.R4>,
+    W: newVariable(weight, shape, trainable) as Variable<Rank.R4>,
     b: hasBias ? (newVariable(bias, [biasSize], trainable) as Variable<Rank.R1>) : null,
   };
 }

@@ -100,7 +100,7 @@ describe('initDense', () => {
       "initDense: 'options.seed' must be an integer in [0, 4294967295], got undefined.",
     );
     expect(() => initDense(2, 3, { seed: 1, init: 'ones' as 'zeros' })).toThrow(
-      `initDense: 'options.init' must be one of 'glorotUniform', 'glorotNormal', 'heUniform', 'heNormal', 'zeros', got "ones".`,
+      `initDense: 'options.init' must be one of 'fanInUniform', 'glorotUniform', 'glorotNormal', 'heUniform', 'heNormal', 'zeros', got "ones".`,
     );
   });
 });

@@ -18,12 +18,18 @@ import {
   type NamedAttrMap,
   type Rank,
   type Tensor2D,
+  tensor1d,
+  tensor2d,
   tidy,
   type Variable,
   variable,
 } from '@tensorflow/tfjs-core';
 import { type ActivationName, activateOwned, checkActivation, leakyReluAlpha } from './activations';
-import { type InitializerName, initializerNames, initialTensor } from './initializers';
+import {
+  initialLayerValues,
+  type LayerInitializerName,
+  layerInitializerNames,
+} from './initializers';
 
 /** The parameters of a dense layer: plain data, owned by whoever made them. */
 export interface DenseParams {
@@ -37,8 +43,11 @@ export interface DenseParams {
 export interface InitDenseOptions {
   /** Seed of the weights, an integer in [0, 2³²): the same seed gives the same W everywhere. */
   readonly seed: number;
-  /** Initialiser of W. Default `'glorotUniform'`. Biases start at zero. */
-  readonly init?: InitializerName;
+  /**
+   * Initialiser of W. Default `'glorotUniform'`; biases start at zero, except with
+   * `'fanInUniform'` (PyTorch's `Linear`): W and b from U(−1/√inDim, 1/√inDim).
+   */
+  readonly init?: LayerInitializerName;
   /** Whether an optimiser may update the variables. Default true. */
   readonly trainable?: boolean;
 }
@@ -58,12 +67,13 @@ export function initDense(inDim: number, outDim: number, options: InitDenseOptio
     'initDense',
     'options.init',
     options.init ?? 'glorotUniform',
-    initializerNames,
+    layerInitializerNames,
   );
   const trainable = checkBoolean('initDense', 'options.trainable', options.trainable ?? true);
+  const { weight, bias } = initialLayerValues([inDim, outDim], init, seed, outDim);
   return tidy(() => ({
-    W: variable(initialTensor([inDim, outDim], init, seed), trainable) as Variable<Rank.R2>,
-    b: variable(initialTensor([outDim], 'zeros', 0), trainable) as Variable<Rank.R1>,
+    W: variable(tensor2d(weight, [inDim, outDim]), trainable) as Variable<Rank.R2>,
+    b: variable(tensor1d(bias), trainable) as Variable<Rank.R1>,
   }));
 }
 

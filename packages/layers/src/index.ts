@@ -24,10 +24,34 @@ export type { ApplyDenseOptions, DenseParams, InitDenseOptions } from './dense';
 export { applyDense, denseVariables, disposeDense, initDense } from './dense';
 export type { NoiseOptions } from './dropout';
 export { dropout, maskingNoise } from './dropout';
-export type { InitializerName } from './initializers';
-export { fans, initializerNames, initialTensor, initialValues } from './initializers';
+export type { InitializerName, LayerInitializerName } from './initializers';
+export {
+  fans,
+  initializerNames,
+  initialLayerValues,
+  initialTensor,
+  initialValues,
+  layerInitializerNames,
+} from './initializers';
 export type { ApplyMlpOptions, Mlp, MlpLayer, MlpOptions } from './mlp';
 export { applyMlp, disposeMlp, mlp, mlpVariables } from './mlp';
+export type {
+  ConvNetworkSpec,
+  DecoderContext,
+  DenseNetworkSpec,
+  EncoderContext,
+  NetworkKind,
+  NetworkPart,
+  NetworkSpec,
+} from './network';
+export {
+  buildDecoder,
+  buildEncoder,
+  disposeNetworkPart,
+  networkKinds,
+  registerNetworkKind,
+  resolveNetworkSpec,
+} from './network';
 export type { NamedTensor } from './parameters';
 export { countParameters, namedTensors } from './parameters';
 export type { PoolOptions } from './pooling';

@@ -20,3 +20,11 @@ export const initializerNames = [
  * variance-scaling initialisers do).
  */
 export type InitializerName = (typeof initializerNames)[number];
+
+/**
+ * The initialisers of a layer's weights: `initializerNames` (the bias starts at zero) and
+ * `'fanInUniform'`, U(−1/√fanIn, 1/√fanIn) for the weight and the bias, PyTorch's default for
+ * `Linear`, `Conv2d` and `ConvTranspose2d`.
+ */
+export const layerInitializerNames = ['fanInUniform', ...initializerNames] as const;
+export type LayerInitializerName = (typeof layerInitializerNames)[number];

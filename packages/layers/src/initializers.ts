@@ -1,9 +1,18 @@
-import { checkOneOf, checkSeed, createRng, InvalidArgumentError } from '@aekit/core';
+import { checkOneOf, checkSeed, createRng, deriveSeed, InvalidArgumentError } from '@aekit/core';
 import { type Tensor, tensor } from '@tensorflow/tfjs-core';
-import { type InitializerName, initializerNames } from './initializer-names';
+import {
+  type InitializerName,
+  initializerNames,
+  type LayerInitializerName,
+} from './initializer-names';
 
 // The names live in a module of their own, which loads no TensorFlow.js (`@aekit/layers/options`).
-export { type InitializerName, initializerNames } from './initializer-names';
+export {
+  type InitializerName,
+  initializerNames,
+  type LayerInitializerName,
+  layerInitializerNames,
+} from './initializer-names';
 
 /** Standard deviation of N(0, 1) truncated to [−2, 2]. */
 const truncatedNormalStd = 0.87962566103423978;
@@ -80,4 +89,26 @@ export function initialValues(
 /** `initialValues` as a float32 tensor of `shape`; the caller owns it. */
 export function initialTensor(shape: WeightShape, init: InitializerName, seed: number): Tensor {
   return tensor(initialValues(shape, init, seed), [...shape], 'float32');
+}
+
+/**
+ * Initial weight and bias values of a layer whose weight has `shape` (the fans of `fans`):
+ * with `'fanInUniform'` both from U(−1/√fanIn, 1/√fanIn) (the weight from `seed`, the bias from
+ * `deriveSeed(seed, 1)`), otherwise the weight from `initialValues` and a zero bias.
+ */
+export function initialLayerValues(
+  shape: WeightShape,
+  init: LayerInitializerName,
+  seed: number,
+  biasSize: number,
+): { weight: Float32Array; bias: Float32Array } {
+  if (init !== 'fanInUniform') {
+    return { weight: initialValues(shape, init, seed), bias: new Float32Array(biasSize) };
+  }
+  const bound = 1 / Math.sqrt(fans(shape)[0]);
+  const count = shape.reduce((product, size) => product * size, 1);
+  return {
+    weight: createRng(seed).uniformArray(count, -bound, bound),
+    bias: createRng(deriveSeed(seed, 1)).uniformArray(biasSize, -bound, bound),
+  };
 }

@@ -1,0 +1,647 @@
+import {
+  checkKnownFields,
+  checkPositiveInteger,
+  checkPositiveIntegerList,
+  checkSeed,
+  checkTensor,
+  deepFreeze,
+  deriveSeed,
+  InvalidArgumentError,
+} from '@aekit/core';
+import { concat, type Tensor2D, type Tensor4D, tidy, type Variable } from '@tensorflow/tfjs-core';
+import { type ActivationName, checkActivation } from './activations';
+import {
+  applyConv2d,
+  applyConvTranspose2d,
+  type ConvParams,
+  conv2dOutputSize,
+  disposeConv,
+  initConv2d,
+  initConvTranspose2d,
+} from './conv';
+import { applyDense, type DenseParams, disposeDense, initDense } from './dense';
+import { type LayerInitializerName, layerInitializerNames } from './initializer-names';
+import { flatten, unflatten } from './pooling';
+
+/**
+ * Networks as data: an encoder or a decoder described by a plain JSON object (a `NetworkSpec`,
+ * what a model's `config.json` stores) and built by the network kind its `type` names. Two kinds
+ * are built in — `'dense'` (fully connected) and `'conv'` (convolutional) — and
+ * `registerNetworkKind` adds your own, so that a saved model naming it is rebuilt on load.
+ *
+ * A built part is params-as-data like the other blocks: its variables under stable names and a
+ * pure `apply`. Inputs and outputs are flat `[batch, features]` matrices; an image is stored
+ * row-major with its channels last (`[height, width, channels]` flattened, tfjs's NHWC), the
+ * layout aekit's data sets use, and a convolutional part reshapes it inside.
+ */
+
+/** A network's description: its kind (`type`) and that kind's fields. */
+export interface NetworkSpec {
+  readonly type: string;
+  readonly [field: string]: unknown;
+}
+
+/**
+ * Fully connected: `hiddenDims` widths, each layer `activation(x·W + b)`. As an encoder, the
+ * input (and any joined extra, e.g. a label) goes through the widths in order; as a decoder,
+ * through them in reverse and then to the output.
+ */
+export interface DenseNetworkSpec extends NetworkSpec {
+  readonly type: 'dense';
+  readonly hiddenDims: readonly number[];
+}
+
+/**
+ * Convolutional, on images `[height, width, channels]`: as an encoder, one `same`-padded
+ * convolution per entry of `channels` (kernel `kernelSize`, step `strides`, then the
+ * activation), the flatten, then dense layers of `hiddenDims`; as a decoder, its mirror —
+ * dense layers of `hiddenDims` reversed, a dense layer to the last convolution's output
+ * (`h × w × channels[last]`), one transposed convolution per entry of `channels` in reverse
+ * order (each with that entry's channels, kernel and stride, to the exact size the matching
+ * convolution read), and a `same` stride-1 convolution to the image's channels giving the
+ * output (logits or means). Keras's convolutional VAE is
+ * `{ type: 'conv', channels: [32, 64], strides: 2, hiddenDims: [16] }` on 28×28×1 images.
+ */
+export interface ConvNetworkSpec extends NetworkSpec {
+  readonly type: 'conv';
+  readonly channels: readonly number[];
+  /** One kernel size for every convolution, or one per entry of `channels`. */
+  readonly kernelSize: number | readonly number[];
+  /** One step for every convolution, or one per entry of `channels`. */
+  readonly strides: number | readonly number[];
+  readonly hiddenDims: readonly number[];
+}
+
+/** What an encoder is built for. */
+export interface EncoderContext {
+  /** The input of one example: `[features]` or an image `[height, width, channels]`. */
+  readonly inputShape: readonly number[];
+  /**
+   * Width of an extra input joined to the features (e.g. a one-hot label of a conditional
+   * model): at the input for a dense network, after the flatten for a convolutional one. 0: none.
+   */
+  readonly extraDim: number;
+  /** Activation of every layer. */
+  readonly activation: ActivationName;
+  readonly init: LayerInitializerName;
+  readonly seed: number;
+}
+
+/** What a decoder is built for. */
+export interface DecoderContext {
+  /** Width of its input (the code, and any joined extra). */
+  readonly inDim: number;
+  /** The output of one example, as `EncoderContext.inputShape`. */
+  readonly outputShape: readonly number[];
+  /** Activation of every layer but the last. */
+  readonly activation: ActivationName;
+  /** Activation of the last layer (`'linear'` for logits). */
+  readonly outputActivation: ActivationName;
+  readonly init: LayerInitializerName;
+  readonly seed: number;
+}
+
+/** A built encoder or decoder: plain data, owned by whoever built it. */
+export interface NetworkPart {
+  /** Width of the flat input, the extra excluded. */
+  readonly inDim: number;
+  /** Width of an extra input `apply` takes (0: none). */
+  readonly extraDim: number;
+  /** Width of the flat output. */
+  readonly outDim: number;
+  /** Its variables under stable names relative to the part, in order: `'0.W'`, `'0.b'`, `'1.W'`, …. */
+  readonly variables: Readonly<Record<string, Variable>>;
+  /**
+   * Runs `x` `[batch, inDim]` (with `extra` `[batch, extraDim]` when `extraDim` > 0) through the
+   * part. Returns `[batch, outDim]`, owned by the caller; the inputs are not disposed.
+   */
+  apply(x: Tensor2D, extra?: Tensor2D): Tensor2D;
+  /** One line per layer, e.g. `'conv 3×3 stride 2: 28×28×1 → 14×14×32'`. */
+  readonly layers: readonly string[];
+}
+
+/**
+ * A kind of network: how to check its spec and build an encoder and a decoder from it.
+ * Register your own with `registerNetworkKind`.
+ */
+export interface NetworkKind<Spec extends NetworkSpec = NetworkSpec> {
+  /** The `type` its specs carry. */
+  readonly type: string;
+  /**
+   * Checks a spec (its `type` already matched) and returns it complete, defaults filled in;
+   * throws `InvalidArgumentError` naming `functionName` and `argument.field` otherwise.
+   */
+  resolve(spec: Readonly<Record<string, unknown>>, functionName: string, argument: string): Spec;
+  /** An encoder from the input to its features (the family adds its code layer after it). */
+  encoder(spec: Spec, context: EncoderContext): NetworkPart;
+  /** A decoder from a code to the output, its last layer with `context.outputActivation`. */
+  decoder(spec: Spec, context: DecoderContext): NetworkPart;
+}
+
+const registryKey = Symbol.for('@aekit/layers.network-kinds');
+
+/** One registry per process, shared by every copy of @aekit/layers. */
+function registry(): Map<string, NetworkKind> {
+  const holder = globalThis as { [registryKey]?: Map<string, NetworkKind> };
+  holder[registryKey] ??= new Map();
+  return holder[registryKey];
+}
+
+/**
+ * Registers a kind of network, so that specs of its `type` resolve and build (and saved models
+ * using it load). Registering a type again replaces the earlier entry.
+ */
+export function registerNetworkKind<Spec extends NetworkSpec>(kind: NetworkKind<Spec>): void {
+  const valid =
+    typeof kind === 'object' &&
+    kind !== null &&
+    typeof kind.type === 'string' &&
+    /^[a-zA-Z][\w-]*$/.test(kind.type) &&
+    typeof kind.resolve === 'function' &&
+    typeof kind.encoder === 'function' &&
+    typeof kind.decoder === 'function';
+  if (!valid) {
+    throw new InvalidArgumentError({
+      functionName: 'registerNetworkKind',
+      argument: 'kind',
+      rule: 'an object { type, resolve(spec), encoder(spec, context), decoder(spec, context) } whose type is a name (a letter, then letters, digits, _ or -)',
+      value: kind,
+    });
+  }
+  registry().set(kind.type, kind as unknown as NetworkKind);
+}
+
+/** The `type`s of the registered network kinds, sorted. */
+export function networkKinds(): string[] {
+  return [...registry().keys()].sort();
+}
+
+function kindOf(functionName: string, argument: string, type: unknown): NetworkKind {
+  const kind = typeof type === 'string' ? registry().get(type) : undefined;
+  if (kind === undefined) {
+    throw new InvalidArgumentError({
+      functionName,
+      argument: `${argument}.type`,
+      rule: `one of ${networkKinds()
+        .map((name) => `'${name}'`)
+        .join(', ')} (or a kind registered with registerNetworkKind)`,
+      value: type,
+    });
+  }
+  return kind;
+}
+
+/**
+ * Checks a network spec and returns it complete and frozen, e.g.
+ * `resolveNetworkSpec('createVae', 'config.encoder', { type: 'conv', channels: [32, 64] })`.
+ */
+export function resolveNetworkSpec(
+  functionName: string,
+  argument: string,
+  value: unknown,
+): NetworkSpec {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new InvalidArgumentError({
+      functionName,
+      argument,
+      rule: `a network spec { type: ${networkKinds()
+        .map((name) => `'${name}'`)
+        .join(' | ')}, … }`,
+      value,
+    });
+  }
+  const record = value as Readonly<Record<string, unknown>>;
+  const kind = kindOf(functionName, argument, record.type);
+  return deepFreeze({ ...kind.resolve(record, functionName, argument), type: kind.type });
+}
+
+function checkContext(functionName: string, context: EncoderContext | DecoderContext): void {
+  checkActivation(functionName, 'context.activation', context.activation);
+  checkSeed(functionName, 'context.seed', context.seed);
+  if (!(layerInitializerNames as readonly unknown[]).includes(context.init)) {
+    throw new InvalidArgumentError({
+      functionName,
+      argument: 'context.init',
+      rule: `one of ${layerInitializerNames.map((name) => `'${name}'`).join(', ')}`,
+      value: context.init,
+    });
+  }
+}
+
+/** Builds the encoder a (resolved or not) spec describes. */
+export function buildEncoder(spec: NetworkSpec, context: EncoderContext): NetworkPart {
+  const functionName = 'buildEncoder';
+  const resolved = resolveNetworkSpec(functionName, 'spec', spec);
+  checkPositiveIntegerList(functionName, 'context.inputShape', context?.inputShape);
+  if (context.extraDim !== 0)
+    checkPositiveInteger(functionName, 'context.extraDim', context.extraDim);
+  checkContext(functionName, context);
+  return kindOf(functionName, 'spec', resolved.type).encoder(resolved, context);
+}
+
+/** Builds the decoder a (resolved or not) spec describes. */
+export function buildDecoder(spec: NetworkSpec, context: DecoderContext): NetworkPart {
+  const functionName = 'buildDecoder';
+  const resolved = resolveNetworkSpec(functionName, 'spec', spec);
+  checkPositiveInteger(functionName, 'context.inDim', context?.inDim);
+  checkPositiveIntegerList(functionName, 'context.outputShape', context.outputShape);
+  checkContext(functionName, context);
+  checkActivation(functionName, 'context.outputActivation', context.outputActivation);
+  return kindOf(functionName, 'spec', resolved.type).decoder(resolved, context);
+}
+
+/** Frees the variables of a built part. */
+export function disposeNetworkPart(part: NetworkPart): void {
+  for (const variable of Object.values(part.variables)) variable.dispose();
+}
+
+const product = (shape: readonly number[]) => shape.reduce((total, size) => total * size, 1);
+
+/** `[batch, width]` of a part's input, checked. */
+function checkPartInput(
+  functionName: string,
+  part: { inDim: number; extraDim: number },
+  x: Tensor2D,
+  extra: Tensor2D | undefined,
+): void {
+  checkTensor(functionName, 'x', x, { rank: 2, shape: [null, part.inDim] });
+  if (part.extraDim === 0) {
+    if (extra !== undefined) {
+      throw new InvalidArgumentError({
+        functionName,
+        argument: 'extra',
+        rule: 'left out: this part takes no extra input',
+        value: extra.shape,
+      });
+    }
+    return;
+  }
+  checkTensor(functionName, 'extra', extra, { rank: 2, shape: [x.shape[0], part.extraDim] });
+}
+
+/** One layer of a built part. */
+type Layer =
+  | { readonly kind: 'dense'; readonly params: DenseParams; readonly activation: ActivationName }
+  | {
+      readonly kind: 'conv' | 'convTranspose';
+      readonly params: ConvParams;
+      readonly stride: number;
+      readonly outSize: readonly [number, number];
+      readonly activation: ActivationName;
+    }
+  | { readonly kind: 'flatten' }
+  | { readonly kind: 'unflatten'; readonly shape: readonly [number, number, number] }
+  | { readonly kind: 'join' };
+
+/** A part from its layers, the variables named by their position among layers with parameters. */
+function partOf(
+  layers: readonly Layer[],
+  shape: { inDim: number; extraDim: number; outDim: number },
+  descriptions: readonly string[],
+): NetworkPart {
+  const variables: Record<string, Variable> = {};
+  let index = 0;
+  for (const layer of layers) {
+    if (layer.kind === 'dense' || layer.kind === 'conv' || layer.kind === 'convTranspose') {
+      variables[`${index}.W`] = layer.params.W;
+      if (layer.params.b !== null) variables[`${index}.b`] = layer.params.b;
+      index += 1;
+    }
+  }
+  const part: NetworkPart = {
+    ...shape,
+    variables,
+    layers: descriptions,
+    apply(x, extra) {
+      checkPartInput('NetworkPart.apply', part, x, extra);
+      return tidy(() => {
+        let flat: Tensor2D | null = x;
+        let image: Tensor4D | null = null;
+        for (const layer of layers) {
+          switch (layer.kind) {
+            case 'dense':
+              flat = applyDense(layer.params, flat!, layer.activation);
+              break;
+            case 'conv':
+              image = applyConv2d(layer.params, image!, {
+                stride: layer.stride,
+                padding: 'same',
+                activation: layer.activation,
+              });
+              break;
+            case 'convTranspose':
+              image = applyConvTranspose2d(layer.params, image!, {
+                stride: layer.stride,
+                padding: 'same',
+                activation: layer.activation,
+                outputSize: layer.outSize,
+              });
+              break;
+            case 'flatten':
+              flat = flatten(image!);
+              image = null;
+              break;
+            case 'unflatten':
+              image = unflatten(flat!, layer.shape);
+              flat = null;
+              break;
+            case 'join':
+              if (extra !== undefined) flat = concat([flat!, extra], 1);
+              break;
+          }
+        }
+        return flat ?? flatten(image!);
+      });
+    },
+  };
+  return part;
+}
+
+/** Frees what was built so far when building a later layer throws. */
+function buildLayers(build: (layers: Layer[]) => void): Layer[] {
+  const layers: Layer[] = [];
+  try {
+    build(layers);
+    return layers;
+  } catch (error) {
+    for (const layer of layers) {
+      if (layer.kind === 'dense') disposeDense(layer.params);
+      else if (layer.kind === 'conv' || layer.kind === 'convTranspose') disposeConv(layer.params);
+    }
+    throw error;
+  }
+}
+
+function checkHiddenDims(functionName: string, argument: string, value: unknown): number[] {
+  return checkPositiveIntegerList(functionName, `${argument}.hiddenDims`, value ?? [], {
+    allowEmpty: true,
+  });
+}
+
+const denseKind: NetworkKind<DenseNetworkSpec> = {
+  type: 'dense',
+  resolve(spec, functionName, argument) {
+    checkKnownFields(functionName, spec, ['type', 'hiddenDims'], `${argument}.`);
+    return { type: 'dense', hiddenDims: checkHiddenDims(functionName, argument, spec.hiddenDims) };
+  },
+  encoder(spec, context) {
+    const inDim = product(context.inputShape);
+    const widths = [inDim + context.extraDim, ...spec.hiddenDims];
+    const layers = buildLayers((built) => {
+      built.push({ kind: 'join' });
+      for (let index = 0; index + 1 < widths.length; index += 1) {
+        const params = initDense(widths[index]!, widths[index + 1]!, {
+          seed: deriveSeed(context.seed, index),
+          init: context.init,
+        });
+        built.push({ kind: 'dense', params, activation: context.activation });
+      }
+    });
+    return partOf(
+      layers,
+      { inDim, extraDim: context.extraDim, outDim: widths.at(-1)! },
+      widths
+        .slice(1)
+        .map((width, index) => `dense ${context.activation}: ${widths[index]} → ${width}`),
+    );
+  },
+  decoder(spec, context) {
+    const outDim = product(context.outputShape);
+    const widths = [context.inDim, ...[...spec.hiddenDims].reverse(), outDim];
+    const layers = buildLayers((built) => {
+      for (let index = 0; index + 1 < widths.length; index += 1) {
+        const last = index + 2 === widths.length;
+        const params = initDense(widths[index]!, widths[index + 1]!, {
+          seed: deriveSeed(context.seed, index),
+          init: context.init,
+        });
+        built.push({
+          kind: 'dense',
+          params,
+          activation: last ? context.outputActivation : context.activation,
+        });
+      }
+    });
+    return partOf(
+      layers,
+      { inDim: context.inDim, extraDim: 0, outDim },
+      widths.slice(1).map((width, index) => {
+        const activation =
+          index + 2 === widths.length ? context.outputActivation : context.activation;
+        return `dense ${activation}: ${widths[index]} → ${width}`;
+      }),
+    );
+  },
+};
+
+/** One positive integer per convolution, from a number or a list of `count`. */
+function perLayer(
+  functionName: string,
+  argument: string,
+  value: unknown,
+  count: number,
+): number | number[] {
+  if (Array.isArray(value)) {
+    const list = checkPositiveIntegerList(functionName, argument, value);
+    if (list.length !== count) {
+      throw new InvalidArgumentError({
+        functionName,
+        argument,
+        rule: `a positive integer or a list of ${count} (one per entry of channels)`,
+        value,
+      });
+    }
+    return list;
+  }
+  return checkPositiveInteger(functionName, argument, value);
+}
+
+const at = (value: number | readonly number[], index: number) =>
+  typeof value === 'number' ? value : value[index]!;
+
+/** The image shape `[height, width, channels]` a convolutional part needs. */
+function imageShape(
+  functionName: string,
+  argument: string,
+  shape: readonly number[],
+): [number, number, number] {
+  if (shape.length !== 3) {
+    throw new InvalidArgumentError({
+      functionName,
+      argument,
+      rule: "an image shape [height, width, channels] (a 'conv' network needs images)",
+      value: shape,
+    });
+  }
+  return [shape[0]!, shape[1]!, shape[2]!];
+}
+
+/** The image sizes before each convolution and after the last: `[H, W]`, then each output. */
+function convSizes(
+  spec: ConvNetworkSpec,
+  image: readonly [number, number, number],
+): [number, number][] {
+  const sizes: [number, number][] = [[image[0], image[1]]];
+  spec.channels.forEach((_, index) => {
+    const kernel = at(spec.kernelSize, index);
+    sizes.push(
+      conv2dOutputSize(sizes[index]!, kernel, { stride: at(spec.strides, index), padding: 'same' }),
+    );
+  });
+  return sizes;
+}
+
+const sizeText = (size: readonly [number, number], channels: number) =>
+  `${size[0]}×${size[1]}×${channels}`;
+
+const convKind: NetworkKind<ConvNetworkSpec> = {
+  type: 'conv',
+  resolve(spec, functionName, argument) {
+    checkKnownFields(
+      functionName,
+      spec,
+      ['type', 'channels', 'kernelSize', 'strides', 'hiddenDims'],
+      `${argument}.`,
+    );
+    const channels = checkPositiveIntegerList(functionName, `${argument}.channels`, spec.channels);
+    return {
+      type: 'conv',
+      channels,
+      kernelSize: perLayer(
+        functionName,
+        `${argument}.kernelSize`,
+        spec.kernelSize ?? 3,
+        channels.length,
+      ),
+      strides: perLayer(functionName, `${argument}.strides`, spec.strides ?? 2, channels.length),
+      hiddenDims: checkHiddenDims(functionName, argument, spec.hiddenDims),
+    };
+  },
+  encoder(spec, context) {
+    const image = imageShape('buildEncoder', 'context.inputShape', context.inputShape);
+    const sizes = convSizes(spec, image);
+    const channels = [image[2], ...spec.channels];
+    const last = sizes.at(-1)!;
+    const flatDim = last[0] * last[1] * channels.at(-1)!;
+    const widths = [flatDim + context.extraDim, ...spec.hiddenDims];
+    const descriptions: string[] = [];
+    const layers = buildLayers((built) => {
+      built.push({ kind: 'unflatten', shape: image });
+      let index = 0;
+      spec.channels.forEach((outChannels, layer) => {
+        const kernel = at(spec.kernelSize, layer);
+        const stride = at(spec.strides, layer);
+        const params = initConv2d(channels[layer]!, outChannels, {
+          seed: deriveSeed(context.seed, index),
+          kernelSize: kernel,
+          init: context.init,
+        });
+        built.push({
+          kind: 'conv',
+          params,
+          stride,
+          outSize: sizes[layer + 1]!,
+          activation: context.activation,
+        });
+        descriptions.push(
+          `conv ${kernel}×${kernel} stride ${stride} ${context.activation}: ${sizeText(sizes[layer]!, channels[layer]!)} → ${sizeText(sizes[layer + 1]!, outChannels)}`,
+        );
+        index += 1;
+      });
+      built.push({ kind: 'flatten' }, { kind: 'join' });
+      descriptions.push(
+        `flatten: ${sizeText(last, channels.at(-1)!)} → ${flatDim}${context.extraDim > 0 ? ` (+ ${context.extraDim} joined)` : ''}`,
+      );
+      for (let layer = 0; layer + 1 < widths.length; layer += 1) {
+        const params = initDense(widths[layer]!, widths[layer + 1]!, {
+          seed: deriveSeed(context.seed, index),
+          init: context.init,
+        });
+        built.push({ kind: 'dense', params, activation: context.activation });
+        descriptions.push(`dense ${context.activation}: ${widths[layer]} → ${widths[layer + 1]}`);
+        index += 1;
+      }
+    });
+    return partOf(
+      layers,
+      { inDim: product(image), extraDim: context.extraDim, outDim: widths.at(-1)! },
+      descriptions,
+    );
+  },
+  decoder(spec, context) {
+    const image = imageShape('buildDecoder', 'context.outputShape', context.outputShape);
+    const sizes = convSizes(spec, image);
+    const channels = [image[2], ...spec.channels];
+    const top = sizes.at(-1)!;
+    const topChannels = channels.at(-1)!;
+    const widths = [
+      context.inDim,
+      ...[...spec.hiddenDims].reverse(),
+      top[0] * top[1] * topChannels,
+    ];
+    const descriptions: string[] = [];
+    const layers = buildLayers((built) => {
+      let index = 0;
+      for (let layer = 0; layer + 1 < widths.length; layer += 1) {
+        const params = initDense(widths[layer]!, widths[layer + 1]!, {
+          seed: deriveSeed(context.seed, index),
+          init: context.init,
+        });
+        built.push({ kind: 'dense', params, activation: context.activation });
+        descriptions.push(`dense ${context.activation}: ${widths[layer]} → ${widths[layer + 1]}`);
+        index += 1;
+      }
+      built.push({ kind: 'unflatten', shape: [top[0], top[1], topChannels] });
+      descriptions.push(`unflatten: ${widths.at(-1)} → ${sizeText(top, topChannels)}`);
+      let inChannels = topChannels;
+      for (let layer = spec.channels.length - 1; layer >= 0; layer -= 1) {
+        // Back to the size convolution `layer` read, with the channels it produced (Keras's
+        // mirror: 7×7×64 → 14×14×64 → 28×28×32 for channels [32, 64]).
+        const outChannels = spec.channels[layer]!;
+        const kernel = at(spec.kernelSize, layer);
+        const stride = at(spec.strides, layer);
+        const params = initConvTranspose2d(inChannels, outChannels, {
+          seed: deriveSeed(context.seed, index),
+          kernelSize: kernel,
+          init: context.init,
+        });
+        built.push({
+          kind: 'convTranspose',
+          params,
+          stride,
+          outSize: sizes[layer]!,
+          activation: context.activation,
+        });
+        descriptions.push(
+          `conv transpose ${kernel}×${kernel} stride ${stride} ${context.activation}: ${sizeText(sizes[layer + 1]!, inChannels)} → ${sizeText(sizes[layer]!, outChannels)}`,
+        );
+        inChannels = outChannels;
+        index += 1;
+      }
+      const kernel = at(spec.kernelSize, 0);
+      const params = initConv2d(inChannels, image[2], {
+        seed: deriveSeed(context.seed, index),
+        kernelSize: kernel,
+        init: context.init,
+      });
+      built.push({
+        kind: 'conv',
+        params,
+        stride: 1,
+        outSize: sizes[0]!,
+        activation: context.outputActivation,
+      });
+      descriptions.push(
+        `conv ${kernel}×${kernel} stride 1 ${context.outputActivation}: ${sizeText(sizes[0]!, inChannels)} → ${sizeText(sizes[0]!, image[2])}`,
+      );
+    });
+    return partOf(
+      layers,
+      { inDim: context.inDim, extraDim: 0, outDim: product(image) },
+      descriptions,
+    );
+  },
+};
+
+registerNetworkKind(denseKind);
+registerNetworkKind(convKind);
