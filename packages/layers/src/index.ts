@@ -36,23 +36,21 @@ export {
 export type { ApplyMlpOptions, Mlp, MlpLayer, MlpOptions } from './mlp';
 export { applyMlp, disposeMlp, mlp, mlpVariables } from './mlp';
 export type {
-  ConvNetworkSpec,
   DecoderContext,
-  DenseNetworkSpec,
   EncoderContext,
   NetworkKind,
   NetworkPart,
-  NetworkSpec,
 } from './network';
 export {
   buildDecoder,
   buildEncoder,
   disposeNetworkPart,
-  networkKinds,
   registerNetworkKind,
-  resolveNetworkSpec,
 } from './network';
-export type { NamedTensor } from './parameters';
-export { countParameters, namedTensors } from './parameters';
-export type { PoolOptions } from './pooling';
-export { avgPool2d, flatten, maxPool2d, unflatten, upsampleNearest2d } from './pooling';
+export type {
+  ConvNetworkSpec,
+  DenseNetworkSpec,
+  NetworkSpec,
+  NetworkSpecKind,
+} from './network-spec';
+export { networkKinds, resolveNetworkSpec } from './network-spec';

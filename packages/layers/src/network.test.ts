@@ -17,10 +17,9 @@ import {
   disposeNetworkPart,
   type EncoderContext,
   type NetworkPart,
-  networkKinds,
   registerNetworkKind,
-  resolveNetworkSpec,
 } from './network';
+import { networkKinds, resolveNetworkSpec } from './network-spec';
 
 const values = (tensor: tf.Tensor) => Array.from(tensor.dataSync());
 

@@ -1,10 +1,8 @@
 import {
-  checkKnownFields,
   checkPositiveInteger,
   checkPositiveIntegerList,
   checkSeed,
   checkTensor,
-  deepFreeze,
   deriveSeed,
   InvalidArgumentError,
 } from '@aekit/core';
@@ -21,6 +19,17 @@ import {
 } from './conv';
 import { applyDense, type DenseParams, disposeDense, initDense } from './dense';
 import { type LayerInitializerName, layerInitializerNames } from './initializer-names';
+import {
+  type ConvNetworkSpec,
+  convSpecKind,
+  type DenseNetworkSpec,
+  denseSpecKind,
+  type NetworkSpec,
+  type NetworkSpecKind,
+  networkKindOf,
+  networkKindRegistry,
+  resolveNetworkSpec,
+} from './network-spec';
 import { flatten, unflatten } from './pooling';
 
 /**
@@ -34,43 +43,6 @@ import { flatten, unflatten } from './pooling';
  * row-major with its channels last (`[height, width, channels]` flattened, tfjs's NHWC), the
  * layout aekit's data sets use, and a convolutional part reshapes it inside.
  */
-
-/** A network's description: its kind (`type`) and that kind's fields. */
-export interface NetworkSpec {
-  readonly type: string;
-  readonly [field: string]: unknown;
-}
-
-/**
- * Fully connected: `hiddenDims` widths, each layer `activation(x·W + b)`. As an encoder, the
- * input (and any joined extra, e.g. a label) goes through the widths in order; as a decoder,
- * through them in reverse and then to the output.
- */
-export interface DenseNetworkSpec extends NetworkSpec {
-  readonly type: 'dense';
-  readonly hiddenDims: readonly number[];
-}
-
-/**
- * Convolutional, on images `[height, width, channels]`: as an encoder, one `same`-padded
- * convolution per entry of `channels` (kernel `kernelSize`, step `strides`, then the
- * activation), the flatten, then dense layers of `hiddenDims`; as a decoder, its mirror —
- * dense layers of `hiddenDims` reversed, a dense layer to the last convolution's output
- * (`h × w × channels[last]`), one transposed convolution per entry of `channels` in reverse
- * order (each with that entry's channels, kernel and stride, to the exact size the matching
- * convolution read), and a `same` stride-1 convolution to the image's channels giving the
- * output (logits or means). Keras's convolutional VAE is
- * `{ type: 'conv', channels: [32, 64], strides: 2, hiddenDims: [16] }` on 28×28×1 images.
- */
-export interface ConvNetworkSpec extends NetworkSpec {
-  readonly type: 'conv';
-  readonly channels: readonly number[];
-  /** One kernel size for every convolution, or one per entry of `channels`. */
-  readonly kernelSize: number | readonly number[];
-  /** One step for every convolution, or one per entry of `channels`. */
-  readonly strides: number | readonly number[];
-  readonly hiddenDims: readonly number[];
-}
 
 /** What an encoder is built for. */
 export interface EncoderContext {
@@ -124,27 +96,11 @@ export interface NetworkPart {
  * A kind of network: how to check its spec and build an encoder and a decoder from it.
  * Register your own with `registerNetworkKind`.
  */
-export interface NetworkKind<Spec extends NetworkSpec = NetworkSpec> {
-  /** The `type` its specs carry. */
-  readonly type: string;
-  /**
-   * Checks a spec (its `type` already matched) and returns it complete, defaults filled in;
-   * throws `InvalidArgumentError` naming `functionName` and `argument.field` otherwise.
-   */
-  resolve(spec: Readonly<Record<string, unknown>>, functionName: string, argument: string): Spec;
+export interface NetworkKind<Spec extends NetworkSpec = NetworkSpec> extends NetworkSpecKind<Spec> {
   /** An encoder from the input to its features (the family adds its code layer after it). */
   encoder(spec: Spec, context: EncoderContext): NetworkPart;
   /** A decoder from a code to the output, its last layer with `context.outputActivation`. */
   decoder(spec: Spec, context: DecoderContext): NetworkPart;
-}
-
-const registryKey = Symbol.for('@aekit/layers.network-kinds');
-
-/** One registry per process, shared by every copy of @aekit/layers. */
-function registry(): Map<string, NetworkKind> {
-  const holder = globalThis as { [registryKey]?: Map<string, NetworkKind> };
-  holder[registryKey] ??= new Map();
-  return holder[registryKey];
 }
 
 /**
@@ -168,51 +124,21 @@ export function registerNetworkKind<Spec extends NetworkSpec>(kind: NetworkKind<
       value: kind,
     });
   }
-  registry().set(kind.type, kind as unknown as NetworkKind);
+  networkKindRegistry().set(kind.type, kind as unknown as NetworkSpecKind);
 }
 
-/** The `type`s of the registered network kinds, sorted. */
-export function networkKinds(): string[] {
-  return [...registry().keys()].sort();
-}
-
-function kindOf(functionName: string, argument: string, type: unknown): NetworkKind {
-  const kind = typeof type === 'string' ? registry().get(type) : undefined;
-  if (kind === undefined) {
+/** The builders of `type`'s kind. */
+function buildersOf(functionName: string, type: string): NetworkKind {
+  const kind = networkKindOf(functionName, 'spec', type) as Partial<NetworkKind>;
+  if (typeof kind.encoder !== 'function' || typeof kind.decoder !== 'function') {
     throw new InvalidArgumentError({
       functionName,
-      argument: `${argument}.type`,
-      rule: `one of ${networkKinds()
-        .map((name) => `'${name}'`)
-        .join(', ')} (or a kind registered with registerNetworkKind)`,
+      argument: 'spec.type',
+      rule: 'a kind registered with registerNetworkKind (with its builders)',
       value: type,
     });
   }
-  return kind;
-}
-
-/**
- * Checks a network spec and returns it complete and frozen, e.g.
- * `resolveNetworkSpec('createVae', 'config.encoder', { type: 'conv', channels: [32, 64] })`.
- */
-export function resolveNetworkSpec(
-  functionName: string,
-  argument: string,
-  value: unknown,
-): NetworkSpec {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new InvalidArgumentError({
-      functionName,
-      argument,
-      rule: `a network spec { type: ${networkKinds()
-        .map((name) => `'${name}'`)
-        .join(' | ')}, … }`,
-      value,
-    });
-  }
-  const record = value as Readonly<Record<string, unknown>>;
-  const kind = kindOf(functionName, argument, record.type);
-  return deepFreeze({ ...kind.resolve(record, functionName, argument), type: kind.type });
+  return kind as NetworkKind;
 }
 
 function checkContext(functionName: string, context: EncoderContext | DecoderContext): void {
@@ -236,7 +162,7 @@ export function buildEncoder(spec: NetworkSpec, context: EncoderContext): Networ
   if (context.extraDim !== 0)
     checkPositiveInteger(functionName, 'context.extraDim', context.extraDim);
   checkContext(functionName, context);
-  return kindOf(functionName, 'spec', resolved.type).encoder(resolved, context);
+  return buildersOf(functionName, resolved.type).encoder(resolved, context);
 }
 
 /** Builds the decoder a (resolved or not) spec describes. */
@@ -247,7 +173,7 @@ export function buildDecoder(spec: NetworkSpec, context: DecoderContext): Networ
   checkPositiveIntegerList(functionName, 'context.outputShape', context.outputShape);
   checkContext(functionName, context);
   checkActivation(functionName, 'context.outputActivation', context.outputActivation);
-  return kindOf(functionName, 'spec', resolved.type).decoder(resolved, context);
+  return buildersOf(functionName, resolved.type).decoder(resolved, context);
 }
 
 /** Frees the variables of a built part. */
@@ -372,18 +298,8 @@ function buildLayers(build: (layers: Layer[]) => void): Layer[] {
   }
 }
 
-function checkHiddenDims(functionName: string, argument: string, value: unknown): number[] {
-  return checkPositiveIntegerList(functionName, `${argument}.hiddenDims`, value ?? [], {
-    allowEmpty: true,
-  });
-}
-
 const denseKind: NetworkKind<DenseNetworkSpec> = {
-  type: 'dense',
-  resolve(spec, functionName, argument) {
-    checkKnownFields(functionName, spec, ['type', 'hiddenDims'], `${argument}.`);
-    return { type: 'dense', hiddenDims: checkHiddenDims(functionName, argument, spec.hiddenDims) };
-  },
+  ...denseSpecKind,
   encoder(spec, context) {
     const inDim = product(context.inputShape);
     const widths = [inDim + context.extraDim, ...spec.hiddenDims];
@@ -434,28 +350,6 @@ const denseKind: NetworkKind<DenseNetworkSpec> = {
   },
 };
 
-/** One positive integer per convolution, from a number or a list of `count`. */
-function perLayer(
-  functionName: string,
-  argument: string,
-  value: unknown,
-  count: number,
-): number | number[] {
-  if (Array.isArray(value)) {
-    const list = checkPositiveIntegerList(functionName, argument, value);
-    if (list.length !== count) {
-      throw new InvalidArgumentError({
-        functionName,
-        argument,
-        rule: `a positive integer or a list of ${count} (one per entry of channels)`,
-        value,
-      });
-    }
-    return list;
-  }
-  return checkPositiveInteger(functionName, argument, value);
-}
-
 const at = (value: number | readonly number[], index: number) =>
   typeof value === 'number' ? value : value[index]!;
 
@@ -495,28 +389,7 @@ const sizeText = (size: readonly [number, number], channels: number) =>
   `${size[0]}×${size[1]}×${channels}`;
 
 const convKind: NetworkKind<ConvNetworkSpec> = {
-  type: 'conv',
-  resolve(spec, functionName, argument) {
-    checkKnownFields(
-      functionName,
-      spec,
-      ['type', 'channels', 'kernelSize', 'strides', 'hiddenDims'],
-      `${argument}.`,
-    );
-    const channels = checkPositiveIntegerList(functionName, `${argument}.channels`, spec.channels);
-    return {
-      type: 'conv',
-      channels,
-      kernelSize: perLayer(
-        functionName,
-        `${argument}.kernelSize`,
-        spec.kernelSize ?? 3,
-        channels.length,
-      ),
-      strides: perLayer(functionName, `${argument}.strides`, spec.strides ?? 2, channels.length),
-      hiddenDims: checkHiddenDims(functionName, argument, spec.hiddenDims),
-    };
-  },
+  ...convSpecKind,
   encoder(spec, context) {
     const image = imageShape('buildEncoder', 'context.inputShape', context.inputShape);
     const sizes = convSizes(spec, image);

@@ -13,5 +13,13 @@ describe('@aekit/layers/options', () => {
     const entry = await import('@aekit/layers/options');
     expect(entry.activationNames).toContain('relu');
     expect(entry.initializerNames).toContain('glorotUniform');
+    // Network specs resolve there too (a page checks a convolutional config without tfjs).
+    expect(entry.resolveNetworkSpec('f', 'encoder', { type: 'conv', channels: [8] })).toEqual({
+      type: 'conv',
+      channels: [8],
+      kernelSize: 3,
+      strides: 2,
+      hiddenDims: [],
+    });
   });
 });

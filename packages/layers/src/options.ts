@@ -5,3 +5,10 @@ export type { ActivationName } from './activation-names';
 export { activationNames } from './activation-names';
 export type { InitializerName } from './initializer-names';
 export { initializerNames } from './initializer-names';
+export type {
+  ConvNetworkSpec,
+  DenseNetworkSpec,
+  NetworkSpec,
+  NetworkSpecKind,
+} from './network-spec';
+export { networkKinds, resolveNetworkSpec } from './network-spec';
