@@ -244,7 +244,7 @@ export const contractiveSpec: FamilySpec = deriveFamilySpec(contractiveFamilyDes
 export const vaeSpec: FamilySpec = deriveFamilySpec(vaeFamilyDescription, {
   lecture:
     'The encoder outputs a distribution q(z|x) = N(μ, σ²) instead of a point; training samples z = μ + σ·ε and maximises the evidence lower bound: the expected log-likelihood of x under the decoder minus β·KL(q(z|x) ‖ N(0, I)). The KL term pulls every code towards the prior, so the latent space has no holes and decoding z ~ N(0, I) gives new digits.',
-  leftOut: [...setByThePage, 'hiddenActivation', 'variance', 'samples'],
+  leftOut: [...setByThePage, 'inputShape', 'encoder', 'hiddenActivation', 'variance', 'samples'],
   mapped: { hiddenDims: vaeHiddenWidth, conditional: conditionalToggle },
   // A 2-D latent space, so the latent plot, the manifold and the drag work without projection;
   // a hidden layer of 256 rather than the library's 400, to train faster in a browser tab.

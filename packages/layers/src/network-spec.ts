@@ -4,6 +4,7 @@ import {
   checkPositiveIntegerList,
   deepFreeze,
   InvalidArgumentError,
+  type JsonValue,
 } from '@aekit/core/options';
 
 /**
@@ -15,7 +16,7 @@ import {
 /** A network's description: its kind (`type`) and that kind's fields. */
 export interface NetworkSpec {
   readonly type: string;
-  readonly [field: string]: unknown;
+  readonly [field: string]: JsonValue;
 }
 
 /**

@@ -9,13 +9,20 @@ import {
   InvalidArgumentError,
   integerListOption,
   integerOption,
+  type JsonValue,
   jsonOption,
   numberOption,
+  type ResolvedSoFar,
   renameFields,
   resolveOptions,
   seedOption,
 } from '@aekit/core/options';
-import { type ActivationName, activationNames } from '@aekit/layers/options';
+import {
+  type ActivationName,
+  activationNames,
+  type NetworkSpec,
+  resolveNetworkSpec,
+} from '@aekit/layers/options';
 
 /** How the decoder models p(x | z). */
 export type VaeLikelihood = 'bernoulli' | 'gaussian' | 'gaussian-learned';
@@ -32,9 +39,24 @@ export interface VaeConfig {
   readonly family?: 'vae';
   /** Features per example D, e.g. 784 for 28 × 28 images. */
   readonly inputDim: number;
+  /**
+   * One example as an image `[height, width, channels]` (height · width · channels = inputDim;
+   * the flat rows are the image row-major with its channels last). Default null: a vector.
+   */
+  readonly inputShape?: readonly [number, number, number] | null;
+  /**
+   * The encoder's network, when it is not the fully connected one of `hiddenDims`: a network
+   * spec of `@aekit/layers`, e.g. `{ type: 'conv', channels: [32, 64], hiddenDims: [16] }`
+   * (needs `inputShape`), or a kind registered with `registerNetworkKind`. The decoder is its
+   * mirror. Default null. Its layers start as PyTorch's do (`'fanInUniform'`).
+   */
+  readonly encoder?: NetworkSpec | null;
   /** Dimensions of z. 2 gives a latent space you can plot and a manifold grid. */
   readonly latentDim: number;
-  /** Hidden widths of the encoder; the decoder mirrors them. Default [400]. May be empty. */
+  /**
+   * Hidden widths of the fully connected encoder; the decoder mirrors them. Default [400]; with
+   * an `encoder`, none (its spec has its own dense layers). May be empty.
+   */
   readonly hiddenDims?: readonly number[];
   /** Activation of the hidden layers. Default 'relu'. */
   readonly hiddenActivation?: ActivationName;
@@ -60,6 +82,8 @@ export interface VaeConfig {
 export interface ResolvedVaeConfig extends AutoencoderConfig {
   readonly family: 'vae';
   readonly inputDim: number;
+  readonly inputShape: readonly [number, number, number] | null;
+  readonly encoder: NetworkSpec | null;
   readonly latentDim: number;
   readonly hiddenDims: readonly number[];
   readonly hiddenActivation: ActivationName;
@@ -95,6 +119,58 @@ function resolveConditional(
   };
 }
 
+/** `inputShape`: null, or `[height, width, channels]` of positive integers whose product is `inputDim`. */
+function resolveInputShape(
+  functionName: string,
+  argument: string,
+  value: unknown,
+  resolved: ResolvedSoFar,
+): [number, number, number] | null {
+  if (value === null) return null;
+  const inputDim = resolved.inputDim as number;
+  const valid =
+    Array.isArray(value) &&
+    value.length === 3 &&
+    value.every((size) => Number.isInteger(size) && size >= 1);
+  if (!valid || value[0] * value[1] * value[2] !== inputDim) {
+    throw new InvalidArgumentError({
+      functionName,
+      argument,
+      rule: `null or an image shape [height, width, channels] of positive integers with height · width · channels = inputDim (${inputDim})`,
+      value,
+    });
+  }
+  return [value[0], value[1], value[2]];
+}
+
+/** `encoder`: null, or a network spec other than the dense one (that is `hiddenDims`' own). */
+function resolveEncoder(
+  functionName: string,
+  argument: string,
+  value: unknown,
+  resolved: ResolvedSoFar,
+): NetworkSpec | null {
+  if (value === null) return null;
+  const spec = resolveNetworkSpec(functionName, argument, value);
+  if (spec.type === 'dense') {
+    throw new InvalidArgumentError({
+      functionName,
+      argument,
+      rule: "null for the fully connected encoder (set its widths with hiddenDims), or a network spec of another type, e.g. { type: 'conv', channels: [32, 64] }",
+      value,
+    });
+  }
+  if (spec.type === 'conv' && resolved.inputShape === null) {
+    throw new InvalidArgumentError({
+      functionName,
+      argument: 'inputShape',
+      rule: "an image shape [height, width, channels] for a 'conv' encoder",
+      value: null,
+    });
+  }
+  return spec;
+}
+
 /** The hidden widths of the PyTorch example's VAE, the default `hiddenDims`. */
 export const defaultVaeHiddenDims: readonly number[] = [400];
 
@@ -105,6 +181,19 @@ export const defaultVaeHiddenDims: readonly number[] = [400];
  */
 export const vaeOptions = {
   inputDim: integerOption({ range: { min: 1 }, help: 'features per example D, e.g. 784' }),
+  inputShape: jsonOption({
+    default: null,
+    shape: 'null or an image shape [height, width, channels]',
+    help: 'one example as an image [height, width, channels] (its product is inputDim)',
+    resolve: resolveInputShape,
+  }),
+  encoder: jsonOption({
+    default: null,
+    shape: 'null or a network spec',
+    help: "the encoder's network when not the fully connected one of hiddenDims, e.g. { type: 'conv', channels: [32, 64] }; the decoder mirrors it",
+    resolve: (functionName, argument, value, resolved) =>
+      resolveEncoder(functionName, argument, value, resolved) as unknown as JsonValue,
+  }),
   latentDim: integerOption({
     range: { min: 1 },
     label: 'Latent size',
@@ -112,9 +201,10 @@ export const vaeOptions = {
     suggested: { min: 1, max: 64, step: 1 },
   }),
   hiddenDims: integerListOption({
-    default: defaultVaeHiddenDims,
+    default: (resolved) => (resolved.encoder === null ? defaultVaeHiddenDims : []),
+    defaultHelp: '[400]; none with an encoder',
     allowEmpty: true,
-    help: 'hidden widths of the encoder; the decoder mirrors them',
+    help: 'hidden widths of the fully connected encoder; the decoder mirrors them',
   }),
   hiddenActivation: choiceOption(activationNames, {
     default: 'relu',
@@ -207,5 +297,13 @@ export function resolveVaeConfig(config: VaeConfig, functionName = 'createVae'):
     renamedVaeConfigFields,
   );
   const options = resolveOptions(functionName, vaeOptions, record, ['family']);
-  return deepFreeze({ family: 'vae', ...options }) as ResolvedVaeConfig;
+  if (options.encoder !== null && options.hiddenDims.length > 0) {
+    throw new InvalidArgumentError({
+      functionName,
+      argument: 'hiddenDims',
+      rule: "left out with an encoder (the dense layers of a 'conv' encoder are its own hiddenDims)",
+      value: options.hiddenDims,
+    });
+  }
+  return deepFreeze({ family: 'vae', ...options }) as unknown as ResolvedVaeConfig;
 }

@@ -122,6 +122,8 @@ describe('createVae config', () => {
     expect(config).toEqual({
       family: 'vae',
       inputDim: 784,
+      inputShape: null,
+      encoder: null,
       latentDim: 20,
       hiddenDims: [400],
       hiddenActivation: 'relu',
@@ -178,7 +180,7 @@ describe('createVae config', () => {
       ],
       [
         { warmup: 10 },
-        "createVae: unknown option 'warmup' (got 10); the options are family, inputDim, latentDim, hiddenDims, hiddenActivation, likelihood, variance, beta, samples, conditional, seed.",
+        "createVae: unknown option 'warmup' (got 10); the options are family, inputDim, inputShape, encoder, latentDim, hiddenDims, hiddenActivation, likelihood, variance, beta, samples, conditional, seed.",
       ],
     ]),
     'rejects the unknown key of %s, naming the option meant',

@@ -21,14 +21,18 @@ import {
 import {
   applyDense,
   applyMlp,
+  buildDecoder,
+  buildEncoder,
   type DenseParams,
   denseVariables,
   disposeDense,
   disposeMlp,
+  disposeNetworkPart,
   initDense,
   type Mlp,
   mlp,
   mlpVariables,
+  type NetworkPart,
 } from '@aekit/layers';
 import {
   add,
@@ -138,32 +142,22 @@ export function createVae(config: VaeConfig): Vae {
 
 /** @internal Builds from a resolved config (also used by the model loader). */
 export function buildVae(config: ResolvedVaeConfig): Vae {
-  const { inputDim, latentDim, hiddenDims, hiddenActivation, likelihood, seed } = config;
+  const { inputDim, latentDim, likelihood, seed } = config;
   const numClasses = config.conditional?.numClasses ?? 0;
-  const lastHidden =
-    hiddenDims.length > 0 ? hiddenDims[hiddenDims.length - 1]! : inputDim + numClasses;
 
-  const encoder: Mlp | null =
-    hiddenDims.length > 0
-      ? mlp({
-          widths: [inputDim + numClasses, ...hiddenDims],
-          activations: hiddenActivation,
-          seed: deriveSeed(seed, stream.encoder),
-          init: 'glorotUniform',
-        })
-      : null;
+  const body = createBody(config, numClasses);
+  const { encoder, decoder } = body;
   // One dense layer to [μ, log σ²] side by side: one kernel instead of two.
-  const head: DenseParams = initDense(lastHidden, 2 * latentDim, {
-    seed: deriveSeed(seed, stream.head),
-    init: 'glorotUniform',
-  });
-  const decoderWidths = [latentDim + numClasses, ...[...hiddenDims].reverse(), inputDim];
-  const decoder: Mlp = mlp({
-    widths: decoderWidths,
-    activations: [...hiddenDims.map(() => hiddenActivation), 'linear'],
-    seed: deriveSeed(seed, stream.decoder),
-    init: 'glorotUniform',
-  });
+  let head: DenseParams;
+  try {
+    head = initDense(encoder.outDim, 2 * latentDim, {
+      seed: deriveSeed(seed, stream.head),
+      init: body.init,
+    });
+  } catch (error) {
+    body.dispose();
+    throw error;
+  }
   const logVariance: Variable | null =
     likelihood === 'gaussian-learned'
       ? (tidy(() => variable(zeros([inputDim]))) as Variable)
@@ -235,15 +229,14 @@ export function buildVae(config: ResolvedVaeConfig): Vae {
 
   /** μ and log σ² for validated inputs; inside a tidy. */
   const posteriorOf = (x: Tensor2D, condition: Tensor | null): Posterior => {
-    const input = withCondition(x, condition);
-    const h = encoder === null ? input : applyMlp(encoder, input);
+    const h = encoder.apply(x, condition);
     const [mu, logVar] = split(applyDense(head, h, 'linear'), 2, 1) as [Tensor2D, Tensor2D];
     return { mu, logVar };
   };
 
   /** The decoder's raw output (logits or mean) for validated z; inside a tidy. */
   const decoderOutput = (z: Tensor2D, condition: Tensor | null): Tensor2D =>
-    applyMlp(decoder, withCondition(z, condition));
+    decoder.apply(withCondition(z, condition));
 
   const toDataSpace = (output: Tensor2D): Tensor2D =>
     likelihood === 'bernoulli' ? sigmoid(output) : output;
@@ -462,9 +455,9 @@ export function buildVae(config: ResolvedVaeConfig): Vae {
     variables() {
       assertUsable('variables');
       return {
-        ...(encoder === null ? {} : mlpVariables(encoder, 'encoder')),
+        ...encoder.variables('encoder'),
         ...denseVariables(head, 'head'),
-        ...mlpVariables(decoder, 'decoder'),
+        ...decoder.variables('decoder'),
         ...(logVariance === null ? {} : { 'decoder.logVariance': logVariance }),
       };
     },
@@ -472,13 +465,118 @@ export function buildVae(config: ResolvedVaeConfig): Vae {
     dispose() {
       if (disposed) return;
       disposed = true;
-      if (encoder !== null) disposeMlp(encoder);
+      body.dispose();
       disposeDense(head);
-      disposeMlp(decoder);
       logVariance?.dispose();
     },
   };
   return model;
+}
+
+/** The encoder up to the head, or the decoder: what `buildVae` needs of either network. */
+interface VaePart {
+  /** Width of what the encoder gives the head. */
+  readonly outDim: number;
+  /** The part on validated inputs (inside a tidy); `condition` is the one-hot label or null. */
+  apply(x: Tensor2D, condition?: Tensor | null): Tensor2D;
+  /** Its variables, named `prefix.0.W`, …. */
+  variables(prefix: string): Record<string, Variable>;
+}
+
+/** A VAE's encoder body and decoder, and the initialiser its head uses. */
+interface VaeBody {
+  readonly encoder: VaePart;
+  readonly decoder: VaePart;
+  readonly init: 'glorotUniform' | 'fanInUniform';
+  dispose(): void;
+}
+
+/**
+ * The networks of `config`: the fully connected ones of `hiddenDims` (Glorot-initialised, as
+ * since the first release, the label joined at the input), or those `config.encoder` describes
+ * (its mirror as the decoder, the label joined after the flatten; PyTorch's initialisation).
+ */
+function createBody(config: ResolvedVaeConfig, numClasses: number): VaeBody {
+  const { inputDim, latentDim, hiddenDims, hiddenActivation, seed } = config;
+  const join = (x: Tensor2D, condition: Tensor | null | undefined): Tensor2D =>
+    condition == null ? x : (concat([x, condition], 1) as Tensor2D);
+  if (config.encoder === null) {
+    const encoder: Mlp | null =
+      hiddenDims.length > 0
+        ? mlp({
+            widths: [inputDim + numClasses, ...hiddenDims],
+            activations: hiddenActivation,
+            seed: deriveSeed(seed, stream.encoder),
+            init: 'glorotUniform',
+          })
+        : null;
+    const decoder: Mlp = mlp({
+      widths: [latentDim + numClasses, ...[...hiddenDims].reverse(), inputDim],
+      activations: [...hiddenDims.map(() => hiddenActivation), 'linear'],
+      seed: deriveSeed(seed, stream.decoder),
+      init: 'glorotUniform',
+    });
+    return {
+      init: 'glorotUniform',
+      encoder: {
+        outDim: hiddenDims.at(-1) ?? inputDim + numClasses,
+        apply: (x, condition) =>
+          encoder === null ? join(x, condition) : applyMlp(encoder, join(x, condition)),
+        variables: (prefix) => (encoder === null ? {} : mlpVariables(encoder, prefix)),
+      },
+      decoder: {
+        outDim: inputDim,
+        apply: (z) => applyMlp(decoder, z),
+        variables: (prefix) => mlpVariables(decoder, prefix),
+      },
+      dispose() {
+        if (encoder !== null) disposeMlp(encoder);
+        disposeMlp(decoder);
+      },
+    };
+  }
+  const shape = config.inputShape ?? [inputDim];
+  const common = { activation: hiddenActivation, init: 'fanInUniform' } as const;
+  const encoder = buildEncoder(config.encoder, {
+    ...common,
+    inputShape: shape,
+    extraDim: numClasses,
+    seed: deriveSeed(seed, stream.encoder),
+  });
+  let decoder: NetworkPart;
+  try {
+    decoder = buildDecoder(config.encoder, {
+      ...common,
+      inDim: latentDim + numClasses,
+      outputShape: shape,
+      outputActivation: 'linear',
+      seed: deriveSeed(seed, stream.decoder),
+    });
+  } catch (error) {
+    disposeNetworkPart(encoder);
+    throw error;
+  }
+  const named = (part: NetworkPart, prefix: string) =>
+    Object.fromEntries(
+      Object.entries(part.variables).map(([name, variable]) => [`${prefix}.${name}`, variable]),
+    );
+  return {
+    init: 'fanInUniform',
+    encoder: {
+      outDim: encoder.outDim,
+      apply: (x, condition) => encoder.apply(x, (condition ?? undefined) as Tensor2D | undefined),
+      variables: (prefix) => named(encoder, prefix),
+    },
+    decoder: {
+      outDim: decoder.outDim,
+      apply: (z) => decoder.apply(z),
+      variables: (prefix) => named(decoder, prefix),
+    },
+    dispose() {
+      disposeNetworkPart(encoder);
+      disposeNetworkPart(decoder);
+    },
+  };
 }
 
 /**
