@@ -146,3 +146,6 @@ export async function loadCsv(
   const input = await browserPlatform.readText('loadCsv', 'source', source);
   return parseCsvText('loadCsv', input.text, input.label, options);
 }
+
+export type { ImageDecoder } from './image-files';
+export { browserImageDecoder, loadImageFiles } from './image-files';

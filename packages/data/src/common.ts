@@ -11,6 +11,8 @@ export { DataFormatError, DataNotFoundError } from './errors';
 export type { FashionMnistFiles, TrainTest } from './fashion-mnist';
 export { fashionMnistClassNames, fashionMnistFileNames } from './fashion-mnist';
 export type { IdxArray, IdxDataType, IdxTypedArray } from './idx';
+export type { ImageOptions } from './images';
+export { imageExtensions } from './images';
 export type { LoadIdxOptions } from './load-idx';
 export type { LoadMnistOptions } from './mnist';
 export { mnistClassNames } from './mnist';

@@ -122,3 +122,18 @@ describe('loadCsv: options', () => {
     );
   });
 });
+
+describe('loadCsv: pictures', () => {
+  it('gives each row the image shape asked for, and checks that it fits the columns', async () => {
+    const text = 'label,p0,p1,p2,p3,p4,p5\n1,0,1,2,3,4,5\n0,5,4,3,2,1,0\n';
+    const data = await loadCsv(text, { labelColumn: 'label', imageShape: [2, 3, 1] });
+    expect(data.featureShape).toEqual([2, 3, 1]);
+    expect(data.dim).toBe(6);
+    await expect(loadCsv(text, { labelColumn: 'label', imageShape: [2, 2, 1] })).rejects.toThrow(
+      "loadCsv: 'options.imageShape' must be sizes whose product is the 6 feature columns of the CSV text, got [2, 2, 1].",
+    );
+    await expect(loadCsv(text, { imageShape: [0, 3] })).rejects.toThrow(
+      /'options\.imageShape' must be a non-empty array of positive integers/,
+    );
+  });
+});

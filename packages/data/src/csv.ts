@@ -1,4 +1,10 @@
-import { checkBoolean, checkOptionsObject, formatValue, InvalidArgumentError } from '@aekit/core';
+import {
+  checkBoolean,
+  checkOptionsObject,
+  checkPositiveIntegerList,
+  formatValue,
+  InvalidArgumentError,
+} from '@aekit/core';
 import Papa from 'papaparse';
 import { createDataset, type Dataset } from './dataset';
 import { DataFormatError } from './errors';
@@ -15,6 +21,12 @@ export interface CsvOptions {
   readonly header?: boolean;
   /** The delimiter; default: detected (comma, tab, pipe, semicolon…). */
   readonly delimiter?: string;
+  /**
+   * The shape of one sample when each row is a picture, e.g. `[28, 28, 1]` (the row's values
+   * row-major, channels last); the product of its sizes must be the number of feature columns.
+   * Default: a vector.
+   */
+  readonly imageShape?: readonly number[];
 }
 
 const integerText = /^\d+$/;
@@ -31,7 +43,16 @@ export function parseCsvText(
   label: string,
   options: CsvOptions,
 ): Dataset {
-  checkOptionsObject(functionName, 'options', options, ['labelColumn', 'header', 'delimiter']);
+  checkOptionsObject(functionName, 'options', options, [
+    'labelColumn',
+    'header',
+    'delimiter',
+    'imageShape',
+  ]);
+  const imageShape =
+    options.imageShape === undefined
+      ? null
+      : checkPositiveIntegerList(functionName, 'options.imageShape', options.imageShape);
   const header =
     options.header === undefined ? true : checkBoolean(functionName, 'header', options.header);
   const { labelColumn, delimiter } = options;
@@ -168,11 +189,19 @@ export function parseCsvText(
       labels = Int32Array.from(labelTexts, (text) => index.get(text)!);
     }
   }
+  if (imageShape !== null && imageShape.reduce((a, b) => a * b, 1) !== dim) {
+    throw new InvalidArgumentError({
+      functionName,
+      argument: 'options.imageShape',
+      rule: `sizes whose product is the ${dim} feature columns of ${label}`,
+      value: imageShape,
+    });
+  }
   return createDataset({
     functionName,
     values,
     count: dataRecords.length,
-    featureShape: [dim],
+    featureShape: imageShape ?? [dim],
     labels,
     classNames,
   });

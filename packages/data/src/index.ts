@@ -176,3 +176,5 @@ export async function loadCsv(
   const input = await nodePlatform.readText('loadCsv', 'source', source);
   return parseCsvText('loadCsv', input.text, input.label, options);
 }
+
+export { loadImageFolder } from './image-folder';
