@@ -411,9 +411,16 @@ export async function benchConv(options: Options): Promise<ConvResult> {
   const pytorch: PyTorchContender[] = [];
   try {
     if (torch.available) {
-      for (const setting of pyTorchSettings(process.env)) {
-        pytorch.push(await PyTorchContender.start(torch.python, setting, 'conv_server.py'));
-      }
+      // Started together: each spends seconds importing torch and loading the images.
+      const started = await Promise.allSettled(
+        pyTorchSettings(process.env).map((setting) =>
+          PyTorchContender.start(torch.python, setting, 'conv_server.py'),
+        ),
+      );
+      for (const outcome of started)
+        if (outcome.status === 'fulfilled') pytorch.push(outcome.value);
+      const failed = started.find((outcome) => outcome.status === 'rejected');
+      if (failed !== undefined) throw (failed as PromiseRejectedResult).reason;
     }
     const checkBatch = quick ? 8 : 128;
     const losses: number[][] = [];
