@@ -184,8 +184,13 @@ function printEnvironment(
   );
 }
 
+/** A GFLOP/s median: one decimal, two significant digits below 1 (tfjs cpu's gradients). */
 const gflops = (value: Spread | null | undefined) =>
-  value === null || value === undefined ? 'none' : value.median.toFixed(1);
+  value === null || value === undefined
+    ? 'none'
+    : value.median >= 1
+      ? value.median.toFixed(1)
+      : value.median.toPrecision(2);
 
 /** The convolution rows: per layer and pass, then the training step. */
 function printConv(result: ConvResult): void {
