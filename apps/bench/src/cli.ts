@@ -249,7 +249,10 @@ function printConv(result: ConvResult): void {
         row.backend,
         String(row.threads),
         String(row.batch),
-        range(row.samplesPerSecond),
+        // tfjs cpu trains at about one sample per second: two digits, not an integer.
+        row.samplesPerSecond.median >= 10
+          ? range(row.samplesPerSecond)
+          : `${gflops(row.samplesPerSecond)} (${row.samplesPerSecond.min.toPrecision(2)}–${row.samplesPerSecond.max.toPrecision(2)})`,
       ]),
     ),
   );
@@ -277,9 +280,9 @@ function printConv(result: ConvResult): void {
   );
   if (pytorch.noRatio !== null) console.log(`\n**No ratio to PyTorch: ${pytorch.noRatio}.**`);
   console.log(
-    `\naekit wasm / ${pytorch.bestOneThread ?? 'PyTorch 1 thread'}: ${ratio(training.aekitOverPyTorchOneThread)} ` +
+    `\naekit wasm / PyTorch's best one-thread setting (${pytorch.bestOneThread ?? 'none'}): ${ratio(training.aekitOverPyTorchOneThread)} ` +
       `(target ≥ ${convTrainingTarget}×: ${training.meetsTarget === null ? '—' : training.meetsTarget ? 'met' : 'not met'}); ` +
-      `aekit wasm / ${pytorch.best ?? 'best PyTorch'}: ${ratio(training.aekitOverPyTorchBest)}`,
+      `aekit wasm / PyTorch's best setting (${pytorch.best ?? 'none'}): ${ratio(training.aekitOverPyTorchBest)}`,
   );
 }
 
