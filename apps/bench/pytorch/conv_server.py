@@ -15,10 +15,11 @@ Commands:
          PyTorch user writes these layers); `run` then times it
   {"cmd": "run", "steps": n}            -> {"seconds": s}   n calls of that pass
   {"cmd": "check", "batchSize": b, "seed": 1, "steps": n}  -> {"losses": [...]}
-      the loss (mean over the batch) of each of n steps of a fresh seeded model on the first n
+      the loss (summed over the batch) of each of n steps of a fresh seeded model on the first n
       batches of a seeded order: the same initial weights and batches in every process
   {"cmd": "setup", "batchSize": b, "seed": 1}  -> {"ok": true}
-  {"cmd": "train", "steps": n}          -> {"seconds": s}   n training steps (Adam 1e-3)
+  {"cmd": "train", "steps": n}          -> {"seconds": s}   n training steps (Adam 1e-3; the loss
+      summed over each image's pixels and latents, averaged over the batch, as vae_server.py's)
   {"cmd": "quit"}
 Run with: /usr/bin/python3 conv_server.py --threads 1 [--data-dir DIR]
 """
@@ -35,6 +36,7 @@ from torch import nn
 
 from torch_runtime import describe, set_threads
 from vae_reference import DEFAULT_DIR, load_split
+from vae_server import Contender as VaeContender
 
 
 class ConvVae(nn.Module):
@@ -62,13 +64,6 @@ class ConvVae(nn.Module):
         return self.output(d), mu, log_var
 
 
-def negative_elbo_mean(logits, x, mu, log_var):
-    """Mean over the batch of −ELBO per image: BCE summed over pixels + KL over latents."""
-    reconstruction = F.binary_cross_entropy_with_logits(logits, x, reduction="sum")
-    kl = 0.5 * torch.sum(torch.exp(log_var) + mu * mu - 1.0 - log_var)
-    return (reconstruction + kl) / len(x)
-
-
 def layer_pass(command):
     """A function running one pass of one 3×3 layer, its inputs made once (seeded)."""
     torch.manual_seed(1)
@@ -94,53 +89,15 @@ def layer_pass(command):
     )
 
 
-class Contender:
+class Contender(VaeContender):
+    """vae_server.py's contender (setup, batches, steps, check) on the ConvVae, plus one layer pass."""
+
     def __init__(self, train_x):
-        self.train_x = train_x
-        self.model = None
-        self.optimizer = None
-        self.batch_size = 128
-        self.order = None
-        self.position = 0
+        super().__init__(train_x)
         self.layer = None
 
-    def setup(self, batch_size, seed):
-        torch.manual_seed(seed)
-        self.model = ConvVae()
-        self.optimizer = torch.optim.Adam(self.model.parameters(), lr=1e-3)
-        self.batch_size = batch_size
-        self.order = torch.randperm(len(self.train_x))
-        self.position = 0
-
-    def next_batch(self):
-        if self.position + self.batch_size > len(self.train_x):
-            self.order = torch.randperm(len(self.train_x))
-            self.position = 0
-        indices = self.order[self.position : self.position + self.batch_size]
-        self.position += self.batch_size
-        return self.train_x[indices]
-
-    def step(self):
-        batch = self.next_batch()
-        logits, mu, log_var = self.model(batch)
-        loss = negative_elbo_mean(logits, batch, mu, log_var)
-        self.optimizer.zero_grad()
-        loss.backward()
-        self.optimizer.step()
-        # The loss is read every step, as aekit's step reads it.
-        return float(loss)
-
-    def train(self, steps):
-        start = time.perf_counter()
-        for _ in range(steps):
-            self.step()
-        return time.perf_counter() - start
-
-    def check(self, batch_size, seed, steps):
-        self.setup(batch_size, seed)
-        losses = [self.step() for _ in range(steps)]
-        self.model = None
-        return losses
+    def new_model(self, hidden):
+        return ConvVae()
 
     def run_layer(self, steps):
         with torch.no_grad():
@@ -181,12 +138,13 @@ def main():
             elif name == "run":
                 answer = {"seconds": contender.run_layer(int(command["steps"]))}
             elif name == "check":
+                # No hidden width: the ConvVae has its one shape.
                 losses = contender.check(
-                    command.get("batchSize", 128), command.get("seed", 1), int(command["steps"])
+                    None, command.get("batchSize", 128), command.get("seed", 1), int(command["steps"])
                 )
                 answer = {"losses": losses}
             elif name == "setup":
-                contender.setup(command.get("batchSize", 128), command.get("seed", 1))
+                contender.setup(None, command.get("batchSize", 128), command.get("seed", 1))
                 answer = {"ok": True}
             elif name == "train":
                 answer = {"seconds": contender.train(int(command["steps"]))}

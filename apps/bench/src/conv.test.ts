@@ -69,6 +69,13 @@ describe('pnpm bench --only conv --json --quick', () => {
       // The stock wasm backend has no filter gradient; it has the other two kernels.
       expect(row.stock === null).toBe(row.pass === 'filterGradient');
       expect(row.pytorch === null).toBe(!withPyTorch);
+      if (withPyTorch) {
+        // The best setting of the row is the fastest of those timed.
+        const medians = Object.values(row.pytorchSettings).map(
+          (timing) => (timing as { median: number }).median,
+        );
+        expect(row.pytorch.gflops.median).toBe(Math.max(...medians));
+      }
       expect(row.ratioToMatMul).toBeCloseTo(row.aekit.median / row.matMul.gflops.median, 10);
       expect(row.meetsTarget).toBe(row.ratioToMatMul >= 0.6);
       // A NaN would print as null and slip past the scan below: each measurement is named here.

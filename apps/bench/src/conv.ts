@@ -199,6 +199,8 @@ export interface ConvPassRow {
   readonly cpu: { readonly batch: number; readonly gflops: Spread };
   /** The fastest PyTorch setting (median), or null without PyTorch. */
   readonly pytorch: { readonly setting: string; readonly gflops: Spread } | null;
+  /** Every PyTorch setting timed (those whose losses agree), by name. */
+  readonly pytorchSettings: Readonly<Record<string, Spread>>;
   /** The compiled matrix product alone, M×K by K×N (`im2colShape`). */
   readonly matMul: {
     readonly m: number;
@@ -541,6 +543,12 @@ export async function benchConv(options: Options): Promise<ConvResult> {
                   setting: bestPyTorch.name,
                   gflops: timings[bestPyTorch.name]!.samplesPerSecond,
                 },
+          pytorchSettings: Object.fromEntries(
+            agreeing.map((contender) => [
+              contender.name,
+              timings[contender.name]!.samplesPerSecond,
+            ]),
+          ),
           matMul: { ...shape, gflops: matMul },
           ratioToMatMul: aekit.median / matMul.median,
           meetsTarget: aekit.median / matMul.median >= convKernelTarget,
