@@ -39,9 +39,13 @@ class Contender:
         self.order = None
         self.position = 0
 
+    def new_model(self, hidden):
+        """A fresh model (conv_server.py's contender makes its own)."""
+        return Vae(hidden=hidden)
+
     def setup(self, hidden, batch_size, seed):
         torch.manual_seed(seed)
-        self.model = Vae(hidden=hidden)
+        self.model = self.new_model(hidden)
         self.optimizer = torch.optim.Adam(self.model.parameters(), lr=1e-3)
         self.batch_size = batch_size
         self.order = torch.randperm(len(self.train_x))

@@ -235,5 +235,8 @@ describe('pnpm bench --json', () => {
       10,
     );
     expect(result.fullRun).toBeNull();
+    // The convolution rows (conv.test.ts checks them in detail).
+    expect(result.conv.layers).toHaveLength(5 * 3);
+    expect(result.conv.training.rows[0].samplesPerSecond.median).toBeGreaterThan(0);
   });
 });

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { runtimeInfo } from '@aekit/runtime-wasm';
 import { version_core } from '@tensorflow/tfjs-core';
+import { benchConv, type ConvResult, convTrainingTarget } from './conv';
 import { benchData, type DataResult } from './data';
 import { benchFullRun, type FullRunResult } from './full-run';
 import { benchFusedDense } from './fused-dense';
@@ -14,7 +15,7 @@ import { scalingPlot } from './plot';
 import { markdownTable } from './table';
 import { benchVaeTraining, type ThroughputRow, type VaeTrainingResult } from './vae-training';
 
-const usage = `Usage: pnpm bench [--json] [--quick] [--full-run] [--out DIR]
+const usage = `Usage: pnpm bench [--json] [--quick] [--full-run] [--only vae|conv] [--out DIR]
 
 Runs aekit's benchmarks and prints markdown tables (default) or, with --json, one JSON object.
   --json      print only one JSON object on stdout
@@ -22,6 +23,7 @@ Runs aekit's benchmarks and prints markdown tables (default) or, with --json, on
   --full-run  also train the reference VAE for 10 full epochs, aekit and PyTorch each in a
               process of its own, for peak resident memory (several minutes more)
   --only vae  only the VAE rows (training, encoding, scaling; with --full-run, that too)
+  --only conv only the convolution rows (each layer of a convolutional VAE, its training step)
   --out DIR   where the scaling plot (vae-scaling.png) goes; default apps/bench/results
               (a temporary folder with --quick)
   --help      show this help`;
@@ -43,15 +45,26 @@ async function main(): Promise<void> {
     console.log(usage);
     return;
   }
-  if (values.only !== undefined && values.only !== 'vae') {
-    throw new Error(`pnpm bench: '--only' must be 'vae', got '${values.only}'.`);
+  if (values.only !== undefined && values.only !== 'vae' && values.only !== 'conv') {
+    throw new Error(`pnpm bench: '--only' must be 'vae' or 'conv', got '${values.only}'.`);
   }
   const all = values.only === undefined;
+  if (values.only === 'conv') {
+    const conv = await benchConv({ quick: values.quick });
+    const environment = await environmentOf();
+    if (values.json) console.log(JSON.stringify({ environment, quick: values.quick, conv }));
+    else {
+      printConv(conv);
+      printEnvironment(environment, values.quick);
+    }
+    return;
+  }
   // Data first: its memory figures are then the dataset's, not what other benchmarks left.
   const data = all ? await benchData() : null;
   const matMul = all ? await benchMatMul({ quick: values.quick }) : null;
   const fusedDense = all ? await benchFusedDense({ quick: values.quick }) : null;
   const vaeTraining = await benchVaeTraining({ quick: values.quick });
+  const conv = all ? await benchConv({ quick: values.quick }) : null;
   let plot: string | null = null;
   if (vaeTraining.available) {
     const outDir = resolve(
@@ -72,14 +85,7 @@ async function main(): Promise<void> {
           : { pytorchThreads: 1, pytorchUnsetOverrides: false }),
       })
     : null;
-  const info = runtimeInfo();
-  const environment = {
-    node: process.version,
-    tfjs: version_core,
-    cpu: cpus()[0]?.model ?? 'unknown',
-    cores: cpus().length,
-    wasmSimd: info.backend === 'wasm' ? info.simd : undefined,
-  };
+  const environment = await environmentOf();
   const wasmRatio = (kernels: string, variant: string) =>
     matMul?.rows.find(
       (row) => row.backend === 'wasm' && row.kernels === kernels && row.variant === variant,
@@ -110,6 +116,7 @@ async function main(): Promise<void> {
         fusedDense,
         vaeTraining: vaeTraining.available ? { ...vaeTraining, plot } : vaeTraining,
         fullRun,
+        conv,
         summary: { ...summary, targets: targets(vaeTraining) },
       }),
     );
@@ -151,9 +158,131 @@ async function main(): Promise<void> {
     printData(data);
   }
   printVaeTraining(vaeTraining, plot, fullRun);
+  if (conv !== null) printConv(conv);
+  printEnvironment(environment, values.quick);
+}
+
+/** Where the benchmark ran. */
+async function environmentOf() {
+  const info = runtimeInfo();
+  return {
+    node: process.version,
+    tfjs: version_core,
+    cpu: cpus()[0]?.model ?? 'unknown',
+    cores: cpus().length,
+    wasmSimd: info.backend === 'wasm' ? info.simd : undefined,
+  };
+}
+
+function printEnvironment(
+  environment: Awaited<ReturnType<typeof environmentOf>>,
+  quick: boolean,
+): void {
   console.log(
     `\nNode ${environment.node}, tfjs ${environment.tfjs}, ${environment.cores} × ${environment.cpu}` +
-      (values.quick ? ' — quick run: numbers are not meaningful.' : ''),
+      (quick ? ' — quick run: numbers are not meaningful.' : ''),
+  );
+}
+
+/** A GFLOP/s median: one decimal, two significant digits below 1 (tfjs cpu's gradients). */
+const gflops = (value: Spread | null | undefined) =>
+  value === null || value === undefined
+    ? 'none'
+    : value.median >= 1
+      ? value.median.toFixed(1)
+      : value.median.toPrecision(2);
+
+/** The convolution rows: per layer and pass, then the training step. */
+function printConv(result: ConvResult): void {
+  const batch = result.layers[0]?.batch ?? 0;
+  console.log(
+    `\n## Convolutions of a convolutional VAE on 28×28×1 images, 3×3 'same', batch ${batch}: GFLOP/s (medians of interleaved windows)\n`,
+  );
+  const { pytorch } = result;
+  console.log(
+    markdownTable(
+      [
+        'layer',
+        'pass',
+        'kernel',
+        'aekit wasm',
+        'stock wasm',
+        'tfjs cpu (batch)',
+        'PyTorch best (setting)',
+        'matMul M×K×N',
+        'matMul',
+        'aekit / matMul',
+        '≥ 60%',
+      ],
+      result.layers.map((row) => [
+        row.layer,
+        row.pass,
+        row.kernel,
+        gflops(row.aekit),
+        gflops(row.stock),
+        `${gflops(row.cpu.gflops)} (${row.cpu.batch})`,
+        row.pytorch === null
+          ? '—'
+          : `${gflops(row.pytorch.gflops)} (${row.pytorch.setting.replace('PyTorch ', '')})`,
+        `${row.matMul.m}×${row.matMul.k}×${row.matMul.n}`,
+        gflops(row.matMul.gflops),
+        `${Math.round(row.ratioToMatMul * 100)}%`,
+        row.meetsTarget ? 'yes' : 'no',
+      ]),
+    ),
+  );
+  console.log(
+    '\nFLOPs per pass: 2·N·Ho·Wo·3·3·Cin·Cout on the small side (a transposed convolution is the ' +
+      "gradient of the convolution it mirrors: its forward pass runs Conv2DBackpropInput, its input gradient Conv2D). 'none': the stock " +
+      'wasm backend has no Conv2DBackpropFilter (tensorflow/tfjs#8474). aekit hands Conv2D with fewer than 4 input ' +
+      'channels to the stock kernel (faster there), so those two columns time the same kernel.',
+  );
+  const { training } = result;
+  console.log(
+    `\n## Convolutional VAE training step (latent ${training.latent}), Adam 1e-3, on ${training.dataset}: contenders interleaved\n`,
+  );
+  console.log(
+    markdownTable(
+      ['contender', 'backend', 'threads', 'batch', 'samples/s, median (min–max)'],
+      training.rows.map((row) => [
+        row.contender,
+        row.backend,
+        String(row.threads),
+        String(row.batch),
+        // tfjs cpu trains at about one sample per second: two digits, not an integer.
+        row.samplesPerSecond.median >= 10
+          ? range(row.samplesPerSecond)
+          : `${gflops(row.samplesPerSecond)} (${row.samplesPerSecond.min.toPrecision(2)}–${row.samplesPerSecond.max.toPrecision(2)})`,
+      ]),
+    ),
+  );
+  const { forward, steps, relativeTolerance } = training.lossCheck;
+  console.log(
+    `\nLoss check, same weights, batch and noise: forward at batch ${forward.batch} wasm ${forward.wasm} vs cpu ${forward.cpu} ` +
+      `(relative ${forward.relativeDifference.toExponential(1)}); two steps at batch ${steps.batch} ` +
+      `(max relative ${steps.maxRelativeDifference.toExponential(1)}); tolerance ${relativeTolerance}. ` +
+      `tfjs cpu trains at batch ${training.rows.at(-1)?.batch} only: it takes about a second per image, minutes per step at batch 128.`,
+  );
+  if (!pytorch.available) {
+    console.log(`\nPyTorch rows skipped: ${pytorch.reason}`);
+    return;
+  }
+  console.log(
+    `\nPyTorch ${pytorch.torch}: convolutions on oneDNN (torch.backends.mkldnn.is_available(): ${pytorch.mkldnn}), ` +
+      `dense layers on ${pytorch.blasDescription}. Settings: ` +
+      pytorch.settings
+        .map(
+          (setting) =>
+            `${setting.name} (losses ${setting.lossesAgree ? 'agree' : 'DIFFER'}, max ${setting.maxRelativeLossDifference.toExponential(1)})`,
+        )
+        .join('; ') +
+      '.',
+  );
+  if (pytorch.noRatio !== null) console.log(`\n**No ratio to PyTorch: ${pytorch.noRatio}.**`);
+  console.log(
+    `\naekit wasm / PyTorch's best one-thread setting (${pytorch.bestOneThread ?? 'none'}): ${ratio(training.aekitOverPyTorchOneThread)} ` +
+      `(target ≥ ${convTrainingTarget}×: ${training.meetsTarget === null ? '—' : training.meetsTarget ? 'met' : 'not met'}); ` +
+      `aekit wasm / PyTorch's best setting (${pytorch.best ?? 'none'}): ${ratio(training.aekitOverPyTorchBest)}`,
   );
 }
 

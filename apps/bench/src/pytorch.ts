@@ -282,7 +282,10 @@ export function fastestAgreeing<T extends { readonly agree: boolean; readonly me
     );
 }
 
-/** A long-lived PyTorch process (vae_server.py) that trains or encodes on command. */
+/**
+ * A long-lived PyTorch process (vae_server.py, or conv_server.py for the convolution rows) that
+ * trains or encodes on command.
+ */
 export class PyTorchContender {
   private constructor(
     private readonly child: ChildProcessWithoutNullStreams,
@@ -291,6 +294,8 @@ export class PyTorchContender {
     readonly setting: PyTorchSetting,
     /** What the process computes on, as it reported it once ready. */
     readonly runtime: TorchRuntime,
+    /** The whole line the process printed once ready (`runtime` and any script's extras). */
+    readonly ready: Readonly<Record<string, unknown>>,
   ) {}
 
   /** Threads torch (and OpenBLAS) compute on. */
@@ -302,13 +307,16 @@ export class PyTorchContender {
     return settingName(this.setting);
   }
 
-  /** Starts `vae_server.py` at `setting`; resolves once the data is loaded. */
-  static async start(python: string, setting: PyTorchSetting): Promise<PyTorchContender> {
-    const child = spawn(
-      python,
-      [`${scriptDir}vae_server.py`, '--threads', String(setting.threads)],
-      { stdio: ['pipe', 'pipe', 'pipe'], env: settingEnvironment(setting) },
-    );
+  /** Starts `script` (from apps/bench/pytorch) at `setting`; resolves once the data is loaded. */
+  static async start(
+    python: string,
+    setting: PyTorchSetting,
+    script = 'vae_server.py',
+  ): Promise<PyTorchContender> {
+    const child = spawn(python, [`${scriptDir}${script}`, '--threads', String(setting.threads)], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+      env: settingEnvironment(setting),
+    });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => {
       stderr = (stderr + chunk.toString()).slice(-4000);
@@ -320,10 +328,11 @@ export class PyTorchContender {
       throw new Error(`PyTorch contender exited before it was ready: ${stderr.trim()}`);
     }
     const ready = JSON.parse(first.value) as { runtime: TorchRuntime };
-    return new PyTorchContender(child, reader, lines, setting, ready.runtime);
+    return new PyTorchContender(child, reader, lines, setting, ready.runtime, ready);
   }
 
-  private async ask(command: Record<string, unknown>): Promise<Record<string, unknown>> {
+  /** Sends one command and waits for its answer; throws the error the process answers with. */
+  async ask(command: Record<string, unknown>): Promise<Record<string, unknown>> {
     this.child.stdin.write(`${JSON.stringify(command)}\n`);
     const next = await this.lines.next();
     if (next.done) throw new Error('PyTorch contender exited');

@@ -325,7 +325,8 @@ interface Options {
 /** Steps of the fixed-seed run whose losses every PyTorch setting must reproduce. */
 const lossCheckSteps = 20;
 
-async function trainingData(): Promise<{ data: Dataset; name: string }> {
+/** The VAE benchmarks' training data: Fashion-MNIST where installed, else the embedded MNIST digits, in [0, 1]. */
+export async function trainingData(): Promise<{ data: Dataset; name: string }> {
   try {
     const { train } = await loadFashionMnist();
     return { data: train.normalize(), name: 'Fashion-MNIST (official, 60,000 training images)' };
