@@ -40,24 +40,22 @@ from vae_server import Contender as VaeContender
 
 
 class ConvVae(nn.Module):
-    """Keras's convolutional VAE, the shapes of apps/bench/src/conv-vae.ts; PyTorch's default init."""
+    """The convolutional VAE of apps/bench/src/conv-vae.ts (aekit's with a 'conv' encoder of
+    channels [32, 64]): the shapes and PyTorch's default initialisation."""
 
     def __init__(self, latent=2):
         super().__init__()
         self.conv1 = nn.Conv2d(1, 32, 3, stride=2, padding=1)
         self.conv2 = nn.Conv2d(32, 64, 3, stride=2, padding=1)
-        self.hidden = nn.Linear(7 * 7 * 64, 16)
-        self.mu = nn.Linear(16, latent)
-        self.log_var = nn.Linear(16, latent)
+        self.head = nn.Linear(7 * 7 * 64, 2 * latent)
         self.decoder_dense = nn.Linear(latent, 7 * 7 * 64)
-        self.deconv1 = nn.ConvTranspose2d(64, 32, 3, stride=2, padding=1, output_padding=1)
-        self.deconv2 = nn.ConvTranspose2d(32, 32, 3, stride=2, padding=1, output_padding=1)
+        self.deconv1 = nn.ConvTranspose2d(64, 64, 3, stride=2, padding=1, output_padding=1)
+        self.deconv2 = nn.ConvTranspose2d(64, 32, 3, stride=2, padding=1, output_padding=1)
         self.output = nn.Conv2d(32, 1, 3, padding=1)
 
     def forward(self, x):
         h = F.relu(self.conv2(F.relu(self.conv1(x))))
-        h = F.relu(self.hidden(torch.flatten(h, 1)))
-        mu, log_var = self.mu(h), self.log_var(h)
+        mu, log_var = self.head(torch.flatten(h, 1)).chunk(2, dim=1)
         z = mu + torch.exp(0.5 * log_var) * torch.randn_like(mu)
         d = F.relu(self.decoder_dense(z)).view(-1, 64, 7, 7)
         d = F.relu(self.deconv2(F.relu(self.deconv1(d))))

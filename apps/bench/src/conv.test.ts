@@ -9,11 +9,12 @@ describe('conv layer geometry', () => {
     const [conv1, conv2, deconv1, deconv2, output] = convVaeLayers;
     expect(convFlops(conv1!, 128)).toBe(2 * 128 * 14 * 14 * 9 * 1 * 32);
     expect(convFlops(conv2!, 128)).toBe(2 * 128 * 7 * 7 * 9 * 32 * 64);
-    // A transposed convolution costs what the convolution it mirrors costs.
-    expect(convFlops(deconv1!, 128)).toBe(convFlops(conv2!, 128));
-    expect(convFlops(deconv2!, 2)).toBe(2 * 2 * 14 * 14 * 9 * 32 * 32);
+    // A transposed convolution costs what the convolution it mirrors costs (counted on its
+    // small side, its input): 7×7×64 → 14×14×64, then 14×14×64 → 28×28×32.
+    expect(convFlops(deconv1!, 128)).toBe(2 * 128 * 7 * 7 * 9 * 64 * 64);
+    expect(convFlops(deconv2!, 2)).toBe(2 * 2 * 14 * 14 * 9 * 32 * 64);
     expect(convFlops(output!, 1)).toBe(2 * 28 * 28 * 9 * 32);
-    expect(im2colShape(deconv1!, 128)).toEqual({ m: 128 * 49, k: 288, n: 64 });
+    expect(im2colShape(deconv1!, 128)).toEqual({ m: 128 * 49, k: 576, n: 64 });
     expect(im2colShape(conv1!, 128)).toEqual({ m: 128 * 196, k: 9, n: 32 });
   });
 

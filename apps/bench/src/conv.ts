@@ -2,7 +2,7 @@ import type { Dataset } from '@aekit/data';
 import { initBackend } from '@aekit/runtime-wasm';
 import { setSimdKernels } from '@aekit/runtime-wasm/internal';
 import * as tf from '@tensorflow/tfjs-core';
-import { convVaeLatent, convVaeNoise, createConvVae } from './conv-vae';
+import { convVaeLatent, createConvVae } from './conv-vae';
 import type { Spread } from './measure';
 import {
   type BlasInfo,
@@ -58,18 +58,18 @@ export const convVaeLayers: readonly ConvLayer[] = [
     stride: 2,
   },
   {
-    name: 'convT 64→32, 7→14',
+    name: 'convT 64→64, 7→14',
     transposed: true,
     inChannels: 64,
-    outChannels: 32,
+    outChannels: 64,
     inSize: 7,
     outSize: 14,
     stride: 2,
   },
   {
-    name: 'convT 32→32, 14→28',
+    name: 'convT 64→32, 14→28',
     transposed: true,
-    inChannels: 32,
+    inChannels: 64,
     outChannels: 32,
     inSize: 14,
     outSize: 28,
@@ -307,17 +307,14 @@ async function checkLosses(
   const on = async (backend: 'wasm' | 'cpu') => {
     await initBackend({ backend });
     const vae = createConvVae(1);
-    const x = tf.tensor4d(forwardImages, [forwardBatch, 28, 28, 1]);
-    const eps = convVaeNoise(forwardBatch, 1, 0);
-    const loss = vae.loss(x, eps);
+    const x = tf.tensor2d(forwardImages, [forwardBatch, 784]);
+    const loss = vae.loss(x, 0);
     const forward = loss.dataSync()[0]!;
-    tf.dispose([loss, x, eps]);
-    const xs = tf.tensor4d(stepImages, [stepBatch, 28, 28, 1]);
+    tf.dispose([loss, x]);
+    const xs = tf.tensor2d(stepImages, [stepBatch, 784]);
     const steps: number[] = [];
     for (let step = 0; step < 2; step += 1) {
-      const noise = convVaeNoise(stepBatch, 2, step);
-      steps.push(vae.step(xs, noise));
-      noise.dispose();
+      steps.push(vae.step(xs, step + 1));
     }
     xs.dispose();
     vae.dispose();
@@ -352,7 +349,7 @@ function aekitConvTraining(
 ): WindowedContender {
   const poolSize = 8;
   let vae: ReturnType<typeof createConvVae> | undefined;
-  let pool: { x: tf.Tensor4D; eps: tf.Tensor2D }[] = [];
+  let pool: tf.Tensor2D[] = [];
   let position = 0;
   return {
     samplesPerStep: batch,
@@ -360,24 +357,23 @@ function aekitConvTraining(
       await initBackend({ backend });
       if (vae !== undefined) return;
       vae = createConvVae(1);
-      pool = Array.from({ length: poolSize }, (_, index) => ({
-        x: tf.tensor4d(imageValues(data, batch, 100 + index), [batch, 28, 28, 1]),
-        eps: convVaeNoise(batch, 3, index),
-      }));
+      pool = Array.from({ length: poolSize }, (_, index) =>
+        tf.tensor2d(imageValues(data, batch, 100 + index), [batch, 784]),
+      );
     },
     async run(steps) {
       const start = performance.now();
       for (let step = 0; step < steps; step += 1) {
-        const { x, eps } = pool[position % poolSize]!;
+        const x = pool[position % poolSize]!;
         position += 1;
-        vae!.step(x, eps);
+        vae!.step(x, position);
       }
       return (performance.now() - start) / 1000;
     },
     async dispose() {
       await initBackend({ backend });
       vae?.dispose();
-      for (const { x, eps } of pool) tf.dispose([x, eps]);
+      tf.dispose(pool);
       pool = [];
     },
   };
