@@ -12,7 +12,8 @@ import {
 } from '@aekit/test-utils';
 import { createVae } from '@aekit/vae';
 import { describe, expect, it } from 'vitest';
-import { aeAdapter } from '../families/ae';
+import { aeFamily } from '@aekit/ae';
+import { mlpAdapterFor } from '../families/mlp-adapters';
 import { vaeAdapter } from '../families/vae';
 import type { FamilyAdapter, LabelledRows } from '../family-contract';
 import { encoderJacobianNorms } from './encoder-jacobian';
@@ -23,6 +24,7 @@ function rows(count: number, dim: number, seed: number, labels: Int32Array | nul
 }
 
 /** The ae adapter without its closed form: `aekit eval` then differentiates encode by autodiff. */
+const aeAdapter = mlpAdapterFor(aeFamily);
 const autodiffAdapter: FamilyAdapter = { ...aeAdapter, encoderJacobianNorm: undefined };
 
 describe('encoderJacobianNorms', () => {
