@@ -18,15 +18,24 @@ import { type StageFamily, stackedAeOptions, stackedFamilyTitle } from '@aekit/s
 import { resolveVaeConfig, vaeFamilyDescription, vaeOptions } from '@aekit/vae/options';
 import { describe, expect, it } from 'vitest';
 import {
-  aeSpec,
-  contractiveSpec,
   defaultParameters,
-  denoisingSpec,
   type FamilySpec,
-  sparseSpec,
+  findFamilySpec,
   stackedSpec,
   vaeSpec,
 } from './families';
+
+/** The panel the page derived for a family of installed-families.ts. */
+function derivedSpec(name: string): FamilySpec {
+  const spec = findFamilySpec(name);
+  if (spec === undefined) throw new Error(`no panel for '${name}'`);
+  return spec;
+}
+
+const aeSpec = derivedSpec('ae');
+const denoisingSpec = derivedSpec('denoising');
+const sparseSpec = derivedSpec('sparse');
+const contractiveSpec = derivedSpec('contractive');
 
 /** Each derived panel, its family's description, and the starting values the demo names. */
 const derived = [
