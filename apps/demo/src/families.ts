@@ -200,13 +200,12 @@ const mlpMappedControls: Readonly<Record<string, (spec: OptionSpec) => MappedCon
 const mlpLeftOut = [...networkDefaultsKept, 'loss', 'tiedWeights'];
 
 /** Where the page's panel of an MLP family differs from the one derived for every family. */
-const pageChoices: Readonly<
-  Record<string, Partial<Pick<PageOwnedParts, 'leftOut' | 'starting'>>>
-> = {
-  // The vanilla autoencoder offers the reconstruction loss and tied weights, and starts with a
-  // hidden layer (the library has none by default).
-  ae: { leftOut: networkDefaultsKept, starting: { hidden: 256 } },
-};
+const pageChoices: Readonly<Record<string, Partial<Pick<PageOwnedParts, 'leftOut' | 'starting'>>>> =
+  {
+    // The vanilla autoencoder offers the reconstruction loss and tied weights, and starts with a
+    // hidden layer (the library has none by default).
+    ae: { leftOut: networkDefaultsKept, starting: { hidden: 256 } },
+  };
 
 /** The view of the page each of a family's notes (`FamilyNotes`) goes under. */
 const noteOfView: Readonly<Record<ViewName, FamilyView>> = {
@@ -347,8 +346,7 @@ const ownSpecs: readonly FamilySpec[] = [stackedSpec, vaeSpec];
 
 /** The families this build of the page offers, in the order of the picker (installed-families.ts). */
 export const familySpecs: readonly FamilySpec[] = installedFamilies.map(
-  (family) =>
-    ownSpecs.find((spec) => spec.name === family.name) ?? deriveMlpFamilySpec(family),
+  (family) => ownSpecs.find((spec) => spec.name === family.name) ?? deriveMlpFamilySpec(family),
 );
 
 /** The family the page starts with: the VAE, the one every view applies to. */

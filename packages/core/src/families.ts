@@ -256,9 +256,15 @@ function checkDescriptionFields(family: AutoencoderFamily): void {
     const views = familyViewKinds as readonly string[];
     const valid =
       isRecord(notes) &&
-      Object.entries(notes).every(([view, text]) => views.includes(view) && typeof text === 'string');
+      Object.entries(notes).every(
+        ([view, text]) => views.includes(view) && typeof text === 'string',
+      );
     if (!valid) {
-      fail('notes', `an object of strings keyed by ${views.map((view) => `'${view}'`).join(', ')}`, notes);
+      fail(
+        'notes',
+        `an object of strings keyed by ${views.map((view) => `'${view}'`).join(', ')}`,
+        notes,
+      );
     }
   }
   if (family.startingValues !== undefined && !isRecord(family.startingValues)) {

@@ -1,4 +1,4 @@
-import { createAe } from '@aekit/ae';
+import { aeFamily, createAe } from '@aekit/ae';
 import {
   type Dense64,
   describeBackends,
@@ -12,7 +12,6 @@ import {
 } from '@aekit/test-utils';
 import { createVae } from '@aekit/vae';
 import { describe, expect, it } from 'vitest';
-import { aeFamily } from '@aekit/ae';
 import { mlpAdapterFor } from '../families/mlp-adapters';
 import { vaeAdapter } from '../families/vae';
 import type { FamilyAdapter, LabelledRows } from '../family-contract';

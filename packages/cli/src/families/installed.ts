@@ -1,6 +1,6 @@
 import { aeFamily } from '@aekit/ae';
-import type { AutoencoderFamily } from '@aekit/core';
 import { contractiveFamily } from '@aekit/contractive';
+import type { AutoencoderFamily } from '@aekit/core';
 import { denoisingFamily } from '@aekit/denoising';
 import { sparseFamily } from '@aekit/sparse';
 import { stackedFamily } from '@aekit/stacked';
