@@ -22,8 +22,8 @@ function rows(count: number, dim: number, seed: number, labels: Int32Array | nul
   return { x, labels, count, dim } satisfies LabelledRows;
 }
 
-/** The ae adapter without its closed form: `aekit eval` then differentiates encode by autodiff. */
 const aeAdapter = mlpAdapterFor(aeFamily);
+/** The ae adapter without its closed form: `aekit eval` then differentiates encode by autodiff. */
 const autodiffAdapter: FamilyAdapter = { ...aeAdapter, encoderJacobianNorm: undefined };
 
 describe('encoderJacobianNorms', () => {
