@@ -18,15 +18,27 @@ import { type StageFamily, stackedAeOptions, stackedFamilyTitle } from '@aekit/s
 import { resolveVaeConfig, vaeFamilyDescription, vaeOptions } from '@aekit/vae/options';
 import { describe, expect, it } from 'vitest';
 import {
-  aeSpec,
-  contractiveSpec,
   defaultParameters,
-  denoisingSpec,
+  deriveMlpFamilySpec,
   type FamilySpec,
-  sparseSpec,
+  familySpecs,
+  findFamilySpec,
   stackedSpec,
   vaeSpec,
 } from './families';
+import { installedFamilies } from './installed-families';
+
+/** The panel the page derived for a family of installed-families.ts. */
+function derivedSpec(name: string): FamilySpec {
+  const spec = findFamilySpec(name);
+  if (spec === undefined) throw new Error(`no panel for '${name}'`);
+  return spec;
+}
+
+const aeSpec = derivedSpec('ae');
+const denoisingSpec = derivedSpec('denoising');
+const sparseSpec = derivedSpec('sparse');
+const contractiveSpec = derivedSpec('contractive');
 
 /** Each derived panel, its family's description, and the starting values the demo names. */
 const derived = [
@@ -183,5 +195,47 @@ describe('the stacked panel', () => {
       ).toBe(true);
     }
     expect(stackedSpec.title).toBe(stackedFamilyTitle);
+  });
+});
+
+describe('the panel of an MLP family, from its description alone', () => {
+  it('offers the installed families in their order', () => {
+    expect(familySpecs.map((spec) => spec.name)).toEqual(
+      installedFamilies.map((family) => family.name),
+    );
+  });
+
+  it('gives a family the page has never heard of its lecture, notes, controls and starting values', () => {
+    const toy = {
+      ...contractiveFamilyDescription,
+      name: 'toy',
+      title: 'Toy autoencoder',
+      lecture: 'A toy.',
+      notes: { 'code-histograms': 'Toy codes.', filters: 'Toy filters.' },
+      startingValues: { latentDim: 12 },
+    };
+    const spec = deriveMlpFamilySpec(toy);
+    expect(spec.name).toBe('toy');
+    expect(spec.title).toBe('Toy autoencoder');
+    expect(spec.summary).toBe('A toy.');
+    expect(spec.notes).toEqual({ histograms: 'Toy codes.', filters: 'Toy filters.' });
+    expect(defaultParameters(spec)).toEqual({
+      ...defaultParameters(contractiveSpec),
+      latentDim: 12,
+    });
+  });
+
+  it('refuses a description without a lecture, naming the family', () => {
+    const { lecture: _lecture, ...bare } = sparseFamilyDescription;
+    expect(() => deriveMlpFamilySpec({ ...bare, name: 'bare' })).toThrow(
+      "The demo: family 'bare' has no 'lecture' in its description",
+    );
+  });
+
+  it('refuses a code width with neither a default nor a starting value', () => {
+    const { startingValues: _starting, ...bare } = sparseFamilyDescription;
+    expect(() => deriveMlpFamilySpec({ ...bare, name: 'bare' })).toThrow(
+      "The demo: option 'latentDim' of family 'bare' has no default; give it a starting value.",
+    );
   });
 });

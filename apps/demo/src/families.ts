@@ -1,22 +1,24 @@
 // What the page knows about each family: its name, what it is, and the hyper-parameters the
 // model panel offers, derived from the family package's `./options` entry (no TensorFlow.js
 // on the page: only the worker loads it). Plain data, shared by the page and the worker; the
-// worker's half (how to build the model) is in worker/family-models.ts. Adding a family: one
-// entry here and one there, once its package is a dependency of the demo.
+// worker's half (how to build the model) is in worker/family-models.ts. The families are those
+// of installed-families.ts: a family of encoder and decoder MLPs needs no entry here (its
+// panel, lecture and notes come from its description); the VAE and the stack have panels of
+// their own below.
 
-import { aeFamilyDescription } from '@aekit/ae/options';
-import { contractiveAeOptions, contractiveFamilyDescription } from '@aekit/contractive/options';
-import { type OptionSpec, optionDefault } from '@aekit/core/options';
+import { contractiveAeOptions } from '@aekit/contractive/options';
 import {
-  corruptionLabels,
-  corruptionTypes,
-  defaultCorruptions,
-  denoisingFamilyDescription,
-} from '@aekit/denoising/options';
-import { sparseAeOptions, sparseFamilyDescription } from '@aekit/sparse/options';
+  type AutoencoderFamilyDescription,
+  type FamilyView,
+  type OptionSpec,
+  optionDefault,
+} from '@aekit/core/options';
+import { corruptionLabels, corruptionTypes, defaultCorruptions } from '@aekit/denoising/options';
+import { sparseAeOptions } from '@aekit/sparse/options';
 import { stackedAeOptions, stackedFamilyName, stackedFamilyTitle } from '@aekit/stacked/options';
 import { vaeFamilyDescription } from '@aekit/vae/options';
-import { deriveFamilySpec, type MappedControls } from './derive-family-spec';
+import { deriveFamilySpec, type MappedControls, type PageOwnedParts } from './derive-family-spec';
+import { installedFamilies } from './installed-families';
 import type { ParameterValues } from './protocol';
 
 /** One hyper-parameter control of the model panel. */
@@ -185,61 +187,69 @@ const networkDefaultsKept = [
   'init',
 ];
 
-export const aeSpec: FamilySpec = deriveFamilySpec(aeFamilyDescription, {
-  lecture:
-    'An encoder f maps x to a code h = f(x), a decoder g maps it back, and training minimises the reconstruction error ‖x − g(f(x))‖². With a code smaller than the input (undercomplete) the network must compress; with a larger one nothing stops it from learning the identity, which is what the regularised families below fix.',
-  leftOut: networkDefaultsKept,
-  mapped: { hiddenDims: hiddenBeforeCode },
-  // The library requires a code size and has no hidden layer by default; the page starts with one.
-  starting: { latentDim: 32, hidden: 256 },
-  notes: {
-    latent:
-      'Nothing asks the codes of a plain autoencoder to fill a known region: clusters can sit anywhere, with gaps between them that decode to nothing like a digit.',
-    interpolation:
-      'Without a prior, the straight path between two codes may cross regions no training digit maps to.',
-  },
-});
+/** The page's own controls for options of MLP families, by option name. */
+const mlpMappedControls: Readonly<Record<string, (spec: OptionSpec) => MappedControls>> = {
+  hiddenDims: hiddenBeforeCode,
+  corruptions: oneCorruption,
+};
 
-export const denoisingSpec: FamilySpec = deriveFamilySpec(denoisingFamilyDescription, {
-  lecture:
-    'Each training digit is corrupted to x̃ (here a fraction ν of its pixels is masked, or noise is added), and the network learns to reconstruct the clean x from x̃: the loss is ‖x − g(f(x̃))‖². Undoing the corruption forces it to learn how pixels depend on each other, so even an overcomplete code learns useful features instead of the identity.',
-  leftOut: [...networkDefaultsKept, 'loss', 'tiedWeights'],
-  mapped: { hiddenDims: hiddenBeforeCode, corruptions: oneCorruption },
-  // The library requires a code size: an overcomplete one, which denoising makes useful.
-  starting: { latentDim: 256 },
-  notes: {
-    denoising:
-      'This model was trained on exactly this task: pick the noise it was trained with and compare it with a plain autoencoder.',
-    filters:
-      'Denoising training is known for turning the filters into localised stroke and edge detectors (Vincent et al., 2008).',
-  },
-});
+/**
+ * What the panel of an MLP family leaves out unless the page chooses otherwise: the network
+ * options kept at the family's defaults, the reconstruction loss and tied weights.
+ */
+const mlpLeftOut = [...networkDefaultsKept, 'loss', 'tiedWeights'];
 
-export const sparseSpec: FamilySpec = deriveFamilySpec(sparseFamilyDescription, {
-  lecture:
-    'One hidden layer, possibly wider than the input, and a penalty that keeps most units silent: with sigmoid units, λ Σⱼ KL(ρ ‖ ρ̂ⱼ) pushes each unit’s mean activation ρ̂ⱼ over the data towards a small target ρ; with ReLU units, λ‖h‖₁ pushes activations to 0. Each digit is then described by a few active features.',
-  leftOut: [...setByThePage, 'loss', 'tiedWeights', 'init'],
-  // The library requires a width: 196 units, a quarter of the pixels.
-  starting: { latentDim: 196 },
-  notes: {
-    histograms:
-      'Sparse: most code activations near 0 and a few large ones, and each unit’s mean ρ̂ⱼ near the target ρ.',
-    filters:
-      'With the sparsity penalty the filters become localised pen strokes, the classic picture of Ng’s lecture notes.',
-  },
-});
+/** Where the page's panel of an MLP family differs from the one derived for every family. */
+const pageChoices: Readonly<Record<string, Partial<Pick<PageOwnedParts, 'leftOut' | 'starting'>>>> =
+  {
+    // The vanilla autoencoder offers the reconstruction loss and tied weights, and starts with a
+    // hidden layer (the library has none by default).
+    ae: { leftOut: networkDefaultsKept, starting: { hidden: 256 } },
+  };
 
-export const contractiveSpec: FamilySpec = deriveFamilySpec(contractiveFamilyDescription, {
-  lecture:
-    'Adds λ‖J_f(x)‖²_F, the squared Frobenius norm of the encoder’s Jacobian, to the reconstruction error: the code must change little when x changes a little, except along the directions the data varies in, which reconstruction needs. The code becomes locally invariant to small perturbations.',
-  leftOut: [...networkDefaultsKept, 'loss', 'tiedWeights'],
-  mapped: { hiddenDims: hiddenBeforeCode },
-  // The library requires a code size.
-  starting: { latentDim: 256 },
-  notes: {
-    histograms: 'A larger λ lowers ‖J_f(x)‖_F: the code reacts less to small changes of the digit.',
-  },
-});
+/** The view of the page each of a family's notes (`FamilyNotes`) goes under. */
+const noteOfView: Readonly<Record<ViewName, FamilyView>> = {
+  reconstructions: 'reconstructions',
+  latent: 'latent',
+  manifold: 'manifold',
+  interpolation: 'interpolation',
+  samples: 'samples',
+  denoising: 'denoising',
+  filters: 'filters',
+  histograms: 'code-histograms',
+};
+
+/**
+ * The panel of an MLP family, from its description alone: every option gets a control but
+ * those in `mlpLeftOut` (the page's `mapped` controls for `hiddenDims` and `corruptions`), the
+ * starting values are the family's `startingValues`, the summary its `lecture` and each view's
+ * note its `notes`. Throws naming the family when its description lacks the lecture.
+ */
+export function deriveMlpFamilySpec(family: AutoencoderFamilyDescription): FamilySpec {
+  if (family.lecture === undefined) {
+    throw new Error(
+      `The demo: family '${family.name}' has no 'lecture' in its description (the panel's paragraph on the idea and the loss).`,
+    );
+  }
+  const choices = pageChoices[family.name] ?? {};
+  const notes: Partial<Record<ViewName, string>> = {};
+  for (const [view, key] of Object.entries(noteOfView)) {
+    const note = family.notes?.[key];
+    if (note !== undefined) notes[view as ViewName] = note;
+  }
+  return deriveFamilySpec(family, {
+    lecture: family.lecture,
+    leftOut: choices.leftOut ?? mlpLeftOut,
+    mapped: Object.fromEntries(
+      Object.entries(mlpMappedControls).filter(([name]) => family.options[name] !== undefined),
+    ),
+    starting: {
+      ...(family.startingValues as ParameterValues | undefined),
+      ...choices.starting,
+    },
+    ...(Object.keys(notes).length === 0 ? {} : { notes }),
+  });
+}
 
 export const vaeSpec: FamilySpec = deriveFamilySpec(vaeFamilyDescription, {
   lecture:
@@ -331,15 +341,13 @@ export const stackedSpec: FamilySpec = {
   },
 };
 
-/** The families this build of the page offers, in the order of the picker. */
-export const familySpecs: readonly FamilySpec[] = [
-  aeSpec,
-  denoisingSpec,
-  sparseSpec,
-  contractiveSpec,
-  stackedSpec,
-  vaeSpec,
-];
+/** The families with panels of their own: the others are MLP families (see `deriveMlpFamilySpec`). */
+const ownSpecs: readonly FamilySpec[] = [stackedSpec, vaeSpec];
+
+/** The families this build of the page offers, in the order of the picker (installed-families.ts). */
+export const familySpecs: readonly FamilySpec[] = installedFamilies.map(
+  (family) => ownSpecs.find((spec) => spec.name === family.name) ?? deriveMlpFamilySpec(family),
+);
 
 /** The family the page starts with: the VAE, the one every view applies to. */
 export const defaultFamily = 'vae';

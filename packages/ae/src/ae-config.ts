@@ -63,6 +63,20 @@ export const aeFamilyDescription = {
   title: 'Autoencoder',
   summary: 'vanilla autoencoder: encoder and decoder MLPs around a bottleneck of any width',
   options: aeOptions,
+  lecture:
+    'An encoder f maps x to a code h = f(x), a decoder g maps it back, and training minimises the reconstruction error ‖x − g(f(x))‖². With a code smaller than the input (undercomplete) the network must compress; with a larger one nothing stops it from learning the identity, which is what the regularised families below fix.',
+  notes: {
+    'code-histograms':
+      'Nothing asks these codes to be sparse: a plain autoencoder spreads the information over many units with middling activations, the picture the sparse autoencoder changes.',
+    latent:
+      'Nothing asks the codes of a plain autoencoder to fill a known region: clusters can sit anywhere, with gaps between them that decode to nothing like a digit.',
+    interpolation:
+      'Without a prior, the straight path between two codes may cross regions no training digit maps to.',
+  },
+  // The code width has no default: a small code that must compress.
+  startingValues: { latentDim: 32 },
+  resolveConfig: (config, functionName) =>
+    resolveAeConfig(config as unknown as AeConfig, functionName),
 } satisfies AutoencoderFamilyDescription;
 
 /**

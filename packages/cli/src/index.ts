@@ -1,10 +1,10 @@
 export type { DataSpec, LoadedData } from './data-source';
 export { familyAdapters } from './families';
-export { aeAdapter } from './families/ae';
-export { contractiveAdapter } from './families/contractive';
 export { denoisingAdapter } from './families/denoising';
+export { installedFamilies } from './families/installed';
+export { mlpAdapterFor } from './families/mlp-adapters';
 export type { MlpFamilyAdapter, MlpFamilySpec, MlpShape } from './families/mlp-families';
-export { sparseAdapter } from './families/sparse';
+export { mlpFamilyAdapter, registeredMlpSpec } from './families/mlp-families';
 export { stackedAdapter } from './families/stacked';
 export { vaeAdapter } from './families/vae';
 export type {

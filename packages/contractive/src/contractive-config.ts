@@ -84,6 +84,16 @@ export const contractiveFamilyDescription = {
   summary:
     'contractive autoencoder: penalises the encoder Jacobian, λ‖J_f(x)‖²_F, for codes robust to small input changes',
   options: contractiveAeOptions,
+  lecture:
+    'Adds λ‖J_f(x)‖²_F, the squared Frobenius norm of the encoder’s Jacobian, to the reconstruction error: the code must change little when x changes a little, except along the directions the data varies in, which reconstruction needs. The code becomes locally invariant to small perturbations.',
+  notes: {
+    'code-histograms':
+      'The contractive penalty flattens the encoder around the data: a larger λ lowers ‖J_f(x)‖_F, so the code reacts less to small changes of the input, and saturated sigmoid units (activations near 0 or 1) have a small derivative, so expect the mass to move towards the ends of the range as λ grows.',
+  },
+  // The code width has no default.
+  startingValues: { latentDim: 256 },
+  resolveConfig: (config, functionName) =>
+    resolveContractiveAeConfig(config as unknown as ContractiveAeConfig, functionName),
 } satisfies AutoencoderFamilyDescription;
 
 /**

@@ -73,4 +73,43 @@ describe('autoencoder family registry', () => {
     );
     expect(findAutoencoderFamily('bad-extras-test')).toBeUndefined();
   });
+
+  it('keeps the description a family gives front ends: lecture, notes, starting values, resolver', () => {
+    const resolveConfig = (config: Readonly<Record<string, unknown>>) =>
+      ({ family: 'described-test', ...config }) as AutoencoderConfig;
+    registerAutoencoderFamily({
+      ...family('described-test'),
+      lecture: 'One paragraph.',
+      notes: { filters: 'Strokes.', latent: 'Clusters.' },
+      startingValues: { latentDim: 32 },
+      resolveConfig,
+    });
+    const found = findAutoencoderFamily('described-test');
+    expect(found?.notes).toEqual({ filters: 'Strokes.', latent: 'Clusters.' });
+    expect(found?.lecture).toBe('One paragraph.');
+    expect(found?.startingValues).toEqual({ latentDim: 32 });
+    expect(found?.resolveConfig).toBe(resolveConfig);
+  });
+
+  it('rejects a malformed description field, naming it', () => {
+    const cases: [string, Record<string, unknown>, RegExp][] = [
+      [
+        'notes',
+        { notes: { hologram: 'x' } },
+        /'family\.notes' must be an object of strings keyed by 'reconstructions', 'latent', 'samples', .*got \{"hologram":"x"\}/,
+      ],
+      ['notes', { notes: { filters: 3 } }, /'family\.notes' must be/],
+      ['lecture', { lecture: 7 }, /'family\.lecture' must be a string, got 7\./],
+      ['startingValues', { startingValues: [1] }, /'family\.startingValues' must be an object/],
+      ['resolveConfig', { resolveConfig: 'resolve' }, /'family\.resolveConfig' must be a function/],
+      ['options', { options: 'latentDim' }, /'family\.options' must be an option schema/],
+    ];
+    for (const [field, extra, message] of cases) {
+      const bad = { ...family('bad-description-test'), ...extra };
+      expect(() => registerAutoencoderFamily(bad as unknown as AutoencoderFamily), field).toThrow(
+        message,
+      );
+    }
+    expect(findAutoencoderFamily('bad-description-test')).toBeUndefined();
+  });
 });

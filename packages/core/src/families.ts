@@ -1,6 +1,6 @@
-import type { AutoencoderConfig, TrainableModel } from './autoencoder';
+import type { AutoencoderConfig, JsonValue, TrainableModel } from './autoencoder';
 import { InvalidArgumentError } from './errors';
-import type { OptionSchema } from './option-schema';
+import type { OptionSchema, ResolvedSoFar } from './option-schema';
 
 /**
  * The kinds of extra view or measure, beyond reconstructions, codes and probes, that front ends
@@ -86,6 +86,28 @@ export const familyExtraKinds = [
 export type FamilyExtra = (typeof familyExtraKinds)[number];
 
 /**
+ * The views front ends draw for a family, each of which a family may add its own remark to
+ * (`AutoencoderFamilyDescription.notes`): every extra kind, and two views every model gets.
+ */
+export const familyViewKinds = [
+  /** Test examples beside their reconstructions. */
+  'reconstructions',
+  /** The codes of test examples in the latent space (a scatter of 2-D codes, or a projection). */
+  'latent',
+  ...familyExtraKinds,
+] as const;
+
+/** One view a family may remark on; see `familyViewKinds`. */
+export type FamilyView = (typeof familyViewKinds)[number];
+
+/**
+ * What a family says in the views of front ends, by view: one or two sentences on what the view
+ * should show for this family, shown under the view's general explanation (the `aekit` report's
+ * section, the demo's panel). A front end that has a view reads its remark here.
+ */
+export type FamilyNotes = Readonly<Partial<Record<FamilyView, string>>>;
+
+/**
  * What a family package registers so that a saved model of its kind can be rebuilt: the
  * loader reads `config.json`, finds the family by `config.family`, calls `create(config)` and
  * then overwrites the new model's variables with the saved weights.
@@ -112,6 +134,14 @@ export interface AutoencoderFamily<Config extends AutoencoderConfig = Autoencode
    * never from the family's name. Absent: none.
    */
   readonly extras?: readonly FamilyExtra[];
+  /** See `AutoencoderFamilyDescription.lecture`. */
+  readonly lecture?: string;
+  /** See `AutoencoderFamilyDescription.notes`. */
+  readonly notes?: FamilyNotes;
+  /** See `AutoencoderFamilyDescription.startingValues`. */
+  readonly startingValues?: ResolvedSoFar;
+  /** See `AutoencoderFamilyDescription.resolveConfig`. */
+  readonly resolveConfig?: AutoencoderFamilyDescription['resolveConfig'];
   /**
    * Builds a model from a complete, saved `config`, validating it (throwing
    * `InvalidArgumentError` for a bad one). Its initial weights are overwritten by the loader.
@@ -130,6 +160,26 @@ export interface AutoencoderFamilyDescription<Options extends OptionSchema = Opt
   readonly title: string;
   readonly summary: string;
   readonly options: Options;
+  /** One paragraph on the idea and the loss, as a lecture puts it (the demo's panel). */
+  readonly lecture?: string;
+  /** Its remarks on front ends' views (see `FamilyNotes`). Absent: none. */
+  readonly notes?: FamilyNotes;
+  /**
+   * Values a front end starts a new model with where an option has no default (a code width
+   * `latentDim`) or where the family suggests another one, by option name.
+   */
+  readonly startingValues?: ResolvedSoFar;
+  /**
+   * The family's resolver: checks a partial config (`options`' fields, defaults left out),
+   * fills its defaults and returns the complete config that `AutoencoderFamily.create` builds
+   * from. Throws `InvalidArgumentError` naming the field and `functionName` (default: the
+   * family's factory, e.g. `createSparseAe`). Front ends that build models of families they do
+   * not know by name (the `aekit` command, the demo) call it, then `create`.
+   */
+  readonly resolveConfig?: (
+    config: Readonly<Record<string, JsonValue>>,
+    functionName?: string,
+  ) => AutoencoderConfig;
 }
 
 const registryKey = Symbol.for('@aekit/core.autoencoder-families');
@@ -175,7 +225,54 @@ export function registerAutoencoderFamily<Config extends AutoencoderConfig>(
       value: family.extras,
     });
   }
+  checkDescriptionFields(family);
   registry().set(family.name, family as unknown as AutoencoderFamily);
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Rejects a malformed optional field of a family's description, naming it. */
+function checkDescriptionFields(family: AutoencoderFamily): void {
+  const fail = (argument: string, rule: string, value: unknown): never => {
+    throw new InvalidArgumentError({
+      functionName: 'registerAutoencoderFamily',
+      argument: `family.${argument}`,
+      rule,
+      value,
+    });
+  };
+  for (const key of ['title', 'summary', 'lecture'] as const) {
+    if (family[key] !== undefined && typeof family[key] !== 'string') {
+      fail(key, 'a string', family[key]);
+    }
+  }
+  if (family.options !== undefined && !isRecord(family.options)) {
+    fail('options', 'an option schema (an object of option specs)', family.options);
+  }
+  const { notes } = family;
+  if (notes !== undefined) {
+    const views = familyViewKinds as readonly string[];
+    const valid =
+      isRecord(notes) &&
+      Object.entries(notes).every(
+        ([view, text]) => views.includes(view) && typeof text === 'string',
+      );
+    if (!valid) {
+      fail(
+        'notes',
+        `an object of strings keyed by ${views.map((view) => `'${view}'`).join(', ')}`,
+        notes,
+      );
+    }
+  }
+  if (family.startingValues !== undefined && !isRecord(family.startingValues)) {
+    fail('startingValues', 'an object of option values', family.startingValues);
+  }
+  if (family.resolveConfig !== undefined && typeof family.resolveConfig !== 'function') {
+    fail('resolveConfig', 'a function (config, functionName?) -> config', family.resolveConfig);
+  }
 }
 
 /** The family registered under `name`, or undefined. */

@@ -37,10 +37,13 @@ export type {
   AutoencoderFamily,
   AutoencoderFamilyDescription,
   FamilyExtra,
+  FamilyNotes,
+  FamilyView,
 } from './families';
 export {
   familyExtraKinds,
   familyExtras,
+  familyViewKinds,
   findAutoencoderFamily,
   registerAutoencoderFamily,
   registeredAutoencoderFamilies,

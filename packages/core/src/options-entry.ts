@@ -23,8 +23,15 @@ export {
   ShapeMismatchError,
   UnsupportedKernelError,
 } from './errors';
-export type { AutoencoderFamily, AutoencoderFamilyDescription } from './families';
+export type {
+  AutoencoderFamily,
+  AutoencoderFamilyDescription,
+  FamilyExtra,
+  FamilyNotes,
+  FamilyView,
+} from './families';
 export {
+  familyViewKinds,
   findAutoencoderFamily,
   registerAutoencoderFamily,
   registeredAutoencoderFamilies,

@@ -77,6 +77,20 @@ export const denoisingFamilyDescription = {
   summary:
     'denoising autoencoder: learns to reconstruct the clean input from a corrupted one (masking, Gaussian, salt-and-pepper)',
   options: denoisingAeOptions,
+  lecture:
+    'Each training digit is corrupted to x̃ (here a fraction ν of its pixels is masked, or noise is added), and the network learns to reconstruct the clean x from x̃: the loss is ‖x − g(f(x̃))‖². Undoing the corruption forces it to learn how pixels depend on each other, so even an overcomplete code learns useful features instead of the identity.',
+  notes: {
+    'code-histograms':
+      'Denoising does not ask for sparse codes, but its units must respond to larger patterns than single pixels, which a masked input may lack.',
+    filters:
+      'Corrupted inputs force the units to look at larger structures: denoising training is known for turning the filters into localised stroke, blob and edge detectors (Vincent et al., 2008) where a plain autoencoder learns noisy patterns.',
+    denoising:
+      'This model was trained on exactly this task: pick the noise it was trained with and compare it with a plain autoencoder.',
+  },
+  // The code width has no default: an overcomplete one, which denoising makes useful.
+  startingValues: { latentDim: 256 },
+  resolveConfig: (config, functionName) =>
+    resolveDenoisingAeConfig(config as unknown as DenoisingAeConfig, functionName),
 } satisfies AutoencoderFamilyDescription;
 
 /**

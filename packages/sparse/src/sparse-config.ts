@@ -141,6 +141,18 @@ export const sparseFamilyDescription = {
   summary:
     'sparse autoencoder: one hidden layer, the code, possibly wider than the input, kept mostly silent by a KL or L1 penalty',
   options: sparseAeOptions,
+  lecture:
+    'One hidden layer, possibly wider than the input, and a penalty that keeps most units silent: with sigmoid units, λ Σⱼ KL(ρ ‖ ρ̂ⱼ) pushes each unit’s mean activation ρ̂ⱼ over the data towards a small target ρ; with ReLU units, λ‖h‖₁ pushes activations to 0. Each digit is then described by a few active features.',
+  notes: {
+    'code-histograms':
+      'The sparsity penalty keeps most units silent for most inputs: most code activations near 0 and a few large ones; with the KL penalty each unit’s mean ρ̂ⱼ should gather near the target ρ, with L1 most activations are exactly 0.',
+    filters:
+      'A sparse code makes each unit specialise: the filters become localised pen strokes and edge detectors, the classic picture of Ng’s lecture notes, where a plain autoencoder learns noisy, global patterns.',
+  },
+  // The code width has no default: 196 units, a quarter of MNIST's pixels.
+  startingValues: { latentDim: 196 },
+  resolveConfig: (config, functionName) =>
+    resolveSparseAeConfig(config as unknown as SparseAeConfig, functionName),
 } satisfies AutoencoderFamilyDescription;
 
 /**

@@ -1,13 +1,18 @@
 // How the worker builds each family's model and what it can ask of it beyond the Autoencoder
-// contract. Importing a family package registers it, so `modelFromBytes` can rebuild its
-// saved models. Adding a family: import its package, add an entry to `workerFamilies`.
-import { type AeConfig, createAe, type MlpAutoencoder } from '@aekit/ae';
-import { type ContractiveAeConfig, createContractiveAe } from '@aekit/contractive';
-import { type Autoencoder, familyExtras } from '@aekit/core';
+// contract. The families are the page's (installed-families.ts), whose packages
+// ./installed-families.ts imports: an MLP family is built through its registry entry (its
+// resolver and factory) with no code of its own here; the VAE and the stack have entries below.
+import './installed-families';
+import { isMlpAutoencoder, type MlpAutoencoder } from '@aekit/ae';
+import {
+  AekitError,
+  type Autoencoder,
+  type AutoencoderFamily,
+  familyExtras,
+  findAutoencoderFamily,
+} from '@aekit/core';
 import type { Dataset } from '@aekit/data';
-import { createDenoisingAe, type DenoisingAeConfig } from '@aekit/denoising';
 import { type ActivationName, activate } from '@aekit/layers';
-import { createSparseAe, type SparseAeConfig } from '@aekit/sparse';
 import { createStackedAe, type StackedAe, type StageFamily } from '@aekit/stacked';
 import { type FitOptions, fit, type StopReason } from '@aekit/train';
 import { createVae, type Vae, type VaeConfig } from '@aekit/vae';
@@ -24,6 +29,7 @@ import {
   transpose,
   type Variable,
 } from '@tensorflow/tfjs-core';
+import { installedFamilies } from '../installed-families';
 import type { Noise, ParameterValues } from '../protocol';
 import { corruptionFor } from './corruption';
 
@@ -168,8 +174,9 @@ const vaeFamily: WorkerFamily = {
  * from the model's own methods. The extras its family declares add histograms: 'sparsity' each
  * unit's mean activation ρ̂ⱼ, 'jacobian-norms' the encoder Jacobian norm of each digit.
  */
-function mlpHandle(model: MlpAutoencoder, codeActivation: ActivationName): ModelHandle {
+function mlpHandle(model: MlpAutoencoder): ModelHandle {
   const { config } = model;
+  const codeActivation = codeActivationOf(model);
   const extras = familyExtras(String(config.family));
   const hiddenDims = (config.hiddenDims as readonly number[] | undefined) ?? [];
   return {
@@ -240,63 +247,78 @@ function hiddenDimsOf(parameters: ParameterValues): number[] {
   return width > 0 ? [width] : [];
 }
 
-const aeFamily: WorkerFamily = {
-  name: 'ae',
-  create: (parameters, { inputDim, seed }) =>
-    createAe({
-      ...familyOptions(parameters),
-      inputDim,
-      hiddenDims: hiddenDimsOf(parameters),
-      seed,
-    } as AeConfig),
-  handle: (model) => mlpHandle(model as MlpAutoencoder, codeActivationOf(model)),
-};
-
-/** The code activation of a family whose config names it (vanilla, denoising, contractive). */
-function codeActivationOf(model: Autoencoder): ActivationName {
-  return model.config.codeActivation as ActivationName;
+/** The activation of an MLP model's code: its encoder's last layer's (the family set it). */
+function codeActivationOf(model: MlpAutoencoder): ActivationName {
+  return model.encoder.layers[model.encoder.layers.length - 1]!.activation;
 }
 
-const denoisingFamily: WorkerFamily = {
-  name: 'denoising',
-  create: (parameters, { inputDim, seed }) =>
-    createDenoisingAe({
-      ...familyOptions(parameters),
-      inputDim,
-      hiddenDims: hiddenDimsOf(parameters),
-      corruptions: [corruptionFor(parameters.corruption as Noise['kind'], Number(parameters.nu))],
-      seed,
-    } as DenoisingAeConfig),
-  handle: (model) => mlpHandle(model as MlpAutoencoder, codeActivationOf(model)),
-};
+/** The model as an `MlpAutoencoder`, or an error naming its family. */
+function asMlp(model: Autoencoder): MlpAutoencoder {
+  if (!isMlpAutoencoder(model)) {
+    throw new AekitError(
+      `The demo: a model of family '${model.config.family}' is not made of an encoder and a decoder MLP.`,
+    );
+  }
+  return model;
+}
 
-const sparseFamily: WorkerFamily = {
-  name: 'sparse',
-  create: (parameters, { inputDim, seed }) =>
-    createSparseAe({ ...familyOptions(parameters), inputDim, seed } as SparseAeConfig),
-  handle(model) {
-    // The KL penalty works on sigmoid units, the L1 penalty on ReLU units.
-    return mlpHandle(model as MlpAutoencoder, model.config.penalty === 'kl' ? 'sigmoid' : 'relu');
-  },
-};
+/** A registry entry with the fields the worker builds an MLP family's models through. */
+type BuildableFamily = AutoencoderFamily &
+  Required<Pick<AutoencoderFamily, 'options' | 'resolveConfig'>>;
 
-const contractiveFamily: WorkerFamily = {
-  name: 'contractive',
-  create: (parameters, { inputDim, seed }) =>
-    createContractiveAe({
-      ...familyOptions(parameters),
-      inputDim,
-      hiddenDims: hiddenDimsOf(parameters),
-      seed,
-    } as ContractiveAeConfig),
-  handle: (model) => mlpHandle(model as MlpAutoencoder, codeActivationOf(model)),
-};
+/**
+ * The registry entry of the MLP family `name`; an error names the family and what its entry
+ * lacks.
+ */
+export function buildableFamily(name: string): BuildableFamily {
+  const family = findAutoencoderFamily(name);
+  if (family === undefined) {
+    throw new AekitError(
+      `The demo: no family '${name}' is registered; import its package in worker/installed-families.ts.`,
+    );
+  }
+  for (const field of ['options', 'resolveConfig'] as const) {
+    if (family[field] === undefined) {
+      throw new AekitError(
+        `The demo: the family '${name}' (${family.packageName}) cannot be built by the worker: its registry entry has no '${field}'.`,
+      );
+    }
+  }
+  return family as BuildableFamily;
+}
 
-/** The activation of a stage's code: named in its config, or set by a sparse penalty. */
-function stageCodeActivation(stage: MlpAutoencoder): ActivationName {
-  const { config } = stage;
-  if (config.family === 'sparse') return config.penalty === 'kl' ? 'sigmoid' : 'relu';
-  return config.codeActivation as ActivationName;
+/**
+ * A family of encoder and decoder MLPs, built from the panel's values through its registry
+ * entry: the values of its options, one hidden width as `hiddenDims` where it has that option,
+ * and one corruption as `corruptions` where it has that option (the page's controls of those,
+ * see families.ts).
+ */
+export function mlpWorkerFamily(name: string): WorkerFamily {
+  return {
+    name,
+    create(parameters, { inputDim, seed }) {
+      const family = buildableFamily(name);
+      const config = {
+        ...familyOptions(parameters),
+        inputDim,
+        ...(family.options.hiddenDims === undefined
+          ? {}
+          : { hiddenDims: hiddenDimsOf(parameters) }),
+        ...(family.options.corruptions === undefined || parameters.corruption === undefined
+          ? {}
+          : {
+              corruptions: [
+                corruptionFor(parameters.corruption as Noise['kind'], Number(parameters.nu)),
+              ],
+            }),
+        seed,
+      };
+      // A family's `create` returns its model; an MLP family's is an `Autoencoder` (checked).
+      const model = family.create(family.resolveConfig(config as never));
+      return asMlp(model as unknown as Autoencoder);
+    },
+    handle: (model) => mlpHandle(asMlp(model)),
+  };
 }
 
 const stackedFamily: WorkerFamily = {
@@ -330,7 +352,7 @@ const stackedFamily: WorkerFamily = {
         stack.stages.map((stage, index) =>
           activationValues(
             `Code of stage ${index + 1} (${stage.config.family})`,
-            stageCodeActivation(stage),
+            codeActivationOf(stage),
             readValues(stack.encodeTo(x, index + 1)),
             x.shape[0],
           ),
@@ -351,11 +373,15 @@ const stackedFamily: WorkerFamily = {
   },
 };
 
-/** The families the worker can build and load, by `config.family`. */
+/** The families with entries of their own: every other one is an MLP family (`mlpWorkerFamily`). */
+const ownFamilies: readonly WorkerFamily[] = [stackedFamily, vaeFamily];
+
+/** The families the worker can build and load, by `config.family`: the page's. */
 export const workerFamilies: ReadonlyMap<string, WorkerFamily> = new Map(
-  [aeFamily, denoisingFamily, sparseFamily, contractiveFamily, stackedFamily, vaeFamily].map(
-    (family) => [family.name, family],
-  ),
+  installedFamilies.map(({ name }) => [
+    name,
+    ownFamilies.find((family) => family.name === name) ?? mlpWorkerFamily(name),
+  ]),
 );
 
 /** A dense layer of `model` by its variables' prefix, e.g. `encoder.0` (W and b). */

@@ -1,4 +1,4 @@
-import { createAe } from '@aekit/ae';
+import { aeFamily, createAe } from '@aekit/ae';
 import {
   type Dense64,
   describeBackends,
@@ -12,7 +12,7 @@ import {
 } from '@aekit/test-utils';
 import { createVae } from '@aekit/vae';
 import { describe, expect, it } from 'vitest';
-import { aeAdapter } from '../families/ae';
+import { mlpAdapterFor } from '../families/mlp-adapters';
 import { vaeAdapter } from '../families/vae';
 import type { FamilyAdapter, LabelledRows } from '../family-contract';
 import { encoderJacobianNorms } from './encoder-jacobian';
@@ -22,6 +22,7 @@ function rows(count: number, dim: number, seed: number, labels: Int32Array | nul
   return { x, labels, count, dim } satisfies LabelledRows;
 }
 
+const aeAdapter = mlpAdapterFor(aeFamily);
 /** The ae adapter without its closed form: `aekit eval` then differentiates encode by autodiff. */
 const autodiffAdapter: FamilyAdapter = { ...aeAdapter, encoderJacobianNorm: undefined };
 

@@ -1,10 +1,6 @@
-import {
-  createDenoisingAe,
-  type DenoisingAeConfig,
-  type ResolvedCorruption,
-} from '@aekit/denoising';
+import { denoisingFamily, type ResolvedCorruption } from '@aekit/denoising';
 import { numberFlag } from '../flags';
-import { mlpFamilyAdapter } from './mlp-families';
+import { mlpFamilyAdapter, registeredMlpSpec } from './mlp-families';
 
 /**
  * The corruptions `--masking`, `--gaussian` and `--salt-pepper` ask for, in that order; masking
@@ -41,38 +37,30 @@ export function parseCorruptions(values: Readonly<Record<string, unknown>>): Res
   return corruptions.length > 0 ? corruptions : [{ type: 'masking', rate: 0.25 }];
 }
 
-/** The denoising autoencoder of `@aekit/denoising`: reconstructs clean inputs from corrupted ones. */
-export const denoisingAdapter = mlpFamilyAdapter({
-  name: 'denoising',
-  title: 'Denoising autoencoder',
-  summary:
-    'denoising autoencoder: learns to reconstruct the clean input from a corrupted one (masking, Gaussian, salt-and-pepper)',
-  options: [
-    {
-      flags: '--masking <rate>',
-      description:
-        'masking noise: each input value set to 0 with probability ν in [0, 1) (the default corruption, ν = 0.25, when none is given)',
-    },
-    {
-      flags: '--gaussian <std>',
-      description: 'additive Gaussian noise of standard deviation σ > 0, clipped to [0, 1]',
-    },
-    {
-      flags: '--salt-pepper <rate>',
-      description:
-        'salt-and-pepper noise: each value set to 0 or 1 (equally likely) with probability p in [0, 1]; corruptions given together apply in the order masking, Gaussian, salt-and-pepper',
-    },
-  ],
-  hiddenLayers: true,
-  parseFamilyOptions: (values, common) => ({ ...common, corruptions: parseCorruptions(values) }),
-  create: (settings, shape) =>
-    createDenoisingAe({
-      ...(settings as unknown as Partial<DenoisingAeConfig>),
-      ...shape,
-      hiddenDims: [...shape.hiddenDims],
-    }),
-  activationNote:
-    'Denoising does not ask for sparse codes, but its units must respond to larger patterns than single pixels, which a masked input may lack.',
-  filtersNote:
-    'Corrupted inputs force the units to look at larger structures: the lecture shows stroke and blob detectors where a plain autoencoder learns noisy patterns.',
-});
+/**
+ * The denoising autoencoder of `@aekit/denoising`: reconstructs clean inputs from corrupted
+ * ones. Its names, notes, resolver and factory are its registry entry's; only its flags are
+ * the command's own, because its `corruptions` option is a structured list that three flags
+ * (`--masking`, `--gaussian`, `--salt-pepper`) build.
+ */
+export const denoisingAdapter = mlpFamilyAdapter(
+  registeredMlpSpec(denoisingFamily, {
+    options: [
+      {
+        flags: '--masking <rate>',
+        description:
+          'masking noise: each input value set to 0 with probability ν in [0, 1) (the default corruption, ν = 0.25, when none is given)',
+      },
+      {
+        flags: '--gaussian <std>',
+        description: 'additive Gaussian noise of standard deviation σ > 0, clipped to [0, 1]',
+      },
+      {
+        flags: '--salt-pepper <rate>',
+        description:
+          'salt-and-pepper noise: each value set to 0 or 1 (equally likely) with probability p in [0, 1]; corruptions given together apply in the order masking, Gaussian, salt-and-pepper',
+      },
+    ],
+    parseFamilyOptions: (values, common) => ({ ...common, corruptions: parseCorruptions(values) }),
+  }),
+);

@@ -1,26 +1,22 @@
 import { AekitError, InvalidArgumentError } from '@aekit/core';
 import type { FamilyAdapter } from '../family-contract';
 import { commandName } from '../flags';
-import { aeAdapter } from './ae';
-import { contractiveAdapter } from './contractive';
-import { denoisingAdapter } from './denoising';
-import { sparseAdapter } from './sparse';
+import { installedFamilies } from './installed';
+import { mlpAdapterFor } from './mlp-adapters';
 import { stackedAdapter } from './stacked';
 import { vaeAdapter } from './vae';
 
+/** The families that are not MLP families, with adapters of their own. */
+const ownAdapters: readonly FamilyAdapter[] = [vaeAdapter, stackedAdapter];
+
 /**
- * The families the `aekit` command knows, in `--help` order. Adding a family: write its
- * adapter (see `FamilyAdapter`) beside `vae.ts` and list it here; a family of encoder and
- * decoder MLPs uses `mlpFamilyAdapter` (see `ae.ts`).
+ * The families the `aekit` command knows, in `--help` order (see `installedFamilies`): a
+ * family with an adapter of its own (see `FamilyAdapter`) gets it, every other one is an MLP
+ * family whose adapter its registry entry feeds (see `mlpAdapterFor`).
  */
-export const familyAdapters: readonly FamilyAdapter[] = [
-  vaeAdapter,
-  aeAdapter,
-  denoisingAdapter,
-  sparseAdapter,
-  contractiveAdapter,
-  stackedAdapter,
-];
+export const familyAdapters: readonly FamilyAdapter[] = installedFamilies.map(
+  (family) => ownAdapters.find((adapter) => adapter.name === family.name) ?? mlpAdapterFor(family),
+);
 
 /** The adapter of `--family <name>`. */
 export function adapterForFlag(command: string, name: unknown): FamilyAdapter {

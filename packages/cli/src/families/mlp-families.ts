@@ -6,7 +6,10 @@ import {
   reconstructionLosses,
 } from '@aekit/ae';
 import {
+  AekitError,
   type Autoencoder,
+  type AutoencoderFamily,
+  type FamilyNotes,
   InvalidArgumentError,
   type JsonValue,
   type OptionSchema,
@@ -29,9 +32,10 @@ import {
  * and hidden widths from `--latent` and `--hidden`, the flags `--loss` and `--tied`, the
  * closed-form encoder Jacobian for `aekit eval`, and the words of the report's histogram of
  * hidden activations and tiles of learned filters (which sections a family gets, it declares in
- * its registry entry). Each family's adapter (`ae.ts`, …) adds only its
- * own flags and factory, through `mlpFamilyAdapter`. A stacked autoencoder's stages take the
- * same settings (see `stacked.ts`).
+ * its registry entry). Everything else comes from the family's registry entry (see
+ * `registeredMlpSpec`): its names, its flags (its option schema), its resolver and factory, its
+ * notes; a family whose flags need code of their own (denoising) replaces only those. A stacked
+ * autoencoder's stages take the same settings (see `stacked.ts`).
  */
 
 /** The code width when `--latent` is not given, and no hidden layers before it: one hidden layer of 256, the lecture's shape. */
@@ -97,13 +101,12 @@ export interface MlpFamilySpec {
   ): FamilySettings;
   /** The family's factory on the settings and the widths. */
   create(settings: FamilySettings, shape: MlpShape): MlpAutoencoder;
-  /** One or two sentences on what the activation histogram should show for this family. */
-  readonly activationNote: string;
   /**
-   * What the learned filters should show for this family, after what a tile is; for a
-   * family that declares the extra 'filters'.
+   * The family's remarks on the report's views (its registry entry's `notes`): under
+   * 'code-histograms' what the activation histogram should show, under 'filters' what the
+   * learned filters should show, after what a tile is.
    */
-  readonly filtersNote?: string;
+  readonly notes?: FamilyNotes;
 }
 
 /** An adapter of an MLP family, with the spec it was made from (the stacked adapter reuses its parsing). */
@@ -154,10 +157,10 @@ export function mlpFamilyAdapter(spec: MlpFamilySpec): MlpFamilyAdapter {
     needsLabels: () => false,
     encoderJacobianNorm: (model, x) => asMlp(model, 'eval').jacobianNorm(x),
     extraNote(extra) {
-      if (extra === 'code-histograms') return { explanation: spec.activationNote };
-      if (extra === 'filters' && spec.filtersNote !== undefined) {
-        return { explanation: `${filterTilesExplanation} ${spec.filtersNote}` };
-      }
+      const note = spec.notes?.[extra];
+      if (note === undefined) return undefined;
+      if (extra === 'code-histograms') return { explanation: note };
+      if (extra === 'filters') return { explanation: `${filterTilesExplanation} ${note}` };
       return undefined;
     },
   };
@@ -191,5 +194,64 @@ export function schemaFamilyOptions(
       checkFlagsUsed('train', schema, values, resolved);
       return { ...common, ...usedOptions(schema, resolved, mlpCommonFields) };
     },
+  };
+}
+
+/**
+ * What the command needs of a registered MLP family's entry, and why: each is named in the
+ * error when missing.
+ */
+const requiredEntryFields = {
+  title: 'its name in titles',
+  summary: "its line in '--help'",
+  options: 'its option schema, for the flags (with latentDim, the code width)',
+  resolveConfig: 'its resolver, to check the flags and build a config',
+} as const;
+
+/**
+ * The spec of the MLP family `family` as its registry entry describes it: names and notes; its
+ * own flags, help and defaults from its option schema, checked by its resolver
+ * (`schemaFamilyOptions`); `--hidden` when its schema has `hiddenDims`; a new model from
+ * `resolveConfig` then `create`. `flags` replaces the flags for a family whose options need
+ * code of their own. Throws naming the family and the field its entry lacks.
+ */
+export function registeredMlpSpec(
+  family: AutoencoderFamily,
+  flags?: Pick<MlpFamilySpec, 'options' | 'parseFamilyOptions'>,
+): MlpFamilySpec {
+  for (const [field, why] of Object.entries(requiredEntryFields)) {
+    if (family[field as keyof typeof requiredEntryFields] !== undefined) continue;
+    throw new AekitError(
+      `aekit: the family '${family.name}' (${family.packageName}) cannot be offered as an MLP family: its registry entry has no '${field}' (${why}).`,
+    );
+  }
+  const { options, resolveConfig } = family as Required<AutoencoderFamily>;
+  if (options.latentDim === undefined) {
+    throw new AekitError(
+      `aekit: the family '${family.name}' (${family.packageName}) cannot be offered as an MLP family: its registry entry's 'options' has no 'latentDim' (the code width, set by --latent).`,
+    );
+  }
+  const hiddenLayers = options.hiddenDims !== undefined;
+  return {
+    name: family.name,
+    title: family.title!,
+    summary: family.summary!,
+    ...(flags ?? schemaFamilyOptions(options, resolveConfig)),
+    hiddenLayers,
+    create: (settings, shape) =>
+      asMlp(
+        // A family's `create` returns its model; an MLP family's is an `Autoencoder` (checked).
+        family.create(
+          resolveConfig({
+            ...settings,
+            inputDim: shape.inputDim,
+            latentDim: shape.latentDim,
+            ...(hiddenLayers ? { hiddenDims: [...shape.hiddenDims] } : {}),
+            seed: shape.seed,
+          }),
+        ) as unknown as Autoencoder,
+        'train',
+      ),
+    ...(family.notes === undefined ? {} : { notes: family.notes }),
   };
 }

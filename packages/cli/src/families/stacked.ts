@@ -12,21 +12,15 @@ import {
 } from '@aekit/stacked';
 import type { FamilyAdapter, FamilyOption } from '../family-contract';
 import { booleanFlag, flagKey, positiveIntegerFlag } from '../flags';
-import { aeAdapter } from './ae';
-import { contractiveAdapter } from './contractive';
-import { denoisingAdapter } from './denoising';
+import { mlpAdapterNamed } from './mlp-adapters';
 import type { MlpFamilyAdapter } from './mlp-families';
 import { optionFlags, parseOptionFlags, resolveWithFlags } from './option-flags';
-import { sparseAdapter } from './sparse';
 import { type StackedSettings, trainStacked } from './stacked-training';
 
 /** The adapters whose flags a stage takes, by `--layer-family`. */
-const stageAdapters: Readonly<Record<StageFamily, MlpFamilyAdapter>> = {
-  ae: aeAdapter,
-  denoising: denoisingAdapter,
-  sparse: sparseAdapter,
-  contractive: contractiveAdapter,
-};
+const stageAdapters = Object.fromEntries(
+  stageFamilies.map((family) => [family, mlpAdapterNamed(family)]),
+) as Readonly<Record<StageFamily, MlpFamilyAdapter>>;
 
 /**
  * The schema's fields the command sets from the data and its common flags (`--seed`) rather
