@@ -30,6 +30,8 @@ export interface ModelShape {
   readonly numClasses: number | null;
   /** `--seed`: the initial weights and every random draw derive from it. */
   readonly seed: number;
+  /** `[height, width, channels]` of an example when the data are pictures, else null. */
+  readonly imageShape?: readonly [number, number, number] | null;
 }
 
 /** One number `aekit eval` reports, with what it measured. */

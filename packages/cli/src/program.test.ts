@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeBackends, expectNoLeaks } from '@aekit/test-utils';
@@ -121,6 +121,51 @@ describeBackends(['cpu', 'wasm'], 'runCli in process', (backend) => {
       );
       expect([...codes, io.err()]).toEqual([...new Array<number>(11).fill(0), '']);
     });
+  });
+
+  it('trains a convolutional VAE with --arch conv, and its model evaluates, samples and reports', async () => {
+    const io = capture(dir);
+    const out = `conv-vae-${backend}`;
+    const args = ['--backend', backend, '--json'];
+    const data = ['--data', 'csv:data.csv', '--label-column', 'label'];
+    const codes = [
+      await runCli(
+        [
+          'train',
+          ...data,
+          '--arch',
+          'conv',
+          '--channels',
+          '2,3',
+          '--latent',
+          '2',
+          '--epochs',
+          '1',
+          '--out',
+          out,
+          ...args,
+        ],
+        io,
+      ),
+      await runCli(['eval', '--model', out, '--iw-samples', '2', ...args], io),
+      await runCli(['sample', '--model', out, '--n', '4', '--out', `${out}.png`, ...args], io),
+      await runCli(['report', '--model', out, ...args], io),
+    ];
+    expect([...codes, io.err()]).toEqual([0, 0, 0, 0, '']);
+    const { config } = JSON.parse(await readFile(join(dir, out, 'model', 'config.json'), 'utf8'));
+    expect(config.encoder).toEqual({
+      type: 'conv',
+      channels: [2, 3],
+      kernelSize: 3,
+      strides: 2,
+      hiddenDims: [],
+    });
+    expect(config.inputShape).toEqual([4, 4, 1]);
+    const refused = capture(dir);
+    expect(await runCli(['train', ...data, '--channels', '8'], refused)).toBe(2);
+    expect(refused.err()).toBe(
+      'aekit train: \'--channels\' must be left out unless --arch conv, got "8".\n',
+    );
   });
 
   it('returns exit code 2 and one line for a mistake, 0 for --help', async () => {

@@ -266,6 +266,7 @@ async function openModel(
       hidden: run.shape.hidden ?? undefined,
       numClasses: data.classNames?.length ?? null,
       seed: run.training.seed,
+      imageShape: data.imageShape === null ? null : [...data.imageShape, 1],
     });
     run = {
       ...run,

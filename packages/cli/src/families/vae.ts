@@ -13,6 +13,7 @@ import {
 import * as tf from '@tensorflow/tfjs-core';
 import type { FamilyAdapter, FamilySettings } from '../family-contract';
 import { booleanFlag } from '../flags';
+import { encoderSpec, networkFlagOptions, parseNetworkFlags } from './network-flags';
 import { checkFlagsUsed, optionFlags, parseOptionFlags, resolveWithFlags } from './option-flags';
 
 /** Latent size and hidden widths when `--latent` and `--hidden` are not given: the PyTorch example's. */
@@ -40,6 +41,7 @@ export const vaeAdapter: FamilyAdapter = {
     'variational autoencoder: Gaussian codes, a prior to sample from, ELBO and log-likelihood',
   options: [
     ...optionFlags(vaeOptions, shapeFields),
+    ...networkFlagOptions,
     {
       flags: '--conditional',
       description: 'a conditional VAE: the label goes into encoder and decoder (sample --label 7)',
@@ -48,6 +50,7 @@ export const vaeAdapter: FamilyAdapter = {
 
   parseOptions(values): FamilySettings {
     const given = parseOptionFlags('train', vaeOptions, values, shapeFields);
+    const encoder = parseNetworkFlags('train', values);
     const resolved = resolveWithFlags('train', vaeOptions, (functionName) =>
       resolveVaeConfig({ ...given, inputDim: 1, latentDim: 1 } as VaeConfig, functionName),
     );
@@ -60,6 +63,8 @@ export const vaeAdapter: FamilyAdapter = {
       samples: resolved.samples,
       activation: resolved.hiddenActivation,
       conditional: booleanFlag(values.conditional),
+      // Recorded only for a conv network, so dense runs record what they always have.
+      ...(encoder === null ? {} : { encoder }),
     };
   },
 
@@ -72,10 +77,13 @@ export const vaeAdapter: FamilyAdapter = {
         value: true,
       });
     }
+    const encoder = encoderSpec('train', settings.encoder, shape.hidden, shape.imageShape ?? null);
     return createVae({
       inputDim: shape.inputDim,
       latentDim: shape.latentDim ?? vaeDefaults.latentDim,
-      hiddenDims: [...(shape.hidden ?? vaeDefaults.hidden)],
+      ...(encoder === null
+        ? { hiddenDims: [...(shape.hidden ?? vaeDefaults.hidden)] }
+        : { encoder, inputShape: shape.imageShape! }),
       hiddenActivation: settings.activation as (typeof activationNames)[number],
       likelihood: settings.likelihood as VaeLikelihood,
       ...(settings.likelihood === 'gaussian' ? { variance: settings.variance as number } : {}),
