@@ -298,55 +298,59 @@ function buildLayers(build: (layers: Layer[]) => void): Layer[] {
   }
 }
 
+/**
+ * Appends dense layers `widths[0] → … → widths[n]` (the last with `lastActivation`), layer i
+ * seeded by `deriveSeed(context.seed, first + i)`, and their descriptions; returns the seed
+ * index after them.
+ */
+function pushDenseLayers(
+  built: Layer[],
+  descriptions: string[],
+  widths: readonly number[],
+  context: {
+    readonly seed: number;
+    readonly init: LayerInitializerName;
+    readonly activation: ActivationName;
+  },
+  first: number,
+  lastActivation: ActivationName = context.activation,
+): number {
+  for (let layer = 0; layer + 1 < widths.length; layer += 1) {
+    const activation = layer + 2 === widths.length ? lastActivation : context.activation;
+    const params = initDense(widths[layer]!, widths[layer + 1]!, {
+      seed: deriveSeed(context.seed, first + layer),
+      init: context.init,
+    });
+    built.push({ kind: 'dense', params, activation });
+    descriptions.push(`dense ${activation}: ${widths[layer]} → ${widths[layer + 1]}`);
+  }
+  return first + widths.length - 1;
+}
+
 const denseKind: NetworkKind<DenseNetworkSpec> = {
   ...denseSpecKind,
   encoder(spec, context) {
     const inDim = product(context.inputShape);
     const widths = [inDim + context.extraDim, ...spec.hiddenDims];
+    const descriptions: string[] = [];
     const layers = buildLayers((built) => {
       built.push({ kind: 'join' });
-      for (let index = 0; index + 1 < widths.length; index += 1) {
-        const params = initDense(widths[index]!, widths[index + 1]!, {
-          seed: deriveSeed(context.seed, index),
-          init: context.init,
-        });
-        built.push({ kind: 'dense', params, activation: context.activation });
-      }
+      pushDenseLayers(built, descriptions, widths, context, 0);
     });
     return partOf(
       layers,
       { inDim, extraDim: context.extraDim, outDim: widths.at(-1)! },
-      widths
-        .slice(1)
-        .map((width, index) => `dense ${context.activation}: ${widths[index]} → ${width}`),
+      descriptions,
     );
   },
   decoder(spec, context) {
     const outDim = product(context.outputShape);
     const widths = [context.inDim, ...[...spec.hiddenDims].reverse(), outDim];
+    const descriptions: string[] = [];
     const layers = buildLayers((built) => {
-      for (let index = 0; index + 1 < widths.length; index += 1) {
-        const last = index + 2 === widths.length;
-        const params = initDense(widths[index]!, widths[index + 1]!, {
-          seed: deriveSeed(context.seed, index),
-          init: context.init,
-        });
-        built.push({
-          kind: 'dense',
-          params,
-          activation: last ? context.outputActivation : context.activation,
-        });
-      }
+      pushDenseLayers(built, descriptions, widths, context, 0, context.outputActivation);
     });
-    return partOf(
-      layers,
-      { inDim: context.inDim, extraDim: 0, outDim },
-      widths.slice(1).map((width, index) => {
-        const activation =
-          index + 2 === widths.length ? context.outputActivation : context.activation;
-        return `dense ${activation}: ${widths[index]} → ${width}`;
-      }),
-    );
+    return partOf(layers, { inDim: context.inDim, extraDim: 0, outDim }, descriptions);
   },
 };
 
@@ -425,15 +429,7 @@ const convKind: NetworkKind<ConvNetworkSpec> = {
       descriptions.push(
         `flatten: ${sizeText(last, channels.at(-1)!)} → ${flatDim}${context.extraDim > 0 ? ` (+ ${context.extraDim} joined)` : ''}`,
       );
-      for (let layer = 0; layer + 1 < widths.length; layer += 1) {
-        const params = initDense(widths[layer]!, widths[layer + 1]!, {
-          seed: deriveSeed(context.seed, index),
-          init: context.init,
-        });
-        built.push({ kind: 'dense', params, activation: context.activation });
-        descriptions.push(`dense ${context.activation}: ${widths[layer]} → ${widths[layer + 1]}`);
-        index += 1;
-      }
+      index = pushDenseLayers(built, descriptions, widths, context, index);
     });
     return partOf(
       layers,
@@ -455,15 +451,7 @@ const convKind: NetworkKind<ConvNetworkSpec> = {
     const descriptions: string[] = [];
     const layers = buildLayers((built) => {
       let index = 0;
-      for (let layer = 0; layer + 1 < widths.length; layer += 1) {
-        const params = initDense(widths[layer]!, widths[layer + 1]!, {
-          seed: deriveSeed(context.seed, index),
-          init: context.init,
-        });
-        built.push({ kind: 'dense', params, activation: context.activation });
-        descriptions.push(`dense ${context.activation}: ${widths[layer]} → ${widths[layer + 1]}`);
-        index += 1;
-      }
+      index = pushDenseLayers(built, descriptions, widths, context, index);
       built.push({ kind: 'unflatten', shape: [top[0], top[1], topChannels] });
       descriptions.push(`unflatten: ${widths.at(-1)} → ${sizeText(top, topChannels)}`);
       let inChannels = topChannels;
