@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -31,11 +31,25 @@ describe('parseDataSpec', () => {
     const csv = parseDataSpec('eval', 'csv:d/x.csv', '/w', 'class');
     expect(csv).toEqual({ kind: 'csv', file: '/w/d/x.csv', labelColumn: 'class' });
     expect(dataSpecText(csv)).toBe('csv:/w/d/x.csv');
+    const images = parseDataSpec('train', 'images:pics,size=28x14', '/w');
+    expect(images).toEqual({ kind: 'images', folder: '/w/pics', size: [28, 14] });
+    expect(dataSpecText(images)).toBe('images:/w/pics,size=28x14');
+    expect(parseDataSpec('train', 'images:/p,size=8', '/w')).toEqual({
+      kind: 'images',
+      folder: '/p',
+      size: [8, 8],
+    });
+    expect(() => parseDataSpec('train', 'images:p,size=0', '/w')).toThrow(
+      /After the folder: size=<n> or size=<height>x<width> \(got 'size=0'\)\./,
+    );
+    expect(() => parseDataSpec('train', 'images:p,rgb', '/w')).toThrow(
+      /Colour pictures train in the library/,
+    );
   });
 
   it('rejects what it cannot read, naming the command and the flag', () => {
     expect(() => parseDataSpec('train', 'idx:a,b,c', '/w')).toThrow(
-      `aekit train: '--data' must be mnist, fashion-mnist, idx:<images>[,<labels>] or csv:<file>, got "idx:a,b,c". Give the images file, then optionally a comma and the labels file.`,
+      `aekit train: '--data' must be mnist, fashion-mnist, idx:<images>[,<labels>], csv:<file> or images:<folder>[,size=<n>|<h>x<w>], got "idx:a,b,c". Give the images file, then optionally a comma and the labels file.`,
     );
     expect(() => parseDataSpec('eval', 'csv:', '/w')).toThrow(`got "csv:".`);
     expect(() => parseDataSpec('train', 'mnist', '/w', 'label')).toThrow(
@@ -88,6 +102,24 @@ describe('loadData', () => {
     // Four values per example: a 2 × 2 square is not taken for an image (too small).
     expect(data.imageShape).toBeNull();
     expect(data.test.size + data.train.size).toBe(2);
+  });
+
+  it('reads a folder of pictures, labelled by sub-folder, as grey images in [0, 1]', async () => {
+    const sharp = (await import('sharp')).default;
+    for (const [index, name] of ['cat', 'cat', 'dog', 'dog', 'dog'].entries()) {
+      await mkdir(join(dir, 'pics', name), { recursive: true });
+      const rgb = new Uint8Array(6 * 6 * 3).fill(40 * index);
+      await sharp(rgb, { raw: { width: 6, height: 6, channels: 3 } })
+        .png()
+        .toFile(join(dir, 'pics', name, `${index}.png`));
+    }
+    const data = await loadData('train', parseDataSpec('train', 'images:pics,size=3', dir));
+    expect(data.classNames).toEqual(['cat', 'dog']);
+    expect([data.train.size, data.test.size, data.dim]).toEqual([4, 1, 9]);
+    expect(data.imageShape).toEqual([3, 3]);
+    expect(data.notes[0]).toBe(
+      '5 pictures labelled by their sub-folder, grey (BT.601 weights), 3×3 pixels (resized by area averaging), in [0, 1].',
+    );
   });
 
   it('says which file is missing', async () => {

@@ -1,7 +1,14 @@
 import { access } from 'node:fs/promises';
 import { basename, isAbsolute, resolve } from 'node:path';
 import { InvalidArgumentError } from '@aekit/core';
-import { type Dataset, loadCsv, loadFashionMnist, loadIdx, loadMnist } from '@aekit/data';
+import {
+  type Dataset,
+  loadCsv,
+  loadFashionMnist,
+  loadIdx,
+  loadImageFolder,
+  loadMnist,
+} from '@aekit/data';
 import { commandName } from './flags';
 
 /** What `--data` names, with file paths made absolute. */
@@ -9,7 +16,13 @@ export type DataSpec =
   | { readonly kind: 'mnist' }
   | { readonly kind: 'fashion-mnist' }
   | { readonly kind: 'idx'; readonly images: string; readonly labels: string | null }
-  | { readonly kind: 'csv'; readonly file: string; readonly labelColumn: string | null };
+  | { readonly kind: 'csv'; readonly file: string; readonly labelColumn: string | null }
+  | {
+      readonly kind: 'images';
+      readonly folder: string;
+      /** `[height, width]` every picture is resized to, or null for their own size. */
+      readonly size: readonly [number, number] | null;
+    };
 
 /** A data set ready for training: both splits with values in [0, 1]. */
 export interface LoadedData {
@@ -32,7 +45,8 @@ export interface LoadedData {
   readonly notes: readonly string[];
 }
 
-const dataRule = 'mnist, fashion-mnist, idx:<images>[,<labels>] or csv:<file>';
+const dataRule =
+  'mnist, fashion-mnist, idx:<images>[,<labels>], csv:<file> or images:<folder>[,size=<n>|<h>x<w>]';
 
 /** The fraction of a single file held out as the test split, and the seed of that draw. */
 export const heldOutFraction = 0.1;
@@ -78,6 +92,24 @@ export function parseDataSpec(
   if (text.startsWith('csv:') && text.length > 4) {
     return { kind: 'csv', file: path(text.slice(4)), labelColumn };
   }
+  if (text.startsWith('images:') && text.length > 7) {
+    const [folder, ...options] = text.slice(7).split(',');
+    let size: [number, number] | null = null;
+    for (const option of options) {
+      const match = /^size=(\d+)(?:x(\d+))?$/.exec(option);
+      if (option === 'rgb') {
+        return fail(
+          "Colour pictures train in the library (loadImageFolder(dir, { color: 'rgb' })); the command and its report draw grey pictures only so far.",
+        );
+      }
+      if (match === null || Number(match[1]) < 1 || Number(match[2] ?? match[1]) < 1) {
+        return fail(`After the folder: size=<n> or size=<height>x<width> (got '${option}').`);
+      }
+      size = [Number(match[1]), Number(match[2] ?? match[1])];
+    }
+    if (folder === '') return fail('Give the folder of pictures after images:.');
+    return { kind: 'images', folder: path(folder!), size };
+  }
   return fail();
 }
 
@@ -91,6 +123,8 @@ export function dataSpecText(spec: DataSpec): string {
       return `idx:${spec.images}${spec.labels === null ? '' : `,${spec.labels}`}`;
     case 'csv':
       return `csv:${spec.file}`;
+    case 'images':
+      return `images:${spec.folder}${spec.size === null ? '' : `,size=${spec.size[0]}x${spec.size[1]}`}`;
   }
 }
 
@@ -100,7 +134,9 @@ async function checkFilesExist(command: string, spec: DataSpec): Promise<void> {
       ? [spec.images, ...(spec.labels === null ? [] : [spec.labels])]
       : spec.kind === 'csv'
         ? [spec.file]
-        : [];
+        : spec.kind === 'images'
+          ? [spec.folder]
+          : [];
   for (const file of files) {
     try {
       await access(file);
@@ -118,7 +154,7 @@ async function checkFilesExist(command: string, spec: DataSpec): Promise<void> {
 
 function imageShapeOf(dataset: Dataset): readonly [number, number] | null {
   const shape = dataset.featureShape;
-  if (shape.length === 2) return [shape[0]!, shape[1]!];
+  if (shape.length === 2 || (shape.length === 3 && shape[2] === 1)) return [shape[0]!, shape[1]!];
   const side = Math.round(Math.sqrt(dataset.dim));
   return side * side === dataset.dim && side >= 4 ? [side, side] : null;
 }
@@ -237,6 +273,18 @@ export async function loadData(command: string, spec: DataSpec): Promise<LoadedD
       ({ train, test } = holdOut(command, spec, toUnitInterval(dataset, notes), notes));
       name = basename(spec.file);
       title = `CSV file ${spec.file}`;
+      break;
+    }
+    case 'images': {
+      const dataset = await loadImageFolder(spec.folder, {
+        ...(spec.size === null ? {} : { size: spec.size }),
+      });
+      notes.push(
+        `${dataset.size} pictures${dataset.hasLabels ? ' labelled by their sub-folder' : ''}, grey (BT.601 weights), ${dataset.featureShape[0]}×${dataset.featureShape[1]} pixels${spec.size === null ? '' : ' (resized by area averaging)'}, in [0, 1].`,
+      );
+      ({ train, test } = holdOut(command, spec, dataset, notes));
+      name = basename(spec.folder);
+      title = `pictures in ${spec.folder}`;
       break;
     }
   }
