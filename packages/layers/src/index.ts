@@ -47,6 +47,8 @@ export {
   disposeNetworkPart,
   registerNetworkKind,
 } from './network';
+export type { ImageShape } from './network-options';
+export { checkHiddenDimsWithEncoder, networkSpecOptions } from './network-options';
 export type {
   ConvNetworkSpec,
   DenseNetworkSpec,

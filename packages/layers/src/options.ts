@@ -5,6 +5,8 @@ export type { ActivationName } from './activation-names';
 export { activationNames } from './activation-names';
 export type { InitializerName } from './initializer-names';
 export { initializerNames } from './initializer-names';
+export type { ImageShape } from './network-options';
+export { checkHiddenDimsWithEncoder, networkSpecOptions } from './network-options';
 export type {
   ConvNetworkSpec,
   DenseNetworkSpec,

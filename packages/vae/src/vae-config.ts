@@ -9,10 +9,8 @@ import {
   InvalidArgumentError,
   integerListOption,
   integerOption,
-  type JsonValue,
   jsonOption,
   numberOption,
-  type ResolvedSoFar,
   renameFields,
   resolveOptions,
   seedOption,
@@ -20,8 +18,9 @@ import {
 import {
   type ActivationName,
   activationNames,
+  checkHiddenDimsWithEncoder,
   type NetworkSpec,
-  resolveNetworkSpec,
+  networkSpecOptions,
 } from '@aekit/layers/options';
 
 /** How the decoder models p(x | z). */
@@ -119,58 +118,6 @@ function resolveConditional(
   };
 }
 
-/** `inputShape`: null, or `[height, width, channels]` of positive integers whose product is `inputDim`. */
-function resolveInputShape(
-  functionName: string,
-  argument: string,
-  value: unknown,
-  resolved: ResolvedSoFar,
-): [number, number, number] | null {
-  if (value === null) return null;
-  const inputDim = resolved.inputDim as number;
-  const valid =
-    Array.isArray(value) &&
-    value.length === 3 &&
-    value.every((size) => Number.isInteger(size) && size >= 1);
-  if (!valid || value[0] * value[1] * value[2] !== inputDim) {
-    throw new InvalidArgumentError({
-      functionName,
-      argument,
-      rule: `null or an image shape [height, width, channels] of positive integers with height · width · channels = inputDim (${inputDim})`,
-      value,
-    });
-  }
-  return [value[0], value[1], value[2]];
-}
-
-/** `encoder`: null, or a network spec other than the dense one (that is `hiddenDims`' own). */
-function resolveEncoder(
-  functionName: string,
-  argument: string,
-  value: unknown,
-  resolved: ResolvedSoFar,
-): NetworkSpec | null {
-  if (value === null) return null;
-  const spec = resolveNetworkSpec(functionName, argument, value);
-  if (spec.type === 'dense') {
-    throw new InvalidArgumentError({
-      functionName,
-      argument,
-      rule: "null for the fully connected encoder (set its widths with hiddenDims), or a network spec of another type, e.g. { type: 'conv', channels: [32, 64] }",
-      value,
-    });
-  }
-  if (spec.type === 'conv' && resolved.inputShape === null) {
-    throw new InvalidArgumentError({
-      functionName,
-      argument: 'inputShape',
-      rule: "an image shape [height, width, channels] for a 'conv' encoder",
-      value: null,
-    });
-  }
-  return spec;
-}
-
 /** The hidden widths of the PyTorch example's VAE, the default `hiddenDims`. */
 export const defaultVaeHiddenDims: readonly number[] = [400];
 
@@ -181,19 +128,7 @@ export const defaultVaeHiddenDims: readonly number[] = [400];
  */
 export const vaeOptions = {
   inputDim: integerOption({ range: { min: 1 }, help: 'features per example D, e.g. 784' }),
-  inputShape: jsonOption({
-    default: null,
-    shape: 'null or an image shape [height, width, channels]',
-    help: 'one example as an image [height, width, channels] (its product is inputDim)',
-    resolve: resolveInputShape,
-  }),
-  encoder: jsonOption({
-    default: null,
-    shape: 'null or a network spec',
-    help: "the encoder's network when not the fully connected one of hiddenDims, e.g. { type: 'conv', channels: [32, 64] }; the decoder mirrors it",
-    resolve: (functionName, argument, value, resolved) =>
-      resolveEncoder(functionName, argument, value, resolved) as unknown as JsonValue,
-  }),
+  ...networkSpecOptions(),
   latentDim: integerOption({
     range: { min: 1 },
     label: 'Latent size',
@@ -297,13 +232,6 @@ export function resolveVaeConfig(config: VaeConfig, functionName = 'createVae'):
     renamedVaeConfigFields,
   );
   const options = resolveOptions(functionName, vaeOptions, record, ['family']);
-  if (options.encoder !== null && options.hiddenDims.length > 0) {
-    throw new InvalidArgumentError({
-      functionName,
-      argument: 'hiddenDims',
-      rule: "left out with an encoder (the dense layers of a 'conv' encoder are its own hiddenDims)",
-      value: options.hiddenDims,
-    });
-  }
+  checkHiddenDimsWithEncoder(functionName, options);
   return deepFreeze({ family: 'vae', ...options }) as unknown as ResolvedVaeConfig;
 }
