@@ -4,7 +4,12 @@ import {
   checkConfigObject,
   deepFreeze,
 } from '@aekit/core/options';
-import type { ActivationName, InitializerName } from '@aekit/layers/options';
+import type {
+  ActivationName,
+  ImageShape,
+  InitializerName,
+  NetworkSpec,
+} from '@aekit/layers/options';
 import {
   type NetworkConfig,
   type NetworkDefaults,
@@ -32,6 +37,8 @@ export interface AeConfig extends NetworkConfig {
 export interface ResolvedAeConfig extends AutoencoderConfig {
   readonly family: typeof aeFamilyName;
   readonly inputDim: number;
+  readonly inputShape: ImageShape | null;
+  readonly encoder: NetworkSpec | null;
   readonly hiddenDims: readonly number[];
   readonly latentDim: number;
   readonly hiddenActivation: ActivationName;

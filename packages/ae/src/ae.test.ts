@@ -38,15 +38,15 @@ function layers64(
   values: Record<string, Matrix | number[]>,
   model: Ae,
 ): { encoder: Dense64[]; decoder: Dense64[] } {
-  const encoder = model.encoder.layers.map(
+  const encoder = model.encoder!.layers.map(
     (layer, index): Dense64 => ({
       W: values[`encoder.${index}.W`] as Matrix,
       b: values[`encoder.${index}.b`] as number[],
       activation: layer.activation as Activation64,
     }),
   );
-  const count = model.decoder.layers.length;
-  const decoder = model.decoder.layers.map(
+  const count = model.decoder!.layers.length;
+  const decoder = model.decoder!.layers.map(
     (layer, index): Dense64 => ({
       W: (layer.tied
         ? values[`encoder.${count - 1 - index}.W`]
@@ -73,10 +73,10 @@ describeBackends(['cpu', 'wasm'], '@aekit/ae registration', () => {
 describeBackends(['cpu', 'wasm'], 'createAe', () => {
   it('builds the encoder and mirrored decoder with stable variable names and a complete config', () => {
     const model = createAe(tiny);
-    expect(model.encoder.widths).toEqual([5, 4, 3]);
-    expect(model.decoder.widths).toEqual([3, 4, 5]);
-    expect(model.encoder.layers.map((layer) => layer.activation)).toEqual(['tanh', 'sigmoid']);
-    expect(model.decoder.layers.map((layer) => layer.activation)).toEqual(['tanh', 'sigmoid']);
+    expect(model.encoder!.widths).toEqual([5, 4, 3]);
+    expect(model.decoder!.widths).toEqual([3, 4, 5]);
+    expect(model.encoder!.layers.map((layer) => layer.activation)).toEqual(['tanh', 'sigmoid']);
+    expect(model.decoder!.layers.map((layer) => layer.activation)).toEqual(['tanh', 'sigmoid']);
     expect(Object.keys(model.variables())).toEqual([
       'encoder.0.W',
       'encoder.0.b',
@@ -90,6 +90,8 @@ describeBackends(['cpu', 'wasm'], 'createAe', () => {
     expect(model.config).toEqual({
       family: 'ae',
       inputDim: 5,
+      inputShape: null,
+      encoder: null,
       hiddenDims: [4],
       latentDim: 3,
       hiddenActivation: 'tanh',
@@ -111,6 +113,8 @@ describeBackends(['cpu', 'wasm'], 'createAe', () => {
     expect(model.config).toEqual({
       family: 'ae',
       inputDim: 4,
+      inputShape: null,
+      encoder: null,
       hiddenDims: [],
       latentDim: 6,
       hiddenActivation: 'relu',
@@ -130,7 +134,7 @@ describeBackends(['cpu', 'wasm'], 'createAe', () => {
     const a = createAe(tiny);
     const b = createAe(tiny);
     const c = createAe({ ...tiny, seed: 8 });
-    const w = (model: Ae) => Array.from(model.encoder.layers[0]!.W.dataSync());
+    const w = (model: Ae) => Array.from(model.encoder!.layers[0]!.W.dataSync());
     expect(w(a)).toEqual(w(b));
     expect(w(a)).not.toEqual(w(c));
     for (const model of [a, b, c]) model.dispose();
@@ -199,7 +203,7 @@ describeBackends(['cpu', 'wasm'], 'createAe', () => {
       expectAllClose(terms.reconstruction!, mean64(perExample), { rtol: 1e-4, atol: 1e-6 });
       expectAllClose(total, mean64(perExample), { rtol: 1e-4, atol: 1e-6 });
       if (loss === 'bernoulli') {
-        expect(model.decoder.layers.at(-1)!.activation).toBe('linear');
+        expect(model.decoder!.layers.at(-1)!.activation).toBe('linear');
         // The reconstruction is the sigmoid of the logits.
         const xHat = model.reconstruct(x);
         expectAllClose(
@@ -329,7 +333,7 @@ describe('resolveAeConfig errors', () => {
     [
       'an unknown field',
       { ...tiny, dropout: 0.2 },
-      "createAe: unknown option 'dropout' (got 0.2); the options are family, inputDim, hiddenDims, latentDim, hiddenActivation, codeActivation, outputActivation, loss, tiedWeights, init, seed.",
+      "createAe: unknown option 'dropout' (got 0.2); the options are family, inputDim, inputShape, encoder, hiddenDims, latentDim, hiddenActivation, codeActivation, outputActivation, loss, tiedWeights, init, seed.",
     ],
     [
       'a misspelt field',

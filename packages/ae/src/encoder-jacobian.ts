@@ -84,3 +84,13 @@ export function encoderJacobianNorm(encoder: Mlp, x: Tensor2D): Tensor1D {
     return sqrt(sum(square(full), [1, 2])) as Tensor1D;
   });
 }
+
+/**
+ * ‖J_f(x)‖_F per example for any encoder f given as a function `[batch, inputDim] →
+ * [batch, latentDim]` (e.g. a convolutional encoder and its code layer), for analysis: exact,
+ * by reverse-mode autodiff (`@aekit/core`'s `jacobian`). Not meant to be differentiated.
+ * @returns `[batch]`. The inputs are not disposed.
+ */
+export function functionJacobianNorm(f: (x: Tensor2D) => Tensor2D, x: Tensor2D): Tensor1D {
+  return tidy(() => sqrt(sum(square(jacobian(f, x)), [1, 2])) as Tensor1D);
+}

@@ -35,10 +35,10 @@ describeBackends(['cpu', 'wasm'], 'the family kit', () => {
     const network = createNetwork(options);
     const values = setVariables64(
       {
-        W1: network.encoder.layers[0]!.W,
-        b1: network.encoder.layers[0]!.b,
-        W2: network.decoder.layers[0]!.W,
-        b2: network.decoder.layers[0]!.b,
+        W1: network.encoder!.layers[0]!.W,
+        b1: network.encoder!.layers[0]!.b,
+        W2: network.decoder!.layers[0]!.W,
+        b2: network.decoder!.layers[0]!.b,
       },
       2,
       1,
@@ -75,7 +75,7 @@ describeBackends(['cpu', 'wasm'], 'the family kit', () => {
     expect(model.encoder).toBe(network.encoder);
     ae.dispose();
     model.dispose();
-    expect(network.encoder.layers[0]!.W.isDisposed).toBe(true);
+    expect(network.encoder!.layers[0]!.W.isDisposed).toBe(true);
   });
 
   it('aeLossTerms returns distinct scalars and frees its intermediates; the kit leaks nothing', async () => {

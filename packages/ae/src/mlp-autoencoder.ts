@@ -17,8 +17,8 @@ import {
   tidy,
 } from '@tensorflow/tfjs-core';
 import { checkBatch } from './check-mlp';
-import { encoderFilters } from './encoder-filters';
-import { encoderJacobianNorm } from './encoder-jacobian';
+import { networkFilterShape, networkFilters } from './encoder-filters';
+import { encoderJacobianNorm, functionJacobianNorm } from './encoder-jacobian';
 import {
   type AutoencoderNetwork,
   decodeWith,
@@ -28,8 +28,9 @@ import {
 } from './network';
 
 /**
- * An autoencoder made of an encoder and a decoder `Mlp` — every family of `@aekit/ae`,
- * `@aekit/denoising`, `@aekit/sparse` and `@aekit/contractive`. Beyond the `Autoencoder`
+ * An autoencoder made of an encoder and a decoder — every family of `@aekit/ae`,
+ * `@aekit/denoising`, `@aekit/sparse` and `@aekit/contractive`: fully connected `Mlp`s, or the
+ * networks of an encoder spec (`config.encoder`, e.g. convolutional). Beyond the `Autoencoder`
  * contract it exposes its encoder as plain data and the figures evaluations and reports show.
  *
  * Stacking: `encode(x)` is exactly `applyMlp(encoder, x)` (no noise, no post-processing), so a
@@ -40,12 +41,27 @@ import {
  */
 export interface MlpAutoencoder<Config extends AutoencoderConfig = AutoencoderConfig>
   extends Autoencoder<Config> {
-  /** The encoder `[inputDim, …, latentDim]`, owned by the model (do not dispose it). */
-  readonly encoder: Mlp;
-  /** The decoder `[latentDim, …, inputDim]`, owned by the model; its last layer gives logits for `'bernoulli'`. */
-  readonly decoder: Mlp;
-  /** The encoder's first-layer filters `[h₁, inputDim]`, row j for hidden unit j (see `encoderFilters`). */
+  /**
+   * The fully connected encoder `[inputDim, …, latentDim]`, owned by the model (do not dispose
+   * it); null when `config.encoder` is a network spec (see `network.parts`).
+   */
+  readonly encoder: Mlp | null;
+  /**
+   * The fully connected decoder `[latentDim, …, inputDim]`, owned by the model; its last layer
+   * gives logits for `'bernoulli'`. Null when `config.encoder` is a network spec.
+   */
+  readonly decoder: Mlp | null;
+  /** The encoder and decoder as built, owned by the model. */
+  readonly network: AutoencoderNetwork;
+  /**
+   * The encoder's first-layer filters, one row per unit of its first layer: `[h₁, inputDim]`
+   * for a fully connected encoder (see `encoderFilters`), `[channels, kh·kw·inChannels]` for a
+   * convolutional one (each row a kernel, channels last). `filterShape()` gives the shape of a
+   * row as a picture.
+   */
   filters(): Tensor2D;
+  /** The shape of one row of `filters()` as a picture: `inputShape` (or `[inputDim]`), or `[kh, kw, inChannels]`. */
+  filterShape(): readonly number[];
   /**
    * The code activations h = f(x), `[batch, latentDim]`, for histograms: the same values as
    * `encode(x)`.
@@ -112,6 +128,7 @@ export function createMlpAutoencoder<
 >(spec: MlpAutoencoderSpec<Config, Extra>): MlpAutoencoder<Config> & Extra {
   const { config, network } = spec;
   const { inputDim, latentDim } = network.options;
+  const encodeFunction = (x: Tensor2D) => encodeWith(network, x);
   let disposed = false;
   const alive = (functionName: string) => {
     if (disposed) {
@@ -128,6 +145,7 @@ export function createMlpAutoencoder<
     config,
     encoder: network.encoder,
     decoder: network.decoder,
+    network,
     encode: (x) => encodeWith(network, input('encode', x)),
     decode(z) {
       alive('decode');
@@ -151,14 +169,23 @@ export function createMlpAutoencoder<
     },
     filters() {
       alive('filters');
-      return encoderFilters(network.encoder);
+      return networkFilters(network);
+    },
+    filterShape() {
+      alive('filterShape');
+      return networkFilterShape(network);
     },
     hiddenActivations: (x) => encodeWith(network, input('hiddenActivations', x)),
     meanActivations(x) {
       const checked = input('meanActivations', x);
       return tidy(() => mean(encodeWith(network, checked), 0) as Tensor1D);
     },
-    jacobianNorm: (x) => encoderJacobianNorm(network.encoder, input('jacobianNorm', x)),
+    jacobianNorm(x) {
+      const checked = input('jacobianNorm', x);
+      return network.encoder === null
+        ? functionJacobianNorm(encodeFunction, checked)
+        : encoderJacobianNorm(network.encoder, checked);
+    },
     dispose() {
       if (disposed) return;
       disposed = true;
@@ -168,14 +195,14 @@ export function createMlpAutoencoder<
   return Object.assign(model, spec.methods?.(model, input) ?? ({} as Extra));
 }
 
-/** Whether `model` is an `MlpAutoencoder` (has an encoder and decoder `Mlp` and the analysis methods). */
+/** Whether `model` is an `MlpAutoencoder` (has its network and the analysis methods). */
 export function isMlpAutoencoder(model: unknown): model is MlpAutoencoder {
   const candidate = model as Partial<MlpAutoencoder> | null;
   return (
     typeof candidate === 'object' &&
     candidate !== null &&
-    Array.isArray(candidate.encoder?.layers) &&
-    Array.isArray(candidate.decoder?.layers) &&
+    typeof candidate.network === 'object' &&
+    candidate.network !== null &&
     typeof candidate.encode === 'function' &&
     typeof candidate.filters === 'function' &&
     typeof candidate.meanActivations === 'function' &&

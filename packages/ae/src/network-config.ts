@@ -12,8 +12,12 @@ import {
 import {
   type ActivationName,
   activationNames,
+  checkHiddenDimsWithEncoder,
+  type ImageShape,
   type InitializerName,
   initializerNames,
+  type NetworkSpec,
+  networkSpecOptions,
 } from '@aekit/layers/options';
 import type { NetworkOptions } from './network';
 import { type ReconstructionLoss, reconstructionLosses } from './reconstruction-loss-names';
@@ -25,6 +29,15 @@ import { type ReconstructionLoss, reconstructionLosses } from './reconstruction-
 export interface NetworkConfig {
   /** Features per example, e.g. 784. */
   readonly inputDim: number;
+  /** One example as an image `[height, width, channels]` (its product is `inputDim`). Default null. */
+  readonly inputShape?: ImageShape | null;
+  /**
+   * The encoder's network when it is not the fully connected one of `hiddenDims`: a
+   * `{ type: 'conv', channels, … }` spec (needs `inputShape`) or a kind registered with
+   * `@aekit/layers`' `registerNetworkKind`. The decoder is its mirror; the code layer (of
+   * `codeActivation`) follows it. Default null.
+   */
+  readonly encoder?: NetworkSpec | null;
   /** Widths of the encoder's hidden layers before the code (the decoder mirrors them). Default []. */
   readonly hiddenDims?: readonly number[];
   /** Width of the code (the bottleneck), smaller or larger than `inputDim`. */
@@ -48,6 +61,8 @@ export interface NetworkConfig {
 /** The names of `NetworkConfig`'s fields, in the order configs list them. */
 export const networkConfigFields = [
   'inputDim',
+  'inputShape',
+  'encoder',
   'hiddenDims',
   'latentDim',
   'hiddenActivation',
@@ -88,7 +103,7 @@ export interface NetworkDefaults {
 /**
  * The options of an encoder–decoder pair (see `NetworkConfig`), described once for a family
  * with its `defaults`: each MLP family's option schema starts with these, in the order configs
- * list them. (The rule that relates two of them is `networkInConfigOrder`'s.)
+ * list them. (The rules that relate them are `networkInConfigOrder`'s.)
  * @param activations the activations the family allows for its encoder (default: all).
  */
 export function networkOptions(
@@ -97,6 +112,7 @@ export function networkOptions(
 ) {
   return {
     inputDim: integerOption({ range: { min: 1 }, help: 'features per example, e.g. 784' }),
+    ...networkSpecOptions(),
     hiddenDims: integerListOption({
       default: [],
       allowEmpty: true,
@@ -166,16 +182,30 @@ export function resolveNetworkConfig(
 
 /**
  * The network fields of resolved options in the order configs list them, after the check that
- * relates two of them (`outputActivation` must be `'sigmoid'` with loss `'bernoulli'`).
+ * relate them: `outputActivation` must be `'sigmoid'` with loss `'bernoulli'`; with an
+ * `encoder` spec, `hiddenDims` is empty and the weights are not tied.
  */
 export function networkInConfigOrder(
   functionName: string,
   options: Readonly<Record<keyof NetworkOptions, unknown>>,
 ): NetworkOptions {
   const loss = options.loss as ReconstructionLoss;
+  const encoder = options.encoder as NetworkSpec | null;
+  const hiddenDims = options.hiddenDims as readonly number[];
+  checkHiddenDimsWithEncoder(functionName, { encoder, hiddenDims });
+  if (encoder !== null && options.tiedWeights === true) {
+    throw new InvalidArgumentError({
+      functionName,
+      argument: 'tiedWeights',
+      rule: 'false with an encoder spec (only a fully connected decoder can use the transposed encoder weights)',
+      value: true,
+    });
+  }
   return {
     inputDim: options.inputDim as number,
-    hiddenDims: [...(options.hiddenDims as readonly number[])],
+    inputShape: options.inputShape as ImageShape | null,
+    encoder,
+    hiddenDims: [...hiddenDims],
     latentDim: options.latentDim as number,
     hiddenActivation: options.hiddenActivation as ActivationName,
     codeActivation: options.codeActivation as ActivationName,

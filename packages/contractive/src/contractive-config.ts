@@ -14,10 +14,16 @@ import {
   checkConfigObject,
   type DenseActivation,
   deepFreeze,
+  InvalidArgumentError,
   numberOption,
   resolveOptions,
 } from '@aekit/core/options';
-import type { ActivationName, InitializerName } from '@aekit/layers/options';
+import type {
+  ActivationName,
+  ImageShape,
+  InitializerName,
+  NetworkSpec,
+} from '@aekit/layers/options';
 
 /** The `config.family` of a contractive autoencoder. */
 export const contractiveFamilyName = 'contractive';
@@ -43,6 +49,8 @@ export interface ContractiveAeConfig extends NetworkConfig {
 export interface ResolvedContractiveAeConfig extends AutoencoderConfig {
   readonly family: typeof contractiveFamilyName;
   readonly inputDim: number;
+  readonly inputShape: ImageShape | null;
+  readonly encoder: NetworkSpec | null;
   readonly hiddenDims: readonly number[];
   readonly latentDim: number;
   readonly hiddenActivation: DenseActivation;
@@ -114,6 +122,15 @@ export function resolveContractiveAeConfig(
   );
   const options = resolveOptions(functionName, contractiveAeOptions, record, ['family']);
   const network = networkInConfigOrder(functionName, options);
+  if (network.encoder !== null) {
+    throw new InvalidArgumentError({
+      functionName,
+      argument: 'encoder',
+      rule:
+        'null: the contractive penalty is exact for fully connected encoders (hiddenDims) and not yet available for an encoder spec',
+      value: network.encoder,
+    });
+  }
   return deepFreeze({
     family: contractiveFamilyName,
     ...network,

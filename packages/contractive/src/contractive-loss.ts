@@ -31,7 +31,7 @@ export function contractiveLossTerms(
     reconstructionLoss(x, decoderOutput(network, encodeWith(network, x)), network.options.loss),
   );
   const contractive = tidy(
-    () => mul(lambda, mean(encoderJacobianFrobeniusSquared(network.encoder, x))) as Scalar,
+    () => mul(lambda, mean(encoderJacobianFrobeniusSquared(network.encoder!, x))) as Scalar,
   );
   const total = add(reconstruction, contractive) as Scalar;
   return { total, terms: { reconstruction, contractive } };

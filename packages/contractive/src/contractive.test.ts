@@ -38,7 +38,7 @@ const mean64 = (values: readonly number[]) =>
 /** The model's encoder and decoder in float64 (untied). */
 function network64(values: Record<string, Matrix | number[]>, model: ContractiveAe) {
   const stack = (name: 'encoder' | 'decoder') =>
-    model[name].layers.map(
+    model[name]!.layers.map(
       (layer, index): Dense64 => ({
         W: values[`${name}.${index}.W`] as Matrix,
         b: values[`${name}.${index}.b`] as number[],
@@ -75,6 +75,8 @@ describeBackends(['cpu', 'wasm'], 'createContractiveAe', () => {
     expect(model.config).toEqual({
       family: 'contractive',
       inputDim: 6,
+      inputShape: null,
+      encoder: null,
       hiddenDims: [],
       latentDim: 4,
       hiddenActivation: 'sigmoid',
@@ -134,7 +136,7 @@ describeBackends(['cpu', 'wasm'], 'createContractiveAe', () => {
     const { encoder, decoder } = network64(setVariables64(model.variables(), 6, 1.2), model);
     const rows = uniformMatrix(3, 4, 7, 0, 1);
     const x = tf.tensor2d(rows);
-    const w1 = model.encoder.layers[0]!.W;
+    const w1 = model.encoder!.layers[0]!.W;
     const { grads, value } = tf.variableGrads(
       () => model.lossTerms(x, { step: 0, training: true }).total,
       [w1],
@@ -267,7 +269,7 @@ describe('resolveContractiveAeConfig errors', () => {
     [
       'an unknown field',
       { ...base, beta: 1 },
-      "createContractiveAe: unknown option 'beta' (got 1); the options are family, inputDim, hiddenDims, latentDim, hiddenActivation, codeActivation, outputActivation, loss, tiedWeights, init, seed, lambda.",
+      "createContractiveAe: unknown option 'beta' (got 1); the options are family, inputDim, inputShape, encoder, hiddenDims, latentDim, hiddenActivation, codeActivation, outputActivation, loss, tiedWeights, init, seed, lambda.",
     ],
     [
       'a misspelt field',

@@ -15,7 +15,12 @@ import {
   jsonOption,
   resolveOptions,
 } from '@aekit/core/options';
-import type { ActivationName, InitializerName } from '@aekit/layers/options';
+import type {
+  ActivationName,
+  ImageShape,
+  InitializerName,
+  NetworkSpec,
+} from '@aekit/layers/options';
 import { type Corruption, type ResolvedCorruption, resolveCorruptions } from './corruption-config';
 
 /** The `config.family` of a denoising autoencoder. */
@@ -39,6 +44,8 @@ export interface DenoisingAeConfig extends NetworkConfig {
 export interface ResolvedDenoisingAeConfig extends AutoencoderConfig {
   readonly family: typeof denoisingFamilyName;
   readonly inputDim: number;
+  readonly inputShape: ImageShape | null;
+  readonly encoder: NetworkSpec | null;
   readonly hiddenDims: readonly number[];
   readonly latentDim: number;
   readonly hiddenActivation: ActivationName;

@@ -84,6 +84,8 @@ describeBackends(['cpu', 'wasm'], 'createDenoisingAe', () => {
     expect(model.config).toEqual({
       family: 'denoising',
       inputDim: 6,
+      inputShape: null,
+      encoder: null,
       hiddenDims: [],
       latentDim: 4,
       hiddenActivation: 'relu',
@@ -297,7 +299,7 @@ describe('resolveDenoisingAeConfig errors', () => {
     [
       'an unknown field',
       { ...tiny, noise: 0.3 },
-      "createDenoisingAe: unknown option 'noise' (got 0.3); the options are family, inputDim, hiddenDims, latentDim, hiddenActivation, codeActivation, outputActivation, loss, tiedWeights, init, seed, corruptions.",
+      "createDenoisingAe: unknown option 'noise' (got 0.3); the options are family, inputDim, inputShape, encoder, hiddenDims, latentDim, hiddenActivation, codeActivation, outputActivation, loss, tiedWeights, init, seed, corruptions.",
     ],
     [
       'a misspelt field',

@@ -17,7 +17,13 @@ import {
   resolveOptions,
   seedOption,
 } from '@aekit/core/options';
-import { type InitializerName, initializerNames } from '@aekit/layers/options';
+import {
+  type ImageShape,
+  type InitializerName,
+  initializerNames,
+  type NetworkSpec,
+  networkSpecOptions,
+} from '@aekit/layers/options';
 
 /** The `config.family` of a sparse autoencoder. */
 export const sparseFamilyName = 'sparse';
@@ -42,6 +48,15 @@ export interface SparseAeConfig {
   readonly family?: typeof sparseFamilyName;
   /** Features per example, e.g. 784. */
   readonly inputDim: number;
+  /** One example as an image `[height, width, channels]` (its product is `inputDim`). Default null. */
+  readonly inputShape?: ImageShape | null;
+  /**
+   * The encoder's network before the code when it is not the one dense layer of the lecture's
+   * model: a `{ type: 'conv', channels, … }` spec (needs `inputShape`; its layers are ReLU) or a
+   * kind registered with `registerNetworkKind`. The code layer, whose units the penalty acts on,
+   * follows it; the decoder is its mirror. Default null.
+   */
+  readonly encoder?: NetworkSpec | null;
   /** Width of the code, the one hidden layer; may exceed `inputDim` (overcomplete). */
   readonly latentDim: number;
   /** `'kl'` (default) or `'l1'`: see `SparsityPenalty`. */
@@ -64,6 +79,8 @@ export interface SparseAeConfig {
 export interface ResolvedSparseAeConfig extends AutoencoderConfig {
   readonly family: typeof sparseFamilyName;
   readonly inputDim: number;
+  readonly inputShape: ImageShape | null;
+  readonly encoder: NetworkSpec | null;
   readonly latentDim: number;
   readonly penalty: SparsityPenalty;
   /** Stored for both penalties; only `'kl'` uses it. */
@@ -88,6 +105,7 @@ export const defaultSparsityWeights: Readonly<Record<SparsityPenalty, number>> =
  */
 export const sparseAeOptions = {
   inputDim: integerOption({ range: { min: 1 }, help: 'features per example, e.g. 784' }),
+  ...networkSpecOptions(),
   latentDim: integerOption({
     range: { min: 1 },
     label: 'Hidden units',
@@ -198,20 +216,34 @@ export function resolveSparseAeConfig(
       value: options.loss,
     });
   }
-  return deepFreeze({ family: sparseFamilyName, ...options });
+  if (options.encoder !== null && options.tiedWeights) {
+    throw new InvalidArgumentError({
+      functionName,
+      argument: 'tiedWeights',
+      rule: 'false with an encoder spec (only a fully connected decoder can use the transposed encoder weights)',
+      value: true,
+    });
+  }
+  return deepFreeze({
+    family: sparseFamilyName,
+    ...options,
+  }) as unknown as ResolvedSparseAeConfig;
 }
 
 /**
- * The network of a sparse autoencoder: `'kl'` has sigmoid hidden units and a sigmoid
- * reconstruction, `'l1'` ReLU hidden units and a softplus reconstruction.
+ * The network of a sparse autoencoder: `'kl'` has sigmoid code units and a sigmoid
+ * reconstruction, `'l1'` ReLU code units and a softplus reconstruction. The layers of an
+ * encoder spec before the code (and their mirror) are ReLU.
  */
 export function sparseNetworkOptions(config: ResolvedSparseAeConfig): NetworkOptions {
   const kl = config.penalty === 'kl';
   return {
     inputDim: config.inputDim,
+    inputShape: config.inputShape,
+    encoder: config.encoder,
     hiddenDims: [],
     latentDim: config.latentDim,
-    hiddenActivation: kl ? 'sigmoid' : 'relu',
+    hiddenActivation: kl && config.encoder === null ? 'sigmoid' : 'relu',
     codeActivation: kl ? 'sigmoid' : 'relu',
     outputActivation: kl ? 'sigmoid' : 'softplus',
     loss: config.loss,

@@ -78,6 +78,8 @@ describeBackends(['cpu', 'wasm'], 'createSparseAe', () => {
     expect(kl.config).toEqual({
       family: 'sparse',
       inputDim: 6,
+      inputShape: null,
+      encoder: null,
       latentDim: 4,
       penalty: 'kl',
       rho: 0.05,
@@ -87,12 +89,12 @@ describeBackends(['cpu', 'wasm'], 'createSparseAe', () => {
       init: 'glorotUniform',
       seed: 0,
     });
-    expect(kl.encoder.layers.map((layer) => layer.activation)).toEqual(['sigmoid']);
-    expect(kl.decoder.layers.map((layer) => layer.activation)).toEqual(['sigmoid']);
+    expect(kl.encoder!.layers.map((layer) => layer.activation)).toEqual(['sigmoid']);
+    expect(kl.decoder!.layers.map((layer) => layer.activation)).toEqual(['sigmoid']);
     const l1 = createSparseAe({ inputDim: 6, latentDim: 4, penalty: 'l1' });
     expect(l1.config.lambda).toBe(0.01);
-    expect(l1.encoder.layers.map((layer) => layer.activation)).toEqual(['relu']);
-    expect(l1.decoder.layers.map((layer) => layer.activation)).toEqual(['softplus']);
+    expect(l1.encoder!.layers.map((layer) => layer.activation)).toEqual(['relu']);
+    expect(l1.decoder!.layers.map((layer) => layer.activation)).toEqual(['softplus']);
     expect(JSON.parse(JSON.stringify(l1.config))).toEqual(l1.config);
     expect(Object.isFrozen(l1.config)).toBe(true);
     kl.dispose();
@@ -291,7 +293,7 @@ describe('resolveSparseAeConfig errors', () => {
     [
       'a key close to nothing',
       { ...base, dropout: 0.1 },
-      "createSparseAe: unknown option 'dropout' (got 0.1); the options are family, inputDim, latentDim, penalty, rho, lambda, loss, tiedWeights, init, seed.",
+      "createSparseAe: unknown option 'dropout' (got 0.1); the options are family, inputDim, inputShape, encoder, latentDim, penalty, rho, lambda, loss, tiedWeights, init, seed.",
     ],
     [
       'a misspelt key',

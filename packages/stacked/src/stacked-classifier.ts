@@ -21,11 +21,12 @@ import {
   type Variable,
 } from '@tensorflow/tfjs-core';
 import { toBatchSource } from './batch-sources';
-import type {
-  StackedAe,
-  StackedClassifier,
-  StackedClassifierConfig,
-  StackedClassifierOptions,
+import {
+  type StackedAe,
+  type StackedClassifier,
+  type StackedClassifierConfig,
+  type StackedClassifierOptions,
+  stageMlps,
 } from './stacked-types';
 
 function resolveMask(functionName: string, mask: unknown, stages: number): boolean[] {
@@ -74,7 +75,7 @@ export function createStackedClassifier(
 
   const applyMask = () => {
     stack.stages.forEach((stage, index) => {
-      for (const layer of stage.encoder.layers) {
+      for (const layer of stageMlps(stage).encoder.layers) {
         layer.W.trainable = mask[index]!;
         layer.b.trainable = mask[index]!;
       }

@@ -191,6 +191,16 @@ function resolveStages(
         });
       }
     }
+    for (const field of ['encoder', 'inputShape'] as const) {
+      if (familyOptions[field] !== undefined && familyOptions[field] !== null) {
+        throw new InvalidArgumentError({
+          functionName,
+          argument: `${at}.${field}`,
+          rule: 'left out: the stages of a stacked autoencoder are fully connected (stage k trains on the flat codes of stage k − 1, and fine-tuning composes their dense encoders into one network; a convolutional model is a single deep autoencoder: createAe({ inputShape, encoder: { type: "conv", … } }))',
+          value: familyOptions[field],
+        });
+      }
+    }
     const stageWidth = checkPositiveInteger(functionName, `${at}.latentDim`, latentDim);
     const stageFamily = checkOneOf(functionName, `${at}.family`, family, stageFamilies);
     const builder = stageBuilders[stageFamily];

@@ -7,6 +7,7 @@ import type {
   TrainableModel,
   Trainer,
 } from '@aekit/core';
+import { AekitError } from '@aekit/core';
 import type { Mlp } from '@aekit/layers';
 import type { Tensor1D, Tensor2D } from '@tensorflow/tfjs-core';
 import type { StackedData } from './batch-sources';
@@ -139,4 +140,18 @@ export interface StackedClassifier extends TrainableModel<StackedClassifierConfi
   setTrainable(mask: TrainableMask): void;
   /** Accuracy and confusion matrix on labelled data (`{ x, labels }` or a labelled `BatchSource`). */
   evaluate(data: StackedData): Promise<ClassifierEvaluation>;
+}
+
+/**
+ * A stage's fully connected encoder and decoder. Stages are always fully connected (their
+ * configs refuse an encoder spec), so a missing one is a bug, reported as such.
+ * @internal
+ */
+export function stageMlps(stage: MlpAutoencoder): { readonly encoder: Mlp; readonly decoder: Mlp } {
+  if (stage.encoder === null || stage.decoder === null) {
+    throw new AekitError(
+      `stacked: stage '${stage.config.family}' has no fully connected network; stages must be fully connected.`,
+    );
+  }
+  return { encoder: stage.encoder, decoder: stage.decoder };
 }

@@ -229,7 +229,7 @@ describeBackends(['cpu', 'wasm'], 'stacked autoencoder', () => {
     const { total, terms } = stack.lossTerms(x, { step: 0, training: true });
     const expected = tf.tidy(() => {
       const down = stack.stages[1]!.decode(stack.encode(x));
-      return reconstructionLoss(x, applyMlp(stack.stages[0]!.decoder, down), 'mse-sum');
+      return reconstructionLoss(x, applyMlp(stack.stages[0]!.decoder!, down), 'mse-sum');
     });
     expect(total.dataSync()[0]).toBe(expected.dataSync()[0]);
     expect(Object.keys(terms)).toEqual(['reconstruction']);
@@ -342,7 +342,7 @@ describeBackends(['cpu', 'wasm'], 'stacked autoencoder', () => {
         classifier,
         { saveModel, loadModel },
         (m) => [m.logits(x)],
-        (loaded) => expect(loaded.stack.stages[0]!.encoder.layers[0]!.W.trainable).toBe(false),
+        (loaded) => expect(loaded.stack.stages[0]!.encoder!.layers[0]!.W.trainable).toBe(false),
       );
     } finally {
       classifier.dispose();

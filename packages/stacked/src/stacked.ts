@@ -16,7 +16,7 @@ import {
   rebuildStages,
   type StackedAeConfig,
 } from './stacked-config';
-import type { AnyTrainer, PretrainOptions, StackedAe } from './stacked-types';
+import { type AnyTrainer, type PretrainOptions, type StackedAe, stageMlps } from './stacked-types';
 
 /**
  * Builds a stacked autoencoder, each stage a model of its family:
@@ -43,7 +43,7 @@ export function rebuildStackedAe(config: ResolvedStackedAeConfig, functionName: 
 }
 
 function assemble(config: ResolvedStackedAeConfig, stages: MlpAutoencoder[]): StackedAe {
-  const composed = composeMlps(stages.map((stage) => stage.encoder));
+  const composed = composeMlps(stages.map((stage) => stageMlps(stage).encoder));
   let disposed = false;
   const alive = (functionName: string) => {
     if (disposed) {
@@ -104,7 +104,7 @@ function assemble(config: ResolvedStackedAeConfig, stages: MlpAutoencoder[]): St
       return tidy(() => {
         const codes = decodeToFirstCodes(applyMlp(composed, x));
         // Stage 1's raw decoder output (logits for a Bernoulli loss), as its own loss expects.
-        const output = applyMlp(first.decoder, codes);
+        const output = applyMlp(stageMlps(first).decoder, codes);
         const reconstruction = reconstructionLoss(x, output, loss);
         return { total: reconstruction, terms: { reconstruction } };
       }) as unknown as LossTerms;

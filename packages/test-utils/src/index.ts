@@ -44,4 +44,6 @@ export {
   uniformMatrix,
   uniforms,
 } from './float64';
+export type { NetworkCheckSetup, NetworkModel } from './network-checks';
+export { itTrainsOnANetworkSpec, smallConvNetwork } from './network-checks';
 export { expectModelFreesItsTensors, expectNoLeaks } from './no-leaks';

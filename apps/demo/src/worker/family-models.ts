@@ -247,9 +247,9 @@ function hiddenDimsOf(parameters: ParameterValues): number[] {
   return width > 0 ? [width] : [];
 }
 
-/** The activation of an MLP model's code: its encoder's last layer's (the family set it). */
+/** The activation of the model's code (the family set it). */
 function codeActivationOf(model: MlpAutoencoder): ActivationName {
-  return model.encoder.layers[model.encoder.layers.length - 1]!.activation;
+  return model.network.options.codeActivation;
 }
 
 /** The model as an `MlpAutoencoder`, or an error naming its family. */
