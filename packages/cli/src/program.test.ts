@@ -168,6 +168,62 @@ describeBackends(['cpu', 'wasm'], 'runCli in process', (backend) => {
     );
   });
 
+  it('trains every autoencoder family with --arch conv; eval, encode and report work on it', async () => {
+    const args = ['--backend', backend, '--json'];
+    const data = ['--data', 'csv:data.csv', '--label-column', 'label'];
+    for (const family of ['ae', 'denoising', 'sparse']) {
+      const io = capture(dir);
+      const out = `conv-${family}-${backend}`;
+      const codes = [
+        await runCli(
+          [
+            'train',
+            '--family',
+            family,
+            ...data,
+            '--arch',
+            'conv',
+            '--channels',
+            '2,3',
+            '--hidden',
+            '5',
+            '--latent',
+            '3',
+            '--epochs',
+            '1',
+            '--out',
+            out,
+            ...args,
+          ],
+          io,
+        ),
+        await runCli(['eval', '--model', out, ...args], io),
+        await runCli(['encode', '--model', out, '--out', `${out}.csv`, ...args], io),
+        await runCli(['report', '--model', out, ...args], io),
+      ];
+      expect([family, ...codes, io.err()]).toEqual([family, 0, 0, 0, 0, '']);
+      const { config } = JSON.parse(await readFile(join(dir, out, 'model', 'config.json'), 'utf8'));
+      expect([config.family, config.encoder, config.inputShape]).toEqual([
+        family,
+        { type: 'conv', channels: [2, 3], kernelSize: 3, strides: 2, hiddenDims: [5] },
+        [4, 4, 1],
+      ]);
+      const codesCsv = await readFile(join(dir, `${out}.csv`), 'utf8');
+      expect(codesCsv.split('\n')[0]).toBe('split,z1,z2,z3,label');
+    }
+    const report = await readFile(join(dir, `conv-sparse-${backend}`, 'report.html'), 'utf8');
+    expect(report).toContain(
+      'The first layer is a convolution: each tile is one of its 2 3×3 kernels',
+    );
+    const refused = capture(dir);
+    expect(await runCli(['train', '--family', 'stacked', ...data, '--arch', 'conv'], refused)).toBe(
+      2,
+    );
+    expect(refused.err()).toBe(
+      'aekit train: \'--arch\' must be left out with --family stacked (it is an option of --family vae, ae, denoising, sparse, contractive), got "conv".\n',
+    );
+  });
+
   it('returns exit code 2 and one line for a mistake, 0 for --help', async () => {
     const io = capture(dir);
     expect(await runCli(['train', '--epochs', '0'], io)).toBe(2);

@@ -118,6 +118,12 @@ function buildProgram(io: CliIo, exit: (code: number) => void): Command {
 Families ae, denoising, sparse and contractive: --latent is the width of the code (default 256)
 and --hidden the widths of any hidden layers before it (default none: one hidden layer, the code).
 
+--arch conv (pictures only): convolutions of --channels, each halving the image with the default
+--strides 2, then dense layers of --hidden, then the code of --latent; the decoder mirrors it with
+transposed convolutions and ends in a convolution to the image's channels. The stages of
+--family stacked stay fully connected: each trains on the codes of the stage before, which are
+vectors, not pictures.
+
 Family stacked: each of the --layers stages pretrains for --pretrain-epochs on the codes of the
 stage below, then a softmax head trains for --head-epochs on the labels with the stages fixed;
 with --finetune every layer then trains for --epochs more, and the same network trained from
@@ -130,6 +136,7 @@ Examples:
   aekit train --data fashion-mnist --latent 2   a 2-D latent space: the report shows the manifold
   aekit train --data csv:points.csv --likelihood gaussian --hidden 64 --latent 2
   aekit train --family denoising --data fashion-mnist --masking 0.5 --epochs 5
+  aekit train --family denoising --arch conv --channels 32,64 --latent 16 --gaussian 0.3
   aekit train --family sparse --latent 400 --rho 0.05 --lambda 3
   aekit train --family stacked --layers 256,128 --layer-family sparse --finetune --epochs 5
   aekit train --resume runs/vae-mnist-20250101-120000   continue an interrupted run`,

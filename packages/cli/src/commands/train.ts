@@ -78,7 +78,10 @@ function finalTable(history: History): string {
   return textTable(header, rows);
 }
 
-/** Checks that flags of other families were not given (`--beta` with `--family ae`). */
+/**
+ * Checks that flags of other families were not given (`--beta` with `--family ae`), naming
+ * every family that has the flag.
+ */
 function checkForeignFlags(adapter: FamilyAdapter, flags: TrainFlags, source: FlagSource): void {
   const own = new Set(adapter.options.map((option) => option.flags.split(' ')[0]));
   for (const other of familyAdapters) {
@@ -87,10 +90,13 @@ function checkForeignFlags(adapter: FamilyAdapter, flags: TrainFlags, source: Fl
       const flag = option.flags.split(' ')[0]!;
       const key = flagKey(option.flags);
       if (!own.has(flag) && source(key) === 'cli') {
+        const owners = familyAdapters
+          .filter((family) => family.options.some((each) => each.flags === option.flags))
+          .map((family) => family.name);
         throw new InvalidArgumentError({
           functionName: 'aekit train',
           argument: flag,
-          rule: `left out with --family ${adapter.name} (it is an option of --family ${other.name})`,
+          rule: `left out with --family ${adapter.name} (it is an option of --family ${owners.join(', ')})`,
           value: flags[key],
         });
       }

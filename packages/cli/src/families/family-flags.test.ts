@@ -74,12 +74,12 @@ describe('aekit train flag errors of the families', () => {
     [
       'a flag of another family',
       ['--family', 'ae', '--rho', '0.1'],
-      `aekit train: '--rho' must be left out with --family ae (it is an option of --family sparse), got "0.1".\n`,
+      `aekit train: '--rho' must be left out with --family ae (it is an option of --family sparse, stacked), got "0.1".\n`,
     ],
     [
       '--loss with the VAE',
       ['--loss', 'mse'],
-      `aekit train: '--loss' must be left out with --family vae (it is an option of --family ae), got "mse".\n`,
+      `aekit train: '--loss' must be left out with --family vae (it is an option of --family ae, denoising, sparse, contractive, stacked), got "mse".\n`,
     ],
     [
       '--layers without --family stacked',

@@ -18,6 +18,7 @@ import {
 import type { FamilyAdapter, FamilyOption, FamilySettings } from '../family-contract';
 import { booleanFlag, choiceFlag, commandName } from '../flags';
 import { filterTilesExplanation } from '../report/unit-sections';
+import { encoderSpec, networkFlagOptions, parseNetworkFlags } from './network-flags';
 import {
   checkFlagsUsed,
   optionFlags,
@@ -70,12 +71,18 @@ export function parseMlpCommonOptions(values: Readonly<Record<string, unknown>>)
   };
 }
 
-/** The widths an MLP family's network gets from `--latent` and `--hidden`. */
+/**
+ * The widths an MLP family's network gets from `--latent` and `--hidden`, and with `--arch conv`
+ * the encoder spec (its dense layers those of `--hidden`, so `hiddenDims` is then empty) and
+ * the images' shape.
+ */
 export interface MlpShape {
   readonly inputDim: number;
   readonly latentDim: number;
   readonly hiddenDims: readonly number[];
   readonly seed: number;
+  readonly encoder?: { readonly [key: string]: JsonValue };
+  readonly inputShape?: readonly [number, number, number];
 }
 
 /** What a family gives `mlpFamilyAdapter`. */
@@ -87,9 +94,12 @@ export interface MlpFamilySpec {
   readonly options: readonly FamilyOption[];
   /**
    * Whether the encoder may have hidden layers before the code (`--hidden`); false for the
-   * sparse autoencoder, whose one hidden layer is the code.
+   * sparse autoencoder, whose one hidden layer is the code (with `--arch conv`, `--hidden` are
+   * the dense layers after the convolutions, which every family takes).
    */
   readonly hiddenLayers: boolean;
+  /** Whether the family's config takes an encoder spec (`--arch conv`): its schema has `encoder`. */
+  readonly encoderSpecs: boolean;
   /**
    * Parses the family's own flags and returns the settings: exactly the fields of the
    * family's config beyond `inputDim`, the widths and `seed` (plain JSON), so a stage of a
@@ -134,9 +144,14 @@ export function mlpFamilyAdapter(spec: MlpFamilySpec): MlpFamilyAdapter {
     name: spec.name,
     title: spec.title,
     summary: spec.summary,
-    options: [...spec.options, ...mlpCommonOptions],
+    options: [
+      ...spec.options,
+      ...mlpCommonOptions,
+      ...(spec.encoderSpecs ? networkFlagOptions : []),
+    ],
     parseOptions(values) {
-      if (!spec.hiddenLayers && values.hidden !== undefined) {
+      const encoder = spec.encoderSpecs ? parseNetworkFlags('train', values) : null;
+      if (!spec.hiddenLayers && encoder === null && values.hidden !== undefined) {
         throw new InvalidArgumentError({
           functionName: 'aekit train',
           argument: '--hidden',
@@ -144,15 +159,29 @@ export function mlpFamilyAdapter(spec: MlpFamilySpec): MlpFamilyAdapter {
           value: values.hidden,
         });
       }
-      return spec.parseFamilyOptions(values, parseMlpCommonOptions(values));
+      const settings = spec.parseFamilyOptions(values, parseMlpCommonOptions(values));
+      // Recorded only for a conv network, so dense runs record what they always have.
+      return encoder === null ? settings : { ...settings, encoder };
     },
     create(settings, shape) {
-      return spec.create(settings, {
+      const { encoder: recorded, ...familySettings } = settings;
+      const encoder = encoderSpec('train', recorded, shape.hidden, shape.imageShape ?? null);
+      const widths = {
         inputDim: shape.inputDim,
         latentDim: shape.latentDim ?? mlpDefaults.latentDim,
-        hiddenDims: shape.hidden ?? mlpDefaults.hidden,
         seed: shape.seed,
-      });
+      };
+      return spec.create(
+        familySettings,
+        encoder === null
+          ? { ...widths, hiddenDims: shape.hidden ?? mlpDefaults.hidden }
+          : {
+              ...widths,
+              hiddenDims: [],
+              encoder: encoder as unknown as { readonly [key: string]: JsonValue },
+              inputShape: shape.imageShape!,
+            },
+      );
     },
     needsLabels: () => false,
     encoderJacobianNorm: (model, x) => asMlp(model, 'eval').jacobianNorm(x),
@@ -232,12 +261,14 @@ export function registeredMlpSpec(
     );
   }
   const hiddenLayers = options.hiddenDims !== undefined;
+  const encoderSpecs = options.encoder !== undefined;
   return {
     name: family.name,
     title: family.title!,
     summary: family.summary!,
     ...(flags ?? schemaFamilyOptions(options, resolveConfig)),
     hiddenLayers,
+    encoderSpecs,
     create: (settings, shape) =>
       asMlp(
         // A family's `create` returns its model; an MLP family's is an `Autoencoder` (checked).
@@ -247,6 +278,9 @@ export function registeredMlpSpec(
             inputDim: shape.inputDim,
             latentDim: shape.latentDim,
             ...(hiddenLayers ? { hiddenDims: [...shape.hiddenDims] } : {}),
+            ...(shape.encoder === undefined
+              ? {}
+              : { encoder: shape.encoder, inputShape: [...shape.inputShape!] }),
             seed: shape.seed,
           }),
         ) as unknown as Autoencoder,

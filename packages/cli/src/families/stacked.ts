@@ -14,6 +14,7 @@ import type { FamilyAdapter, FamilyOption } from '../family-contract';
 import { booleanFlag, flagKey, positiveIntegerFlag } from '../flags';
 import { mlpAdapterNamed } from './mlp-adapters';
 import type { MlpFamilyAdapter } from './mlp-families';
+import { networkFlagOptions } from './network-flags';
 import { optionFlags, parseOptionFlags, resolveWithFlags } from './option-flags';
 import { type StackedSettings, trainStacked } from './stacked-training';
 
@@ -28,9 +29,12 @@ const stageAdapters = Object.fromEntries(
  */
 const stackCommonFields: readonly string[] = ['inputDim', 'seed'];
 
-/** Every stage family's flags, once each (in the order of the families). */
+/**
+ * Every stage family's flags, once each (in the order of the families), but not the network
+ * flags (`--arch` …): a stage is fully connected (see `@aekit/stacked`'s README).
+ */
 function stageOptions(): FamilyOption[] {
-  const seen = new Set<string>();
+  const seen = new Set<string>(networkFlagOptions.map((option) => option.flags));
   const options: FamilyOption[] = [];
   for (const family of stageFamilies) {
     for (const option of stageAdapters[family].options) {

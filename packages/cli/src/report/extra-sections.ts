@@ -27,10 +27,19 @@ import {
 } from './unit-sections';
 
 /** The first layer's filters `[units, inputDim]`: the model's `filters()`, or a stack's first stage's. */
-function firstLayerFilters(model: Autoencoder): tf.Tensor2D {
-  const withFilters = model as unknown as { filters?: () => tf.Tensor2D };
-  if (typeof withFilters.filters === 'function') return withFilters.filters();
-  return (model as unknown as StackedAe).stages[0]!.filters();
+function firstLayerFilters(model: Autoencoder): {
+  readonly filters: tf.Tensor2D;
+  readonly shape: readonly number[];
+} {
+  const withFilters = model as unknown as {
+    filters?: () => tf.Tensor2D;
+    filterShape?: () => readonly number[];
+  };
+  const first =
+    typeof withFilters.filters === 'function'
+      ? withFilters
+      : (model as unknown as StackedAe).stages[0]!;
+  return { filters: first.filters!(), shape: first.filterShape?.() ?? [] };
 }
 
 /** The target ρ of a code with the extra 'sparsity' (`config.rho` when `config.penalty` is 'kl'). */
@@ -75,12 +84,13 @@ const drawers: { readonly [Kind in FamilyExtra]?: Drawer } = {
   ],
   filters: (context) => {
     const note = context.adapter.extraNote?.('filters', context.model);
-    const filters = firstLayerFilters(context.model);
+    const { filters, shape } = firstLayerFilters(context.model);
     try {
       return [
         filtersSection(context.data, filters.dataSync() as Float32Array, filters.shape[0], {
           heading: note?.heading ?? 'Learned filters',
           explanation: note?.explanation ?? filterTilesExplanation,
+          tileShape: shape,
         }),
       ];
     } finally {

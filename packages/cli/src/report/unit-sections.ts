@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { LoadedData } from '../data-source';
 import type { LabelledRows } from '../family-contract';
 import { histogramSvg } from './charts';
-import { imagesFigure, pickRows, roundRobinByLabel } from './common-sections';
+import { imagesFigure, pickRows, reportScale, roundRobinByLabel } from './common-sections';
 import { filterTiles } from './filter-tiles';
 import type { ReportSection } from './report-html';
 
@@ -79,18 +79,30 @@ export function activationsSection(
   };
 }
 
+/** Rows and columns a convolution kernel's tile is drawn at, at least (a 3×3 kernel is tiny). */
+const kernelTilePixels = 24;
+
 /**
  * The first layer's weights of each hidden unit as tiles (see `filterTiles`), the first
- * `shownFilters` units; left out with a sentence when the examples are not images.
- * @param weights `[count, inputDim]`, row j the weights from every input to unit j.
+ * `shownFilters` units; left out with a sentence when the examples are not images. A
+ * convolutional first layer (`text.tileShape` `[kh, kw, inChannels]`) is drawn kernel by
+ * kernel, enlarged, the first input channel of each.
+ * @param weights `[count, inputDim]`, row j the weights from every input to unit j, or
+ *   `[channels, kh·kw·inChannels]` for a convolution.
  */
 export function filtersSection(
   data: LoadedData,
   weights: Float32Array,
   count: number,
-  text: { readonly heading: string; readonly explanation: string },
+  text: {
+    readonly heading: string;
+    readonly explanation: string;
+    readonly tileShape?: readonly number[];
+  },
 ): ReportSection {
   const imageShape = data.imageShape;
+  const kernel = text.tileShape?.length === 3 ? text.tileShape : null;
+  if (kernel !== null) return kernelsSection(weights, count, kernel, text);
   if (imageShape === null || imageShape[0] * imageShape[1] !== data.dim) {
     return {
       heading: text.heading,
@@ -112,6 +124,40 @@ export function filtersSection(
       shown < count
         ? `the first ${shown} of the ${count} hidden units`
         : `all ${count} hidden units`,
+    ),
+  };
+}
+
+function kernelsSection(
+  weights: Float32Array,
+  count: number,
+  kernel: readonly number[],
+  text: { readonly heading: string },
+): ReportSection {
+  const [height, width, inChannels] = kernel as [number, number, number];
+  const dim = height * width;
+  // Channels last: the first input channel of kernel j is every inChannels-th value of row j.
+  const firstChannel = new Float32Array(count * dim);
+  for (let row = 0; row < count; row += 1) {
+    for (let k = 0; k < dim; k += 1) {
+      firstChannel[row * dim + k] = weights[row * dim * inChannels + k * inChannels]!;
+    }
+  }
+  const shown = Math.min(count, shownFilters);
+  const tiles = filterTiles(firstChannel, shown, dim);
+  const scale = Math.max(reportScale, Math.ceil(kernelTilePixels / Math.max(height, width)));
+  const channelText =
+    inChannels > 1 ? ` (its weights on the first of the ${inChannels} input channels)` : '';
+  return {
+    heading: text.heading,
+    explanation: `The first layer is a convolution: each tile is one of its ${count} ${height}×${width} kernels${channelText}, the local pattern the channel responds to wherever it appears in the image. Each tile is scaled by its own largest weight: mid-grey is 0, white the most positive weight, black the most negative.`,
+    html: imagesFigure(
+      tiles,
+      shown,
+      [height, width],
+      Math.min(shown, 10),
+      shown < count ? `the first ${shown} of the ${count} kernels` : `all ${count} kernels`,
+      scale,
     ),
   };
 }
