@@ -123,6 +123,19 @@ describe('createStackedAe config', () => {
   );
 });
 
+describe('a stacked autoencoder config with a network spec', () => {
+  itRejectsConfigs(createStackedAe, InvalidArgumentError.isInstance, [
+    [
+      'a convolutional stage',
+      {
+        inputDim: 64,
+        layers: [{ latentDim: 8, family: 'ae', encoder: { type: 'conv', channels: [4] } }],
+      },
+      'createStackedAe: \'layers[0].encoder\' must be left out: the stages of a stacked autoencoder are fully connected (stage k trains on the flat codes of stage k − 1, and fine-tuning composes their dense encoders into one network; a convolutional model is a single deep autoencoder: createAe({ inputShape, encoder: { type: "conv", … } })), got {"type":"conv","channels":[4]}.',
+    ],
+  ]);
+});
+
 describeBackends(['cpu', 'wasm'], 'stacked autoencoder', () => {
   it('names the stage of a family option it refuses, and frees what it built', () => {
     const before = tf.memory().numTensors;
