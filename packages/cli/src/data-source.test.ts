@@ -32,24 +32,25 @@ describe('parseDataSpec', () => {
     expect(csv).toEqual({ kind: 'csv', file: '/w/d/x.csv', labelColumn: 'class' });
     expect(dataSpecText(csv)).toBe('csv:/w/d/x.csv');
     const images = parseDataSpec('train', 'images:pics,size=28x14', '/w');
-    expect(images).toEqual({ kind: 'images', folder: '/w/pics', size: [28, 14] });
+    expect(images).toEqual({ kind: 'images', folder: '/w/pics', size: [28, 14], color: 'grey' });
     expect(dataSpecText(images)).toBe('images:/w/pics,size=28x14');
     expect(parseDataSpec('train', 'images:/p,size=8', '/w')).toEqual({
       kind: 'images',
       folder: '/p',
       size: [8, 8],
+      color: 'grey',
     });
+    const colour = parseDataSpec('train', 'images:p,rgb,size=8', '/w');
+    expect(colour).toEqual({ kind: 'images', folder: '/w/p', size: [8, 8], color: 'rgb' });
+    expect(dataSpecText(colour)).toBe('images:/w/p,size=8x8,rgb');
     expect(() => parseDataSpec('train', 'images:p,size=0', '/w')).toThrow(
-      /After the folder: size=<n> or size=<height>x<width> \(got 'size=0'\)\./,
-    );
-    expect(() => parseDataSpec('train', 'images:p,rgb', '/w')).toThrow(
-      /Colour pictures train in the library/,
+      /After the folder: size=<n>, size=<height>x<width> or rgb \(got 'size=0'\)\./,
     );
   });
 
   it('rejects what it cannot read, naming the command and the flag', () => {
     expect(() => parseDataSpec('train', 'idx:a,b,c', '/w')).toThrow(
-      `aekit train: '--data' must be mnist, fashion-mnist, idx:<images>[,<labels>], csv:<file> or images:<folder>[,size=<n>|<h>x<w>], got "idx:a,b,c". Give the images file, then optionally a comma and the labels file.`,
+      `aekit train: '--data' must be mnist, fashion-mnist, idx:<images>[,<labels>], csv:<file> or images:<folder>[,size=<n>|<h>x<w>][,rgb], got "idx:a,b,c". Give the images file, then optionally a comma and the labels file.`,
     );
     expect(() => parseDataSpec('eval', 'csv:', '/w')).toThrow(`got "csv:".`);
     expect(() => parseDataSpec('train', 'mnist', '/w', 'label')).toThrow(
@@ -119,6 +120,11 @@ describe('loadData', () => {
     expect(data.imageShape).toEqual([3, 3]);
     expect(data.notes[0]).toBe(
       '5 pictures labelled by their sub-folder, grey (BT.601 weights), 3×3 pixels (resized by area averaging), in [0, 1].',
+    );
+    const colour = await loadData('train', parseDataSpec('train', 'images:pics,size=3,rgb', dir));
+    expect([colour.dim, colour.imageShape]).toEqual([27, [3, 3, 3]]);
+    expect(colour.notes[0]).toBe(
+      '5 pictures labelled by their sub-folder, colour (RGB, channels last), 3×3 pixels (resized by area averaging), in [0, 1].',
     );
   });
 

@@ -22,7 +22,17 @@ export type DataSpec =
       readonly folder: string;
       /** `[height, width]` every picture is resized to, or null for their own size. */
       readonly size: readonly [number, number] | null;
+      /** Grey (one channel, the default) or colour (three, `,rgb`). */
+      readonly color: 'grey' | 'rgb';
     };
+
+/** `[height, width]` of grey pictures, `[height, width, 3]` of colour ones (channels last). */
+export type PictureShape = readonly [number, number] | readonly [number, number, number];
+
+/** Values per pixel of a picture shape: 1 for grey, 3 for colour. */
+export function pictureChannels(shape: PictureShape): number {
+  return shape.length === 3 ? shape[2] : 1;
+}
 
 /** A data set ready for training: both splits with values in [0, 1]. */
 export interface LoadedData {
@@ -37,8 +47,11 @@ export interface LoadedData {
   readonly test: Dataset;
   /** Values per example. */
   readonly dim: number;
-  /** `[height, width]` when the examples are images (2-D, or a square number of values). */
-  readonly imageShape: readonly [number, number] | null;
+  /**
+   * `[height, width]` when the examples are grey images (2-D, or a square number of values),
+   * `[height, width, 3]` for colour ones.
+   */
+  readonly imageShape: PictureShape | null;
   /** Class names indexed by label; `null` without labels. */
   readonly classNames: readonly string[] | null;
   /** How the data was prepared: splits, scaling. Shown in outputs and the report. */
@@ -46,7 +59,7 @@ export interface LoadedData {
 }
 
 const dataRule =
-  'mnist, fashion-mnist, idx:<images>[,<labels>], csv:<file> or images:<folder>[,size=<n>|<h>x<w>]';
+  'mnist, fashion-mnist, idx:<images>[,<labels>], csv:<file> or images:<folder>[,size=<n>|<h>x<w>][,rgb]';
 
 /** The fraction of a single file held out as the test split, and the seed of that draw. */
 export const heldOutFraction = 0.1;
@@ -95,20 +108,20 @@ export function parseDataSpec(
   if (text.startsWith('images:') && text.length > 7) {
     const [folder, ...options] = text.slice(7).split(',');
     let size: [number, number] | null = null;
+    let color: 'grey' | 'rgb' = 'grey';
     for (const option of options) {
-      const match = /^size=(\d+)(?:x(\d+))?$/.exec(option);
       if (option === 'rgb') {
-        return fail(
-          "Colour pictures train in the library (loadImageFolder(dir, { color: 'rgb' })); the command and its report draw grey pictures only so far.",
-        );
+        color = 'rgb';
+        continue;
       }
+      const match = /^size=(\d+)(?:x(\d+))?$/.exec(option);
       if (match === null || Number(match[1]) < 1 || Number(match[2] ?? match[1]) < 1) {
-        return fail(`After the folder: size=<n> or size=<height>x<width> (got '${option}').`);
+        return fail(`After the folder: size=<n>, size=<height>x<width> or rgb (got '${option}').`);
       }
       size = [Number(match[1]), Number(match[2] ?? match[1])];
     }
     if (folder === '') return fail('Give the folder of pictures after images:.');
-    return { kind: 'images', folder: path(folder!), size };
+    return { kind: 'images', folder: path(folder!), size, color };
   }
   return fail();
 }
@@ -124,7 +137,7 @@ export function dataSpecText(spec: DataSpec): string {
     case 'csv':
       return `csv:${spec.file}`;
     case 'images':
-      return `images:${spec.folder}${spec.size === null ? '' : `,size=${spec.size[0]}x${spec.size[1]}`}`;
+      return `images:${spec.folder}${spec.size === null ? '' : `,size=${spec.size[0]}x${spec.size[1]}`}${spec.color === 'rgb' ? ',rgb' : ''}`;
   }
 }
 
@@ -152,9 +165,10 @@ async function checkFilesExist(command: string, spec: DataSpec): Promise<void> {
   }
 }
 
-function imageShapeOf(dataset: Dataset): readonly [number, number] | null {
+function imageShapeOf(dataset: Dataset): PictureShape | null {
   const shape = dataset.featureShape;
   if (shape.length === 2 || (shape.length === 3 && shape[2] === 1)) return [shape[0]!, shape[1]!];
+  if (shape.length === 3 && shape[2] === 3) return [shape[0]!, shape[1]!, 3];
   const side = Math.round(Math.sqrt(dataset.dim));
   return side * side === dataset.dim && side >= 4 ? [side, side] : null;
 }
@@ -278,9 +292,10 @@ export async function loadData(command: string, spec: DataSpec): Promise<LoadedD
     case 'images': {
       const dataset = await loadImageFolder(spec.folder, {
         ...(spec.size === null ? {} : { size: spec.size }),
+        color: spec.color === 'rgb' ? 'rgb' : 'grayscale',
       });
       notes.push(
-        `${dataset.size} pictures${dataset.hasLabels ? ' labelled by their sub-folder' : ''}, grey (BT.601 weights), ${dataset.featureShape[0]}×${dataset.featureShape[1]} pixels${spec.size === null ? '' : ' (resized by area averaging)'}, in [0, 1].`,
+        `${dataset.size} pictures${dataset.hasLabels ? ' labelled by their sub-folder' : ''}, ${spec.color === 'rgb' ? 'colour (RGB, channels last)' : 'grey (BT.601 weights)'}, ${dataset.featureShape[0]}×${dataset.featureShape[1]} pixels${spec.size === null ? '' : ' (resized by area averaging)'}, in [0, 1].`,
       );
       ({ train, test } = holdOut(command, spec, dataset, notes));
       name = basename(spec.folder);

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeBackends, expectNoLeaks } from '@aekit/test-utils';
@@ -222,6 +222,52 @@ describeBackends(['cpu', 'wasm'], 'runCli in process', (backend) => {
     expect(refused.err()).toBe(
       'aekit train: \'--arch\' must be left out with --family stacked (it is an option of --family vae, ae, denoising, sparse, contractive), got "conv".\n',
     );
+  });
+
+  it('trains on a folder of colour pictures: a conv VAE samples them in colour, a sparse AE draws colour filters', async () => {
+    const sharp = (await import('sharp')).default;
+    const pictures = join(dir, `colour-${backend}`);
+    for (let index = 0; index < 12; index += 1) {
+      const name = index % 2 === 0 ? 'red' : 'blue';
+      await mkdir(join(pictures, name), { recursive: true });
+      const rgb = new Uint8Array(8 * 8 * 3);
+      for (let pixel = 0; pixel < 64; pixel += 1) {
+        rgb[pixel * 3 + (name === 'red' ? 0 : 2)] = 100 + 10 * index + (pixel % 8) * 5;
+      }
+      await sharp(rgb, { raw: { width: 8, height: 8, channels: 3 } })
+        .png()
+        .toFile(join(pictures, name, `${index}.png`));
+    }
+    const io = capture(dir);
+    const args = ['--backend', backend, '--json'];
+    const data = ['--data', `images:${pictures},rgb`];
+    const vae = `colour-vae-${backend}`;
+    const sparse = `colour-sparse-${backend}`;
+    const common = ['--latent', '2', '--epochs', '1', ...args];
+    const codes = [
+      await runCli(
+        ['train', ...data, '--arch', 'conv', '--channels', '2,3', '--out', vae, ...common],
+        io,
+      ),
+      await runCli(['sample', '--model', vae, '--n', '4', '--out', `${vae}.png`, ...args], io),
+      await runCli(['report', '--model', vae, ...args], io),
+      await runCli(['train', '--family', 'sparse', ...data, '--out', sparse, ...common], io),
+    ];
+    expect([...codes, io.err()]).toEqual([0, 0, 0, 0, '']);
+    const { config } = JSON.parse(await readFile(join(dir, vae, 'model', 'config.json'), 'utf8'));
+    expect([config.inputDim, config.inputShape]).toEqual([192, [8, 8, 3]]);
+    // The samples are drawn in colour: some pixel has channels that differ.
+    const { PNG } = await import('pngjs');
+    const png = PNG.sync.read(await readFile(join(dir, `${vae}.png`)));
+    let coloured = false;
+    for (let offset = 0; offset < png.data.length; offset += 4) {
+      if (png.data[offset] !== png.data[offset + 1]) coloured = true;
+    }
+    expect(coloured).toBe(true);
+    const report = await readFile(join(dir, sparse, 'report.html'), 'utf8');
+    expect(report).toContain('8 × 8 colour images');
+    expect(report).toContain('Learned filters');
+    expect(report).not.toContain('cannot be drawn as pictures');
   });
 
   it('returns exit code 2 and one line for a mistake, 0 for --help', async () => {

@@ -14,7 +14,7 @@ import type { CliIo } from './io';
 export const exitCodes = { ok: 0, failure: 1, usage: 2, interrupted: 130 } as const;
 
 const dataHelp =
-  'mnist (built in), fashion-mnist (Debian dataset-fashion-mnist), idx:<images>[,<labels>], csv:<file>, or images:<folder>[,size=<n>|<h>x<w>] (PNG/JPEG pictures, one sub-folder per class, made grey)';
+  'mnist (built in), fashion-mnist (Debian dataset-fashion-mnist), idx:<images>[,<labels>], csv:<file>, or images:<folder>[,size=<n>|<h>x<w>][,rgb] (PNG/JPEG pictures, one sub-folder per class, grey unless rgb)';
 
 /** An option whose default `--help` shows without quotes: `(default: 10)`. */
 function option(flags: string, description: string, defaultValue?: string): Option {

@@ -2,7 +2,7 @@ import { access, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import { AekitError, type AutoencoderConfig, InvalidArgumentError } from '@aekit/core';
 import { checkpointFileName, configFileName, type History } from '@aekit/train';
-import type { DataSpec } from './data-source';
+import type { DataSpec, PictureShape } from './data-source';
 import type { FamilySettings } from './family-contract';
 import { commandName } from './flags';
 
@@ -34,7 +34,7 @@ export interface RunRecord {
     readonly spec: DataSpec;
     readonly text: string;
     readonly title: string;
-    readonly imageShape: readonly [number, number] | null;
+    readonly imageShape: PictureShape | null;
     readonly classNames: readonly string[] | null;
     readonly notes: readonly string[];
     readonly trainSize: number;

@@ -304,7 +304,7 @@ describe.concurrent('aekit errors: one line on stderr, a non-zero exit, no stack
     [
       'an unknown data source',
       ['train', '--data', 'cifar'],
-      `aekit train: '--data' must be mnist, fashion-mnist, idx:<images>[,<labels>], csv:<file> or images:<folder>[,size=<n>|<h>x<w>], got "cifar".\n`,
+      `aekit train: '--data' must be mnist, fashion-mnist, idx:<images>[,<labels>], csv:<file> or images:<folder>[,size=<n>|<h>x<w>][,rgb], got "cifar".\n`,
     ],
     ['an unknown option', ['train', '--bogus'], `aekit train: unknown option '--bogus'\n`],
     ['a missing --model', ['eval'], `aekit eval: required option '--model <dir>' not specified\n`],

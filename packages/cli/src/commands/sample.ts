@@ -2,6 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, extname } from 'node:path';
 import { AekitError, familyExtras, InvalidArgumentError } from '@aekit/core';
 import { initBackend } from '@aekit/runtime-wasm';
+import { pictureChannels } from '../data-source';
 import { choiceFlag, commandName, integerFlag, positiveIntegerFlag } from '../flags';
 import { type CliIo, Output } from '../io';
 import { generative } from '../report/generative-sections';
@@ -92,6 +93,7 @@ export async function sampleCommand(
     const png = imageGridPng(values, n, {
       imageHeight: imageShape[0],
       imageWidth: imageShape[1],
+      channels: pictureChannels(imageShape) as 1 | 3,
       columns,
       scale: 2,
     });

@@ -10,7 +10,7 @@ import { initBackend } from '@aekit/runtime-wasm';
 import { type FitCallbacks, fit, type History, saveModel } from '@aekit/train';
 import { version_core as tfjsVersion } from '@tensorflow/tfjs-core';
 import { version as cliVersion } from '../../package.json';
-import { type LoadedData, loadData, parseDataSpec } from '../data-source';
+import { type LoadedData, loadData, parseDataSpec, pictureChannels } from '../data-source';
 import { adapterForFlag, familyAdapters } from '../families';
 import type { FamilyAdapter, FamilyTrainResult } from '../family-contract';
 import {
@@ -272,7 +272,10 @@ async function openModel(
       hidden: run.shape.hidden ?? undefined,
       numClasses: data.classNames?.length ?? null,
       seed: run.training.seed,
-      imageShape: data.imageShape === null ? null : [...data.imageShape, 1],
+      imageShape:
+        data.imageShape === null
+          ? null
+          : [data.imageShape[0], data.imageShape[1], pictureChannels(data.imageShape)],
     });
     run = {
       ...run,

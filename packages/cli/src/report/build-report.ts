@@ -1,6 +1,6 @@
 import type { Autoencoder } from '@aekit/core';
 import type { History } from '@aekit/train';
-import type { LoadedData } from '../data-source';
+import { type LoadedData, pictureChannels } from '../data-source';
 import type { FamilyAdapter, FamilyContext } from '../family-contract';
 import { formatLoss, formatSeconds } from '../io';
 import { encodeRows, reconstructRows, takeRows } from '../model-calls';
@@ -73,7 +73,7 @@ function facts(input: ReportInput): [string, string][] {
     ['data', data.title],
     [
       'examples',
-      `${data.train.size.toLocaleString('en')} train / ${data.test.size.toLocaleString('en')} test, ${data.dim} values each${data.imageShape ? ` (${data.imageShape[0]} × ${data.imageShape[1]} images)` : ''}`,
+      `${data.train.size.toLocaleString('en')} train / ${data.test.size.toLocaleString('en')} test, ${data.dim} values each${data.imageShape ? ` (${data.imageShape[0]} × ${data.imageShape[1]} ${pictureChannels(data.imageShape) === 3 ? 'colour ' : ''}images)` : ''}`,
     ],
     ['preparation', data.notes.join(' ')],
     ['model', `${data.dim} inputs · ${describeConfig(model.config)}`],

@@ -1,6 +1,6 @@
 import { fitPca } from '@aekit/evaluation';
 import type { History } from '@aekit/train';
-import type { LoadedData } from '../data-source';
+import { type LoadedData, type PictureShape, pictureChannels } from '../data-source';
 import type { LabelledRows } from '../family-contract';
 import { lineChartSvg, type Series, scatterSvg } from './charts';
 import { imageGridPng, pngDataUrl } from './image-grid';
@@ -16,7 +16,7 @@ export const reportScale = 2;
 export function imagesFigure(
   images: ArrayLike<number>,
   count: number,
-  imageShape: readonly [number, number],
+  imageShape: PictureShape,
   columns: number,
   caption: string,
   scale = reportScale,
@@ -24,6 +24,7 @@ export function imagesFigure(
   const png = imageGridPng(images, count, {
     imageHeight: imageShape[0],
     imageWidth: imageShape[1],
+    channels: pictureChannels(imageShape) as 1 | 3,
     columns,
     scale,
   });

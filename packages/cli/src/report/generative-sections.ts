@@ -1,6 +1,7 @@
 import type { Autoencoder } from '@aekit/core';
 import type { Vae } from '@aekit/vae';
 import * as tf from '@tensorflow/tfjs-core';
+import type { PictureShape } from '../data-source';
 import type { FamilyAdapter, FamilyContext, LabelledRows } from '../family-contract';
 import { mean, perExample } from '../model-calls';
 import { barChartSvg, histogramSvg } from './charts';
@@ -36,10 +37,7 @@ function labelTensor(rows: LabelledRows, start: number, count: number, needed: b
     : undefined;
 }
 
-export function samplesSection(
-  context: ExtraContext,
-  imageShape: readonly [number, number],
-): ReportSection {
+export function samplesSection(context: ExtraContext, imageShape: PictureShape): ReportSection {
   const vae = generative(context.model);
   const classNames = context.data.classNames;
   if (isConditional(context) && classNames !== null) {
@@ -71,10 +69,7 @@ export function samplesSection(
   };
 }
 
-export function manifoldSection(
-  context: ExtraContext,
-  imageShape: readonly [number, number],
-): ReportSection {
+export function manifoldSection(context: ExtraContext, imageShape: PictureShape): ReportSection {
   const vae = generative(context.model);
   const n = 16;
   const range = 3;
@@ -93,7 +88,7 @@ export function manifoldSection(
 /** Paths in latent space between pairs of test examples, linear beside slerp. */
 export function interpolationSection(
   context: ExtraContext,
-  imageShape: readonly [number, number],
+  imageShape: PictureShape,
 ): ReportSection {
   const vae = generative(context.model);
   const { test } = context;
@@ -187,10 +182,7 @@ export function latentUsageSection(context: ExtraContext): ReportSection {
   };
 }
 
-export function elboSection(
-  context: ExtraContext,
-  imageShape: readonly [number, number] | null,
-): ReportSection {
+export function elboSection(context: ExtraContext, imageShape: PictureShape | null): ReportSection {
   const vae = generative(context.model);
   const { test } = context;
   const samples = 10;

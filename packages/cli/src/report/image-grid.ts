@@ -12,11 +12,14 @@ export interface ImageGridOptions {
   readonly padding?: number;
   /** Each pixel drawn as scale × scale. Default 2. */
   readonly scale?: number;
+  /** Values per pixel, channels last: 1 (grey, the default) or 3 (RGB). */
+  readonly channels?: 1 | 3;
 }
 
 /**
- * Renders `count` grayscale images (row-major `[count, imageHeight·imageWidth]`, intensities in
- * [0, 1], clipped) as one PNG grid, white on a dark background as in the usual MNIST figures.
+ * Renders `count` images (row-major `[count, imageHeight·imageWidth·channels]`, channels last,
+ * intensities in [0, 1], clipped) as one PNG grid on a dark background: grey ones white on
+ * black as in the usual MNIST figures, RGB ones in colour.
  */
 export function imageGridPng(
   images: ArrayLike<number>,
@@ -29,7 +32,16 @@ export function imageGridPng(
   const columns = Math.min(count, checkPositiveInteger('imageGridPng', 'columns', options.columns));
   const padding = checkInteger('imageGridPng', 'padding', options.padding ?? 2, { min: 0 });
   const scale = checkPositiveInteger('imageGridPng', 'scale', options.scale ?? 2);
-  const pixels = imageWidth * imageHeight;
+  const channels = options.channels ?? 1;
+  if (channels !== 1 && channels !== 3) {
+    throw new InvalidArgumentError({
+      functionName: 'imageGridPng',
+      argument: 'channels',
+      rule: '1 (grey) or 3 (RGB)',
+      value: channels,
+    });
+  }
+  const pixels = imageWidth * imageHeight * channels;
   if (images.length < count * pixels) {
     throw new InvalidArgumentError({
       functionName: 'imageGridPng',
@@ -58,16 +70,17 @@ export function imageGridPng(
     const top = padding + Math.floor(index / columns) * cellHeight;
     for (let y = 0; y < imageHeight; y += 1) {
       for (let x = 0; x < imageWidth; x += 1) {
-        const value = images[index * pixels + y * imageWidth + x]!;
-        const level = Math.round(
-          255 * Math.min(1, Math.max(0, Number.isFinite(value) ? value : 0)),
-        );
+        const first = index * pixels + (y * imageWidth + x) * channels;
+        const levels = [0, 1, 2].map((channel) => {
+          const value = images[first + (channels === 3 ? channel : 0)]!;
+          return Math.round(255 * Math.min(1, Math.max(0, Number.isFinite(value) ? value : 0)));
+        });
         for (let dy = 0; dy < scale; dy += 1) {
           for (let dx = 0; dx < scale; dx += 1) {
             const offset = ((top + y * scale + dy) * png.width + left + x * scale + dx) * 4;
-            png.data[offset] = level;
-            png.data[offset + 1] = level;
-            png.data[offset + 2] = level;
+            png.data[offset] = levels[0]!;
+            png.data[offset + 1] = levels[1]!;
+            png.data[offset + 2] = levels[2]!;
           }
         }
       }

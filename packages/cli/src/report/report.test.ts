@@ -31,6 +31,24 @@ describe('imageGridPng', () => {
     expect(pixel(left + 5, 5)).toBe(255);
   });
 
+  it('draws RGB images, channels last, in colour', () => {
+    // One 2×1 image: a red pixel, then a half-bright blue one.
+    const png = PNG.sync.read(
+      imageGridPng([1, 0, 0, 0, 0, 0.5], 1, {
+        imageWidth: 2,
+        imageHeight: 1,
+        columns: 1,
+        padding: 0,
+        scale: 1,
+        channels: 3,
+      }),
+    );
+    expect([...png.data.subarray(0, 8)]).toEqual([255, 0, 0, 255, 0, 0, 128, 255]);
+    expect(() =>
+      imageGridPng([1, 0, 0], 1, { imageWidth: 2, imageHeight: 1, columns: 1, channels: 3 }),
+    ).toThrow(`imageGridPng: 'images' must be at least count × 6 = 6 values, got "3 values".`);
+  });
+
   it('clips intensities outside [0, 1] and rejects too few values', () => {
     const png = PNG.sync.read(
       imageGridPng([2, -1], 1, { imageWidth: 2, imageHeight: 1, columns: 1, padding: 0, scale: 1 }),

@@ -1,7 +1,7 @@
 import type { ResolvedCorruption } from '@aekit/denoising';
 import type { Tensor2D } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
-import type { LoadedData } from '../data-source';
+import { type LoadedData, pictureChannels } from '../data-source';
 import type { LabelledRows } from '../family-contract';
 import { histogramSvg } from './charts';
 import { imagesFigure, pickRows, reportScale, roundRobinByLabel } from './common-sections';
@@ -103,7 +103,10 @@ export function filtersSection(
   const imageShape = data.imageShape;
   const kernel = text.tileShape?.length === 3 ? text.tileShape : null;
   if (kernel !== null) return kernelsSection(weights, count, kernel, text);
-  if (imageShape === null || imageShape[0] * imageShape[1] !== data.dim) {
+  if (
+    imageShape === null ||
+    imageShape[0] * imageShape[1] * pictureChannels(imageShape) !== data.dim
+  ) {
     return {
       heading: text.heading,
       explanation: `The examples are not images (${data.dim} values each), so the weights of the hidden units cannot be drawn as pictures.`,
