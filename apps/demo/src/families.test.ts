@@ -89,6 +89,7 @@ describe('the panels derived from the families’ option schemas', () => {
 
   it('starts where the library does, except for the starting values the demo names', () => {
     expect(defaultParameters(sparseSpec)).toEqual({
+      network: 'dense',
       latentDim: 196,
       penalty: 'kl',
       rho: 0.05,
@@ -100,6 +101,7 @@ describe('the panels derived from the families’ option schemas', () => {
       likelihood: optionDefault(vaeOptions.likelihood, {}),
       beta: 1,
       conditional: false,
+      network: 'dense',
     });
     expect(defaultParameters(denoisingSpec)).toMatchObject({
       corruption: defaultCorruptions[0]?.type,
@@ -221,6 +223,7 @@ describe('the panel of an MLP family, from its description alone', () => {
     expect(spec.notes).toEqual({ histograms: 'Toy codes.', filters: 'Toy filters.' });
     expect(defaultParameters(spec)).toEqual({
       ...defaultParameters(contractiveSpec),
+      network: 'dense',
       latentDim: 12,
     });
   });

@@ -172,8 +172,39 @@ function conditionalToggle(spec: OptionSpec): MappedControls {
   };
 }
 
-/** The page sets these itself: the data's width, and the seed from the training settings. */
-const setByThePage = ['inputDim', 'seed'];
+/**
+ * The page sets these itself: the data's width and shape (28 × 28 grey digits), and the seed
+ * from the training settings.
+ */
+const setByThePage = ['inputDim', 'inputShape', 'seed'];
+
+/** The channels of the page's convolutional network: small, to train in a browser tab. */
+export const demoConvChannels: readonly number[] = [16, 32];
+
+/**
+ * A family's `encoder` (a network spec, or null for the fully connected network) as a choice
+ * of network: fully connected, or 3×3 convolutions of `demoConvChannels` channels, each halving
+ * the digit, then the hidden width as a dense layer (the worker builds the spec).
+ */
+function networkChoice(spec: OptionSpec): MappedControls {
+  const kind = (value: unknown) => (value === null || value === undefined ? 'dense' : 'conv');
+  return {
+    parameters: [
+      {
+        kind: 'choice',
+        name: 'network',
+        label: 'Network',
+        help: `Fully connected layers, or a convolutional encoder (3×3 convolutions of ${demoConvChannels.join(' and ')} channels, each halving the digit, then the hidden width as a dense layer) with a decoder of transposed convolutions that mirrors it.`,
+        options: [
+          { value: 'dense', label: 'Fully connected' },
+          { value: 'conv', label: `Convolutional (${demoConvChannels.join(', ')} channels)` },
+        ],
+        default: kind(spec.default),
+      },
+    ],
+    fromConfig: (value) => ({ network: kind(value) }),
+  };
+}
 
 /**
  * The MLP families' network options the panel keeps at the family's defaults (and the
@@ -191,6 +222,7 @@ const networkDefaultsKept = [
 const mlpMappedControls: Readonly<Record<string, (spec: OptionSpec) => MappedControls>> = {
   hiddenDims: hiddenBeforeCode,
   corruptions: oneCorruption,
+  encoder: networkChoice,
 };
 
 /**
@@ -205,6 +237,8 @@ const pageChoices: Readonly<Record<string, Partial<Pick<PageOwnedParts, 'leftOut
     // The vanilla autoencoder offers the reconstruction loss and tied weights, and starts with a
     // hidden layer (the library has none by default).
     ae: { leftOut: networkDefaultsKept, starting: { hidden: 256 } },
+    // The contractive penalty of a convolutional encoder is not in this build yet.
+    contractive: { leftOut: [...mlpLeftOut, 'encoder'] },
   };
 
 /** The view of the page each of a family's notes (`FamilyNotes`) goes under. */
@@ -254,8 +288,8 @@ export function deriveMlpFamilySpec(family: AutoencoderFamilyDescription): Famil
 export const vaeSpec: FamilySpec = deriveFamilySpec(vaeFamilyDescription, {
   lecture:
     'The encoder outputs a distribution q(z|x) = N(μ, σ²) instead of a point; training samples z = μ + σ·ε and maximises the evidence lower bound: the expected log-likelihood of x under the decoder minus β·KL(q(z|x) ‖ N(0, I)). The KL term pulls every code towards the prior, so the latent space has no holes and decoding z ~ N(0, I) gives new digits.',
-  leftOut: [...setByThePage, 'inputShape', 'encoder', 'hiddenActivation', 'variance', 'samples'],
-  mapped: { hiddenDims: vaeHiddenWidth, conditional: conditionalToggle },
+  leftOut: [...setByThePage, 'hiddenActivation', 'variance', 'samples'],
+  mapped: { hiddenDims: vaeHiddenWidth, conditional: conditionalToggle, encoder: networkChoice },
   // A 2-D latent space, so the latent plot, the manifold and the drag work without projection;
   // a hidden layer of 256 rather than the library's 400, to train faster in a browser tab.
   starting: { latentDim: 2, hidden: 256 },

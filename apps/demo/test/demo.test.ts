@@ -453,4 +453,26 @@ describe.skipIf(!haveChromium)('the demo page in Chromium', () => {
     await page.screenshot({ path: join(outputDir, 'sparse.png'), fullPage: true });
     expect(pageErrors).toEqual([]);
   }, 45_000);
+
+  it('trains a convolutional denoising autoencoder from the Network choice', async () => {
+    await page.selectOption('#family', 'denoising');
+    await page.selectOption('#parameter-network', 'conv');
+    await page.click('#train');
+    await page.waitForFunction(
+      () => Number(document.getElementById('steps')?.textContent?.replace(/,/g, '')) >= 20,
+      undefined,
+      { timeout: 60_000 },
+    );
+    await page.click('#stop');
+    await page.waitForSelector('#training-status[data-state="done"]', { timeout: 20_000 });
+    await waitForViews(page);
+    expect(await page.textContent('#model-line')).toContain('Denoising autoencoder');
+    const reconstructions = await canvasPixels(page, '#reconstructions-canvas');
+    const levels = new Set(reconstructions.data.filter((_, index) => index % 4 === 0));
+    expect(levels.size).toBeGreaterThan(50);
+    // The filters view draws dense 28 × 28 filters; a convolution's kernels are not among them.
+    expect(await page.textContent('#view-filters .view-absent')).toContain('no dense first layer');
+    await page.screenshot({ path: join(outputDir, 'conv-denoising.png'), fullPage: true });
+    expect(pageErrors).toEqual([]);
+  }, 90_000);
 });

@@ -45,6 +45,40 @@ describe('the worker’s MLP families', () => {
     }
   });
 
+  it('builds a convolutional network from the Network choice, for every family that offers it', () => {
+    const context = { inputDim: 784, numClasses: 10, seed: 1 };
+    const offering = installedFamilies.filter((family) =>
+      findFamilySpec(family.name)!.parameters.some((parameter) => parameter.name === 'network'),
+    );
+    // Every family but the stack (its stages are fully connected) and, for now, the
+    // contractive autoencoder offers the choice.
+    expect(offering.map((family) => family.name)).toEqual(
+      installedFamilies
+        .map((family) => family.name)
+        .filter((name) => name !== 'stacked' && name !== 'contractive'),
+    );
+    for (const { name } of offering) {
+      const spec = findFamilySpec(name)!;
+      const parameters = { ...defaultParameters(spec), network: 'conv', hidden: 16, latentDim: 4 };
+      const model = workerFamilies.get(name)!.create(parameters, context);
+      try {
+        // The hidden width is the dense layer after the convolutions where the panel has one.
+        const dense = spec.parameters.some((parameter) => parameter.name === 'hidden') ? [16] : [];
+        expect([name, model.config.encoder, model.config.inputShape]).toEqual([
+          name,
+          { type: 'conv', channels: [16, 32], kernelSize: 3, strides: 2, hiddenDims: dense },
+          [28, 28, 1],
+        ]);
+        expect(spec.fromConfig(model.config as Record<string, unknown>).network).toBe('conv');
+        const handle = workerFamilies.get(name)!.handle(model);
+        // The filters view draws 28 × 28 tiles; a convolution's kernels are not offered there.
+        expect(handle.filters).toBeUndefined();
+      } finally {
+        model.dispose();
+      }
+    }
+  });
+
   it('refuses a registered family without a resolver, naming it and the field', () => {
     register('worker-bare', { resolveConfig: undefined });
     const parameters = defaultParameters(findFamilySpec('contractive')!);

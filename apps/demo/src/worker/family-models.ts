@@ -29,6 +29,7 @@ import {
   transpose,
   type Variable,
 } from '@tensorflow/tfjs-core';
+import { demoConvChannels } from '../families';
 import { installedFamilies } from '../installed-families';
 import type { Noise, ParameterValues } from '../protocol';
 import { corruptionFor } from './corruption';
@@ -97,10 +98,11 @@ function readValues1d(tensor: Tensor1D): Float32Array {
 const vaeFamily: WorkerFamily = {
   name: 'vae',
   create(parameters, { inputDim, numClasses, seed }) {
+    const hidden = [Number(parameters.hidden)];
     return createVae({
       ...familyOptions(parameters),
       inputDim,
-      hiddenDims: [Number(parameters.hidden)],
+      ...networkOf(parameters, hidden, inputDim),
       conditional: parameters.conditional === true ? { numClasses } : null,
       seed,
     } as VaeConfig);
@@ -186,12 +188,17 @@ function mlpHandle(model: MlpAutoencoder): ModelHandle {
     encode: (x) => model.encode(x),
     decode: (z) => model.decode(z),
     reconstruct: (x) => model.reconstruct(x),
-    filters: (count) =>
-      tidy(() => {
-        const filters = model.filters();
-        const rows = Math.min(count, filters.shape[0]);
-        return slice(filters, [0, 0], [rows, -1]) as Tensor2D;
-      }),
+    // The filters view draws 28 × 28 tiles: a convolution's 3 × 3 kernels are not shown.
+    ...(config.encoder != null
+      ? {}
+      : {
+          filters: (count: number) =>
+            tidy(() => {
+              const filters = model.filters();
+              const rows = Math.min(count, filters.shape[0]);
+              return slice(filters, [0, 0], [rows, -1]) as Tensor2D;
+            }),
+        }),
     histograms: (x) => [
       activationValues(
         hiddenDims.length === 0
@@ -236,7 +243,13 @@ function jacobianNormValues(model: MlpAutoencoder, x: Tensor2D): HistogramValues
 function familyOptions(
   parameters: ParameterValues,
 ): { readonly latentDim: number } & Record<string, number | boolean | string> {
-  const { hidden: _hidden, corruption: _corruption, nu: _nu, ...options } = parameters;
+  const {
+    hidden: _hidden,
+    corruption: _corruption,
+    nu: _nu,
+    network: _network,
+    ...options
+  } = parameters;
   // Every family here has a code width; the family's resolver checks every value.
   return options as { readonly latentDim: number } & typeof options;
 }
@@ -245,6 +258,31 @@ function familyOptions(
 function hiddenDimsOf(parameters: ParameterValues): number[] {
   const width = Number(parameters.hidden);
   return width > 0 ? [width] : [];
+}
+
+/** The page's digits as pictures: 28 × 28, grey. */
+const digitShape = [28, 28, 1] as const;
+
+/**
+ * The network fields of a config from the panel's choice (see `networkChoice` in families.ts):
+ * the fully connected network of `hidden`, or the convolutional spec with `hidden` as its
+ * dense layers, for the page's 28 × 28 digits.
+ */
+function networkOf(
+  parameters: ParameterValues,
+  hidden: readonly number[],
+  inputDim: number,
+): Record<string, unknown> {
+  if (parameters.network !== 'conv') return { hiddenDims: [...hidden] };
+  if (inputDim !== digitShape[0] * digitShape[1]) {
+    throw new AekitError(
+      `The demo: a convolutional network needs the page's 28 × 28 digits, not ${inputDim} values.`,
+    );
+  }
+  return {
+    encoder: { type: 'conv', channels: [...demoConvChannels], hiddenDims: [...hidden] },
+    inputShape: [...digitShape],
+  };
 }
 
 /** The activation of the model's code (the family set it). */
@@ -302,8 +340,10 @@ export function mlpWorkerFamily(name: string): WorkerFamily {
         ...familyOptions(parameters),
         inputDim,
         ...(family.options.hiddenDims === undefined
-          ? {}
-          : { hiddenDims: hiddenDimsOf(parameters) }),
+          ? parameters.network === 'conv'
+            ? networkOf(parameters, [], inputDim)
+            : {}
+          : networkOf(parameters, hiddenDimsOf(parameters), inputDim)),
         ...(family.options.corruptions === undefined || parameters.corruption === undefined
           ? {}
           : {
