@@ -39,7 +39,11 @@ export function createStackedAe(config: StackedAeConfig): StackedAe {
 
 /** @internal Rebuilds a stack from a saved configuration. */
 export function rebuildStackedAe(config: ResolvedStackedAeConfig, functionName: string): StackedAe {
-  return assemble(config, rebuildStages(config, functionName));
+  const stages = rebuildStages(config, functionName);
+  // The stages' own resolved configs: a stack saved by an earlier version gains the fields its
+  // families have added since, with their defaults, as a fresh stack has them.
+  const stageConfigs = Object.freeze(stages.map((stage) => stage.config));
+  return assemble(Object.freeze({ ...config, stages: stageConfigs }), stages);
 }
 
 function assemble(config: ResolvedStackedAeConfig, stages: MlpAutoencoder[]): StackedAe {
