@@ -80,7 +80,7 @@ function convEncoder64(
   const jacobian = (x: readonly number[]): Matrix => {
     const columns = x.map((_, j) => {
       let h = [...x];
-      let tangent = x.map((__, i) => (i === j ? 1 : 0));
+      let tangent: number[] = x.map((__, i) => (i === j ? 1 : 0));
       for (const layer of layers) {
         const a = layer.linear(h, true);
         tangent = layer
