@@ -247,6 +247,76 @@ describeBackends(['cpu', 'wasm'], 'functionJacobianFrobeniusSquared', () => {
     model.dispose();
   });
 
+  it.each<[string, (h: tf.Tensor4D) => tf.Tensor4D]>([
+    ['average pooling', (h) => tf.avgPool(h, 2, 2, 'valid')],
+    ['nearest-neighbour upsampling', (h) => tf.image.resizeNearestNeighbor(h, [8, 8])],
+  ])('differentiates a gradient through %s (which tfjs cannot alone)', (_, layer) => {
+    // f(x) = layer(conv(x, w)) is linear in x, so ‖J‖²_F is a quadratic in w and central
+    // differences of it are exact up to float32 rounding, whatever the step.
+    const w = tf.variable(tf.tensor4d(uniformMatrix(1, 18, 3, -1, 1)[0]!, [3, 3, 1, 2]));
+    const x = tf.tensor2d(uniformMatrix(2, 16, 4, -1, 1));
+    const f = (input: tf.Tensor2D) =>
+      tf.tidy(() => {
+        const image = tf.reshape(input, [input.shape[0], 4, 4, 1]) as tf.Tensor4D;
+        const h = layer(tf.conv2d(image, w as tf.Tensor4D, 1, 'same'));
+        return tf.reshape(h, [input.shape[0], -1]) as tf.Tensor2D;
+      });
+    const penalty = () => tf.sum(functionJacobianFrobeniusSquared(f, x)) as tf.Scalar;
+    const { value, grads } = tf.variableGrads(penalty, [w]);
+    const start = Array.from(w.dataSync());
+    const h = 0.5;
+    const expected = start.map((_, index) => {
+      const at = (delta: number) => {
+        const shifted = [...start];
+        shifted[index]! += delta;
+        w.assign(tf.tensor4d(shifted, [3, 3, 1, 2]));
+        return tf.tidy(() => penalty().dataSync()[0]!);
+      };
+      const difference = (at(h) - at(-h)) / (2 * h);
+      w.assign(tf.tensor4d(start, [3, 3, 1, 2]));
+      return difference;
+    });
+    // Float32 penalties P (sums of hundreds of squares, rounded to ~1e-6·P) differenced over
+    // 2h = 1: an absolute error of a few 1e-6·P; a missing second-order term is O(1).
+    const scale = value.dataSync()[0]!;
+    expectAllClose(grads[w.name]!.dataSync(), expected, { rtol: 1e-4, atol: 5e-6 * scale });
+    expect(Math.max(...expected.map(Math.abs))).toBeGreaterThan(0.1);
+    tf.dispose([x, value, w, ...Object.values(grads)]);
+  });
+
+  it('differentiates a gradient through leaky ReLU as through its formula z·(α + (1 − α)·step(z))', () => {
+    // tfjs's LeakyRelu gradient goes through `greater`, which has no gradient; the formula's
+    // ops (mul, step) have stock gradients that read only inputs, so it is a reference.
+    const w = tf.variable(tf.tensor4d(uniformMatrix(1, 18, 5, -1, 1)[0]!, [3, 3, 1, 2]));
+    const b = tf.variable(tf.tensor1d([0.1, -0.2]));
+    const x = tf.tensor2d(uniformMatrix(2, 16, 6, -1, 1));
+    const encoder =
+      (activation: (z: tf.Tensor4D) => tf.Tensor4D) =>
+      (input: tf.Tensor2D): tf.Tensor2D =>
+        tf.tidy(() => {
+          const image = tf.reshape(input, [input.shape[0], 4, 4, 1]) as tf.Tensor4D;
+          const z = tf.tanh(
+            tf.add(tf.conv2d(image, w as tf.Tensor4D, 1, 'same'), b),
+          ) as tf.Tensor4D;
+          return tf.reshape(activation(z), [input.shape[0], -1]) as tf.Tensor2D;
+        });
+    const gradients = (f: (input: tf.Tensor2D) => tf.Tensor2D) =>
+      tf.variableGrads(() => tf.sum(functionJacobianFrobeniusSquared(f, x)) as tf.Scalar, [w, b]);
+    const leaky = gradients(encoder((z) => tf.leakyRelu(z, 0.2)));
+    const formula = gradients(
+      encoder((z) => tf.mul(z, tf.add(0.2, tf.mul(0.8, tf.step(z)))) as tf.Tensor4D),
+    );
+    expectAllClose(leaky.value, formula.value, { rtol: 1e-6, atol: 1e-7 });
+    for (const variable of [w, b]) {
+      expectAllClose(leaky.grads[variable.name]!, formula.grads[variable.name]!, {
+        rtol: 1e-5,
+        atol: 1e-6,
+      });
+    }
+    tf.dispose([x, w, b, leaky.value, formula.value]);
+    tf.dispose([...Object.values(leaky.grads), ...Object.values(formula.grads)]);
+  });
+
   it('leaks no tensors, under a gradient or not', async () => {
     const { model, f } = fixedConvEncoder(2, 'relu');
     const x = tf.tensor2d(uniformMatrix(2, 64, 1, 0, 1));
