@@ -120,7 +120,6 @@ export function functionJacobianFrobeniusSquared(
   const input = checkArguments(name, f, x);
   const batch = input.shape[0];
   return tidy(() => {
-    // f's width is known once it has run: the first pass learns it and the rest follow it.
     // f's width is known once it has run: unit 0 goes first, alone, then the others.
     const seen = { outDim: 0 };
     // Copy c of the batch selects output unit `offset + start + c`.

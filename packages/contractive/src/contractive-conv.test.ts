@@ -168,6 +168,29 @@ describeBackends(['cpu', 'wasm'], 'createContractiveAe with a convolutional enco
     model.dispose();
   });
 
+  it.each<[string, Partial<ContractiveAeConfig>]>([
+    ['exact', {}],
+    ['estimated', { jacobian: 'estimate', projections: 1 }],
+  ])(
+    'training with the %s penalty gives a smaller encoder Jacobian than training without',
+    async (_, extra) => {
+      const x = tf.tensor2d(uniformMatrix(32, inputDim, 19, 0, 1));
+      const meanNorm = async (lambda: number) => {
+        const model = createContractiveAe({ ...config, ...extra, lambda });
+        await trainer.fit(model, x, { epochs: 10, batchSize: 32, learningRate: 0.05 });
+        const norms = model.jacobianNorm(x);
+        const value = mean64(Array.from(norms.dataSync()));
+        norms.dispose();
+        model.dispose();
+        return value;
+      };
+      const contracted = await meanNorm(2);
+      const free = await meanNorm(0);
+      expect(contracted).toBeLessThan(0.5 * free);
+      x.dispose();
+    },
+  );
+
   it('the estimated term draws per step (the same step, the same draws) and averages to the exact term', () => {
     const { model, x } = fixed({ jacobian: 'estimate', projections: 1 });
     const term = (step: number) => {
