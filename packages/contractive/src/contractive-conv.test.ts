@@ -1,8 +1,8 @@
-import { encodeWith, functionJacobianFrobeniusSquared } from '@aekit/ae';
 import { InvalidArgumentError } from '@aekit/core';
 import {
   describeBackends,
   expectAllClose,
+  expectModelFreesItsTensors,
   itRejectsConfigs,
   itTrainsOnANetworkSpec,
   setVariables64,
@@ -15,7 +15,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import {
   type ContractiveAeConfig,
+  type ContractivePenaltyOptions,
   contractiveFamily,
+  contractiveLossTerms,
   contractivePenaltyMethod,
   createContractiveAe,
   exactJacobianMaxLatentDim,
@@ -191,31 +193,75 @@ describeBackends(['cpu', 'wasm'], 'createContractiveAe with a convolutional enco
     },
   );
 
-  it('the estimated term draws per step (the same step, the same draws) and averages to the exact term', () => {
-    const { model, x } = fixed({ jacobian: 'estimate', projections: 1 });
-    const term = (step: number) => {
-      const { total, terms } = model.lossTerms(x, { step, training: true });
-      const value = terms.contractive!.dataSync()[0]!;
-      tf.dispose([total, ...Object.values(terms)]);
-      return value;
-    };
-    expect(term(7)).toBe(term(7));
-    expect(term(8)).not.toBe(term(7));
-    const estimates = Array.from({ length: 300 }, (_, step) => term(step));
-    const exact = tf.tidy(
-      () =>
-        0.5 *
-        tf
-          .mean(functionJacobianFrobeniusSquared((input) => encodeWith(model.network, input), x))
-          .dataSync()[0]!,
+  it.each<[string, Partial<ContractiveAeConfig>]>([
+    ['a conv encoder', {}],
+    ['a dense encoder', { inputShape: null, encoder: null, hiddenDims: [6] }],
+  ])(
+    'the estimated term of %s draws per step (the same step, the same draws) and averages to the exact one',
+    (_, network) => {
+      const { model, x } = fixed({ ...network, jacobian: 'estimate', projections: 1 });
+      const term = (step: number, training = true) => {
+        const { total, terms } = model.lossTerms(x, { step, training });
+        const value = terms.contractive!.dataSync()[0]!;
+        tf.dispose([total, ...Object.values(terms)]);
+        return value;
+      };
+      expect(term(7)).toBe(term(7));
+      expect(term(7, false)).toBe(term(7));
+      expect(term(8)).not.toBe(term(7));
+      const estimates = Array.from({ length: 300 }, (_, step) => term(step));
+      // The exact term of the same weights: the closed form for the dense encoder.
+      const exactModel = createContractiveAe({ ...config, ...network, jacobian: 'exact' });
+      setVariables64(exactModel.variables(), 3, 0.6);
+      const exact = tf.tidy(() => {
+        const { total, terms } = exactModel.lossTerms(x, { step: 0, training: true });
+        const value = terms.contractive!.dataSync()[0]!;
+        tf.dispose([total, ...Object.values(terms)]);
+        return value;
+      });
+      expect(exact).toBeGreaterThan(0.01);
+      const average = mean64(estimates);
+      const standardError = Math.sqrt(
+        mean64(estimates.map((value) => (value - average) ** 2)) / estimates.length,
+      );
+      // 300 independent steps: the average is within 4 (sample) standard errors of the exact term.
+      expect(standardError).toBeGreaterThan(0);
+      expect(Math.abs(average - exact)).toBeLessThan(4 * standardError);
+      x.dispose();
+      model.dispose();
+      exactModel.dispose();
+    },
+  );
+
+  it('leaks no tensors when its loss is differentiated, exact or estimated', async () => {
+    const x = tf.tensor2d(uniformMatrix(3, inputDim, 23, 0, 1));
+    for (const extra of [{}, { jacobian: 'estimate' as const, projections: 3 }]) {
+      await expectModelFreesItsTensors(
+        () => createContractiveAe({ ...config, ...extra }),
+        (model) => [
+          tf.variableGrads(() => model.lossTerms(x, { step: 4, training: true }).total),
+          model.jacobianNorm(x),
+        ],
+      );
+    }
+    x.dispose();
+  });
+
+  it('contractiveLossTerms checks its penalty options', () => {
+    const model = createContractiveAe(config);
+    const x = tf.tensor2d(uniformMatrix(2, inputDim, 1, 0, 1));
+    const call = (options: unknown) => () =>
+      contractiveLossTerms(model.network, x, 0.5, options as ContractivePenaltyOptions);
+    expect(call({ jacobian: 'fast' })).toThrow(
+      "contractiveLossTerms: 'options.jacobian' must be one of 'auto', 'exact', 'estimate', got \"fast\".",
     );
-    const average = mean64(estimates);
-    const standardError = Math.sqrt(
-      mean64(estimates.map((value) => (value - average) ** 2)) / estimates.length,
+    expect(call({ projections: 0 })).toThrow(
+      "contractiveLossTerms: 'options.projections' must be an integer ≥ 1, got 0.",
     );
-    // 300 independent steps: the average is within 4 (sample) standard errors of the exact term.
-    expect(standardError).toBeGreaterThan(0);
-    expect(Math.abs(average - exact)).toBeLessThan(4 * standardError);
+    expect(call({ seed: -1 })).toThrow(InvalidArgumentError);
+    expect(call(null)).toThrow(
+      "contractiveLossTerms: 'options' must be an object { jacobian?, projections?, seed? }, got null.",
+    );
     x.dispose();
     model.dispose();
   });
