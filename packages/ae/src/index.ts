@@ -20,6 +20,11 @@ export {
   encoderJacobianFrobeniusSquared,
   encoderJacobianNorm,
 } from './encoder-jacobian';
+export type { JacobianEstimateOptions } from './function-jacobian';
+export {
+  functionJacobianFrobeniusSquared,
+  functionJacobianFrobeniusSquaredEstimate,
+} from './function-jacobian';
 export type { InputCheck, MlpAutoencoder, MlpAutoencoderSpec } from './mlp-autoencoder';
 export { createMlpAutoencoder, isMlpAutoencoder } from './mlp-autoencoder';
 export type { AutoencoderNetwork, NetworkOptions } from './network';
@@ -45,6 +50,7 @@ export {
   reconstructionLoss,
   reconstructionLosses,
 } from './reconstruction-loss';
+export { installSecondOrderGradients } from './second-order-gradients';
 
 // Importing the package registers the 'ae' family, so `loadModel` can rebuild saved models.
 registerAutoencoderFamily(aeFamily);

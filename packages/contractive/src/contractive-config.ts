@@ -12,9 +12,10 @@ import {
   type AutoencoderConfig,
   type AutoencoderFamilyDescription,
   checkConfigObject,
+  choiceOption,
   type DenseActivation,
   deepFreeze,
-  InvalidArgumentError,
+  integerOption,
   numberOption,
   resolveOptions,
 } from '@aekit/core/options';
@@ -29,10 +30,33 @@ import type {
 export const contractiveFamilyName = 'contractive';
 
 /**
+ * How the contractive penalty computes ‖J_f(x)‖²_F: `'exact'` (a closed form for a fully
+ * connected encoder, one vector–Jacobian product per code unit for an encoder spec),
+ * `'estimate'` (Hutchinson's unbiased estimate from `projections` Gaussian directions), or
+ * `'auto'`: exact for a fully connected encoder and for an encoder spec with at most
+ * `exactJacobianMaxLatentDim` code units, the estimate beyond.
+ */
+export type ContractiveJacobian = 'auto' | 'exact' | 'estimate';
+
+/** The values of `ContractiveAeConfig.jacobian`. */
+export const contractiveJacobians: readonly ContractiveJacobian[] = ['auto', 'exact', 'estimate'];
+
+/**
+ * The widest code `jacobian: 'auto'` computes exactly for an encoder spec: 8 code units cost 8
+ * backward passes of the encoder per step; wider codes use the estimate.
+ */
+export const exactJacobianMaxLatentDim = 8;
+
+/** The default number of random directions of the estimate. */
+export const defaultJacobianProjections = 1;
+
+/**
  * A contractive autoencoder: the network of a vanilla autoencoder whose encoder f is penalised
- * by λ ‖J_f(x)‖²_F. The encoder's activations must have a closed-form derivative
- * (`'sigmoid'`, `'tanh'`, `'relu'`, `'softplus'`, `'linear'`); the lecture's model is one
- * sigmoid layer (`hiddenDims: []`, the default).
+ * by λ ‖J_f(x)‖²_F. The encoder is fully connected (`hiddenDims`; the lecture's model is one
+ * sigmoid layer, `hiddenDims: []`, the default) or given by a network spec (`encoder`, e.g.
+ * convolutional, then the code layer); its activations must have a closed-form derivative
+ * (`'sigmoid'`, `'tanh'`, `'relu'`, `'softplus'`, `'linear'`). See `jacobian` for how the norm
+ * is computed.
  */
 export interface ContractiveAeConfig extends NetworkConfig {
   /** `'contractive'` when given (a saved configuration carries it). */
@@ -43,6 +67,13 @@ export interface ContractiveAeConfig extends NetworkConfig {
   readonly codeActivation?: DenseActivation;
   /** Weight λ ≥ 0 of the contractive penalty. Default 0.1. */
   readonly lambda?: number;
+  /** How ‖J_f(x)‖²_F is computed (see `ContractiveJacobian`). Default `'auto'`. */
+  readonly jacobian?: ContractiveJacobian;
+  /**
+   * P ≥ 1, the random directions per example of the estimate (cost: P backward passes; the
+   * estimate's variance falls as 1/P). Default 1.
+   */
+  readonly projections?: number;
 }
 
 /** A `ContractiveAeConfig` with every default filled in: plain JSON, frozen. */
@@ -61,6 +92,8 @@ export interface ResolvedContractiveAeConfig extends AutoencoderConfig {
   readonly init: InitializerName;
   readonly seed: number;
   readonly lambda: number;
+  readonly jacobian: ContractiveJacobian;
+  readonly projections: number;
 }
 
 /** Sigmoid hidden and code layers, a sigmoid reconstruction, the summed squared error. */
@@ -82,6 +115,27 @@ export const contractiveAeOptions = {
     label: 'Penalty weight λ',
     help: 'weight λ ≥ 0 of the penalty λ‖J_f(x)‖²_F',
     suggested: { min: 0, max: 20, step: 0.01 },
+  }),
+  jacobian: choiceOption(contractiveJacobians, {
+    default: 'auto',
+    label: 'Jacobian norm',
+    help: `how ‖J_f(x)‖²_F is computed: 'exact' (a closed form for dense encoders, one backward pass per code unit for an encoder spec), 'estimate' (Hutchinson's, from 'projections' Gaussian directions: P backward passes), or 'auto' (exact for dense encoders and for specs with latentDim ≤ ${exactJacobianMaxLatentDim}, else the estimate)`,
+    labels: {
+      auto: 'Exact where cheap, else estimated',
+      exact: 'Exact',
+      estimate: 'Estimated (random projections)',
+    },
+  }),
+  projections: integerOption({
+    default: defaultJacobianProjections,
+    range: { min: 1 },
+    usedWhen: {
+      test: (options) => options.jacobian !== 'exact',
+      description: "jacobian 'estimate' or 'auto'",
+    },
+    label: 'Random projections',
+    help: "random Gaussian directions P ≥ 1 per example of the Jacobian estimate (jacobian 'estimate', or 'auto' beyond the exact bound): P backward passes, variance 2‖JJᵀ‖²_F / P",
+    suggested: { min: 1, max: 16, step: 1 },
   }),
 } as const;
 
@@ -122,20 +176,28 @@ export function resolveContractiveAeConfig(
   );
   const options = resolveOptions(functionName, contractiveAeOptions, record, ['family']);
   const network = networkInConfigOrder(functionName, options);
-  if (network.encoder !== null) {
-    throw new InvalidArgumentError({
-      functionName,
-      argument: 'encoder',
-      rule:
-        'null: the contractive penalty is exact for fully connected encoders (hiddenDims) and not yet available for an encoder spec',
-      value: network.encoder,
-    });
-  }
   return deepFreeze({
     family: contractiveFamilyName,
     ...network,
     hiddenActivation: network.hiddenActivation as DenseActivation,
     codeActivation: network.codeActivation as DenseActivation,
     lambda: options.lambda,
+    jacobian: options.jacobian as ContractiveJacobian,
+    projections: options.projections,
   });
+}
+
+/**
+ * The penalty `config` trains with: `'closed-form'` (`encoderJacobianFrobeniusSquared`, a
+ * fully connected encoder), `'exact'` (`functionJacobianFrobeniusSquared`, latentDim
+ * vector–Jacobian products) or `'estimate'` (`functionJacobianFrobeniusSquaredEstimate`,
+ * `projections` of them).
+ */
+export function contractivePenaltyMethod(
+  config: Pick<ResolvedContractiveAeConfig, 'encoder' | 'latentDim' | 'jacobian'>,
+): 'closed-form' | 'exact' | 'estimate' {
+  if (config.jacobian === 'estimate') return 'estimate';
+  if (config.encoder === null) return 'closed-form';
+  if (config.jacobian === 'exact' || config.latentDim <= exactJacobianMaxLatentDim) return 'exact';
+  return 'estimate';
 }

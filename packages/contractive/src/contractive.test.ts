@@ -87,6 +87,8 @@ describeBackends(['cpu', 'wasm'], 'createContractiveAe', () => {
       init: 'glorotUniform',
       seed: 0,
       lambda: 0.1,
+      jacobian: 'auto',
+      projections: 1,
     });
     expect(JSON.parse(JSON.stringify(model.config))).toEqual(model.config);
     model.dispose();
@@ -269,7 +271,7 @@ describe('resolveContractiveAeConfig errors', () => {
     [
       'an unknown field',
       { ...base, beta: 1 },
-      "createContractiveAe: unknown option 'beta' (got 1); the options are family, inputDim, inputShape, encoder, hiddenDims, latentDim, hiddenActivation, codeActivation, outputActivation, loss, tiedWeights, init, seed, lambda.",
+      "createContractiveAe: unknown option 'beta' (got 1); the options are family, inputDim, inputShape, encoder, hiddenDims, latentDim, hiddenActivation, codeActivation, outputActivation, loss, tiedWeights, init, seed, lambda, jacobian, projections.",
     ],
     [
       'a misspelt field',

@@ -2,9 +2,10 @@ import {
   createMlpAutoencoder,
   createNetwork,
   type MlpAutoencoder,
+  noiseSeedStream,
   upgradeNetworkConfig,
 } from '@aekit/ae';
-import type { AutoencoderFamily } from '@aekit/core';
+import { type AutoencoderFamily, deriveSeed } from '@aekit/core';
 import { version } from '../package.json';
 import {
   type ContractiveAeConfig,
@@ -22,11 +23,18 @@ export type ContractiveAe = MlpAutoencoder<ResolvedContractiveAeConfig>;
 
 /**
  * A contractive autoencoder: the vanilla network with the penalty λ ‖J_f(x)‖²_F on the
- * encoder's Jacobian, averaged over the batch (see `contractiveLossTerms`).
+ * encoder's Jacobian, averaged over the batch (see `contractiveLossTerms`), fully connected or
+ * with an encoder spec (e.g. convolutional). Where the penalty is estimated (`config.jacobian`),
+ * the directions of step `context.step` come from `deriveSeed(config.seed, 2, context.step)` —
+ * the stream of the denoising family's noise — so a resumed run draws the same ones.
  *
  * ```ts
  * const model = createContractiveAe({ inputDim: 784, latentDim: 256, lambda: 0.1 });
  * const norms = model.jacobianNorm(xTest); // [n]
+ * const conv = createContractiveAe({
+ *   inputDim: 784, inputShape: [28, 28, 1], latentDim: 32,
+ *   encoder: { type: 'conv', channels: [16, 32] }, jacobian: 'estimate', projections: 2,
+ * });
  * ```
  */
 export function createContractiveAe(config: ContractiveAeConfig): ContractiveAe {
@@ -35,7 +43,12 @@ export function createContractiveAe(config: ContractiveAeConfig): ContractiveAe 
   return createMlpAutoencoder({
     config: resolved,
     network,
-    lossTerms: (x) => contractiveLossTerms(network, x, resolved.lambda),
+    lossTerms: (x, context) =>
+      contractiveLossTerms(network, x, resolved.lambda, {
+        jacobian: resolved.jacobian,
+        projections: resolved.projections,
+        seed: deriveSeed(resolved.seed, noiseSeedStream, context.step),
+      }),
   });
 }
 
