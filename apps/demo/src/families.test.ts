@@ -223,7 +223,6 @@ describe('the panel of an MLP family, from its description alone', () => {
     expect(spec.notes).toEqual({ histograms: 'Toy codes.', filters: 'Toy filters.' });
     expect(defaultParameters(spec)).toEqual({
       ...defaultParameters(contractiveSpec),
-      network: 'dense',
       latentDim: 12,
     });
   });

@@ -237,8 +237,6 @@ const pageChoices: Readonly<Record<string, Partial<Pick<PageOwnedParts, 'leftOut
     // The vanilla autoencoder offers the reconstruction loss and tied weights, and starts with a
     // hidden layer (the library has none by default).
     ae: { leftOut: networkDefaultsKept, starting: { hidden: 256 } },
-    // The contractive penalty of a convolutional encoder is not in this build yet.
-    contractive: { leftOut: [...mlpLeftOut, 'encoder'] },
   };
 
 /** The view of the page each of a family's notes (`FamilyNotes`) goes under. */

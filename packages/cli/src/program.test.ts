@@ -171,7 +171,7 @@ describeBackends(['cpu', 'wasm'], 'runCli in process', (backend) => {
   it('trains every autoencoder family with --arch conv; eval, encode and report work on it', async () => {
     const args = ['--backend', backend, '--json'];
     const data = ['--data', 'csv:data.csv', '--label-column', 'label'];
-    for (const family of ['ae', 'denoising', 'sparse']) {
+    for (const family of ['ae', 'denoising', 'sparse', 'contractive']) {
       const io = capture(dir);
       const out = `conv-${family}-${backend}`;
       const codes = [

@@ -50,12 +50,9 @@ describe('the worker’s MLP families', () => {
     const offering = installedFamilies.filter((family) =>
       findFamilySpec(family.name)!.parameters.some((parameter) => parameter.name === 'network'),
     );
-    // Every family but the stack (its stages are fully connected) and, for now, the
-    // contractive autoencoder offers the choice.
+    // Every family but the stack (its stages are fully connected) offers the choice.
     expect(offering.map((family) => family.name)).toEqual(
-      installedFamilies
-        .map((family) => family.name)
-        .filter((name) => name !== 'stacked' && name !== 'contractive'),
+      installedFamilies.map((family) => family.name).filter((name) => name !== 'stacked'),
     );
     for (const { name } of offering) {
       const spec = findFamilySpec(name)!;
