@@ -26,6 +26,12 @@ describe('an AE config with an encoder', () => {
     expect(JSON.parse(JSON.stringify(resolved))).toEqual(resolved);
   });
 
+  it('makes the code linear by default with an encoder, as the config says otherwise', () => {
+    expect(resolveAeConfig(config).codeActivation).toBe('linear');
+    expect(resolveAeConfig({ inputDim, latentDim }).codeActivation).toBe('sigmoid');
+    expect(resolveAeConfig({ ...config, codeActivation: 'tanh' }).codeActivation).toBe('tanh');
+  });
+
   itRejectsConfigs(resolveAeConfig, InvalidArgumentError.isInstance, [
     [
       'hidden widths beside an encoder',

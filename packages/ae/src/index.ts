@@ -37,6 +37,7 @@ export {
 } from './network';
 export type { NetworkConfig, NetworkDefaults } from './network-config';
 export {
+  encoderCodeActivation,
   networkConfigFields,
   networkInConfigOrder,
   networkOptions,

@@ -13,6 +13,7 @@ export { closedFormActivations } from './closed-form-activations';
 export type { NetworkOptions } from './network';
 export type { NetworkConfig, NetworkDefaults } from './network-config';
 export {
+  encoderCodeActivation,
   networkConfigFields,
   networkInConfigOrder,
   networkOptions,

@@ -36,6 +36,9 @@ const config: ContractiveAeConfig = {
   latentDim,
   encoder: conv,
   hiddenActivation: 'tanh',
+  // A curved code, so its bias enters the Jacobian (a linear code, the default with an encoder
+  // spec, has a Jacobian free of code.b).
+  codeActivation: 'sigmoid',
   lambda: 0.5,
   seed: 5,
 };
